@@ -1,0 +1,1 @@
+"""I/O: read any workbook into rows with coordinates; write new workbooks atomically."""

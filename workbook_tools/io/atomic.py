@@ -1,0 +1,57 @@
+"""Write outputs atomically: to a temporary file beside the target, then rename.
+
+A crash or a full disk never leaves a half-written workbook under the final name,
+and an input file is never overwritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from workbook_tools.errors import OutputError
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def refuse_inputs(target: str | Path, inputs: Iterable[str | Path] = ()) -> None:
+    """Raise OutputError if ``target`` is one of the input files."""
+    target = Path(target)
+    for item in inputs:
+        item = Path(item)
+        if _same_file(target, item) or target.resolve() == item.resolve():
+            raise OutputError(f"输出文件 {target} 与输入文件相同，拒绝覆盖输入文件；请换一个输出路径")
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path, inputs: Iterable[str | Path] = ()) -> Iterator[Path]:
+    """Yield a temporary path in the target's folder; on success rename it onto ``target``.
+
+    >>> with atomic_path("out.xlsx") as tmp:
+    ...     workbook_writer(tmp)
+    """
+    target = Path(target)
+    refuse_inputs(target, inputs)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法创建输出目录 {target.parent}：{exc.strerror or exc}") from None
+    fd, tmp_name = tempfile.mkstemp(prefix=".~tmp-", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise OutputError(f"无法写入 {target}：{exc.strerror or exc}") from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()

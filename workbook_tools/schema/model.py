@@ -1,0 +1,214 @@
+"""The schema as plain, immutable objects: Schema → Form → Field / Rule / Choice.
+
+Everything downstream (template generation, reading, validation, merge, summaries)
+asks these objects; nothing else knows field names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+# Field types and what they are stored as in a workbook.
+TEXT_TYPES = frozenset(
+    {"text", "choice", "mobile", "phone", "email", "postal_code", "id_card", "uscc",
+     "url", "customer_id", "bank_account"}
+)
+NUMBER_TYPES = frozenset({"integer", "decimal", "money"})
+DATE_TYPES = frozenset({"date"})
+FIELD_TYPES = TEXT_TYPES | NUMBER_TYPES | DATE_TYPES
+# Columns Excel must keep as text, or it mangles them (1.1E+17, lost leading zeros).
+CODE_TYPES = frozenset(
+    {"mobile", "phone", "postal_code", "id_card", "uscc", "customer_id", "bank_account"}
+)
+RULE_KINDS = frozenset({"any_required", "compare", "implies"})
+COMPARE_OPS = frozenset({">", ">=", "<", "<=", "==", "!="})
+
+_SPACES = re.compile(r"[\s\u3000\u00a0]+")
+_REQUIRED_MARK = re.compile(r"^[*＊]+|[*＊]+$")
+_TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
+
+
+def normalize_header(text: Any) -> str:
+    """Header text as compared with labels: NFKC (full-width → half-width), no spaces,
+    no line breaks, no required-field stars."""
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKC", str(text))
+    s = _SPACES.sub("", s)
+    return _REQUIRED_MARK.sub("", s).lower()
+
+
+def header_variants(text: Any) -> list[str]:
+    """The normalised header, then the same without a trailing note such as （选填）."""
+    base = normalize_header(text)
+    out = [base]
+    stripped = _TRAILING_NOTE.sub("", base)
+    if stripped and stripped != base:
+        out.append(_REQUIRED_MARK.sub("", stripped))
+    return out
+
+
+def normalize_choice(text: Any) -> str:
+    return normalize_header(text)
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    aliases: tuple[str, ...] = ()
+    help: str = ""
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    required_if: tuple[tuple[str, str], ...] = ()
+    choices: tuple[Choice, ...] = ()
+    help: str = ""
+    width: float = 12
+    sensitive: bool = False
+    pattern: str = ""
+    min: float | None = None
+    max: float | None = None
+    allow_future: bool = True
+    important: bool = False
+    unique: bool = False
+    example: str = ""
+
+    @property
+    def is_code(self) -> bool:
+        return self.type in CODE_TYPES
+
+    @property
+    def is_text(self) -> bool:
+        return self.type in TEXT_TYPES
+
+    @property
+    def choice_values(self) -> list[str]:
+        return [c.value for c in self.choices]
+
+    def choice_lookup(self) -> dict[str, str]:
+        """Normalised value or alias → canonical value."""
+        return self._choice_table
+
+    @cached_property
+    def _choice_table(self) -> dict[str, str]:
+        table: dict[str, str] = {}
+        for c in self.choices:
+            for name in (c.value, *c.aliases):
+                table.setdefault(normalize_choice(name), c.value)
+        return table
+
+    def header_names(self) -> list[str]:
+        return [self.label, *self.aliases]
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    kind: str
+    message: str
+    fields: tuple[str, ...] = ()
+    left: str = ""
+    op: str = ""
+    right: str = ""
+    when: tuple[str, str, Any] | None = None  # (field, op, value)
+    require: str = ""
+
+    @property
+    def field_keys(self) -> tuple[str, ...]:
+        if self.kind == "any_required":
+            return self.fields
+        if self.kind == "compare":
+            return (self.left, self.right)
+        return (self.when[0], self.require) if self.when else (self.require,)
+
+
+@dataclass(frozen=True)
+class Form:
+    key: str
+    title: str
+    fields: tuple[Field, ...]
+    aliases: tuple[str, ...] = ()
+    id_field: str = ""
+    description: str = ""
+    rules: tuple[Rule, ...] = ()
+
+    def field(self, key: str) -> Field:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+    def field_by_label(self, label: str) -> Field:
+        for f in self.fields:
+            if f.label == label:
+                return f
+        raise KeyError(label)
+
+    @property
+    def keys(self) -> list[str]:
+        return [f.key for f in self.fields]
+
+    @property
+    def labels(self) -> list[str]:
+        return [f.label for f in self.fields]
+
+    def header_lookup(self) -> dict[str, str]:
+        """Normalised label or alias → field key. Labels win over aliases."""
+        return self._header_table
+
+    @cached_property
+    def _header_table(self) -> dict[str, str]:
+        table: dict[str, str] = {}
+        for f in self.fields:
+            table[normalize_header(f.label)] = f.key
+        for f in self.fields:
+            for alias in f.aliases:
+                table.setdefault(normalize_header(alias), f.key)
+        return table
+
+    def match_header(self, text: Any) -> str | None:
+        """The field key a header cell means, or None."""
+        table = self._header_table
+        for variant in header_variants(text):
+            if variant in table:
+                return table[variant]
+        return None
+
+    def title_names(self) -> list[str]:
+        return [self.title, *self.aliases]
+
+
+@dataclass(frozen=True)
+class Schema:
+    name: str
+    version: str
+    forms: tuple[Form, ...]
+    settings: dict = field(default_factory=dict, compare=False, hash=False)
+    source: str = ""
+
+    def form(self, key: str) -> Form:
+        for f in self.forms:
+            if f.key == key:
+                return f
+        known = "、".join(f.key for f in self.forms)
+        raise KeyError(f"未知的表单类型“{key}”，可用：{known}")
+
+    @property
+    def form_keys(self) -> list[str]:
+        return [f.key for f in self.forms]
+
+    @property
+    def stamp(self) -> str:
+        """The text stored in generated workbooks: name and version."""
+        return f"{self.name} v{self.version}"
