@@ -15,6 +15,13 @@ from typing import Iterable, Iterator
 from workbook_tools.errors import OutputError
 
 
+def _umask() -> int:
+    """The process umask (mkstemp creates 0600 files; outputs should be shareable)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.exists() and b.exists() and os.path.samefile(a, b)
@@ -49,6 +56,7 @@ def atomic_path(target: str | Path, inputs: Iterable[str | Path] = ()) -> Iterat
     tmp = Path(tmp_name)
     try:
         yield tmp
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except OSError as exc:
         raise OutputError(f"无法写入 {target}：{exc.strerror or exc}") from None

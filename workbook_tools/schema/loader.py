@@ -4,6 +4,7 @@ with the file name and line number (in Chinese, for the person editing the YAML)
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,15 @@ from workbook_tools.schema.model import (
     COMPARE_OPS, FIELD_TYPES, RULE_KINDS, Choice, Field, Form, Rule, Schema,
 )
 
-DEFAULT_SCHEMA = Path(__file__).resolve().parents[2] / "templates" / "archive_schema.yaml"
+def _default_schema() -> Path:
+    """The bundled schema: templates/ in a source checkout, else the installed data file."""
+    checkout = Path(__file__).resolve().parents[2] / "templates" / "archive_schema.yaml"
+    if checkout.exists():
+        return checkout
+    return Path(sys.prefix) / "share" / "workbook_tools" / "templates" / "archive_schema.yaml"
+
+
+DEFAULT_SCHEMA = _default_schema()
 
 TOP_KEYS = {"name", "version", "settings", "choice_lists", "forms"}
 SETTING_KEYS = {"contact_cycles", "purchase_cycles", "stale_days", "fuzzy_threshold",

@@ -1,0 +1,37 @@
+"""Shared pieces of the CLI: Chinese help/usage rendering."""
+
+from __future__ import annotations
+
+import click
+
+
+class ChineseUsageError(click.UsageError):
+    """A usage error shown entirely in Chinese."""
+
+    def show(self, file=None) -> None:
+        if self.ctx is not None:
+            click.echo(self.ctx.get_usage(), err=True)
+            click.echo(f"运行“{self.ctx.command_path} -h”查看帮助。", err=True)
+        click.echo(f"错误：{self.format_message()}", err=True)
+
+
+class ChineseCommand(click.Command):
+    """A command whose help page headings are Chinese."""
+
+    def format_usage(self, ctx, formatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法：")
+
+    def format_options(self, ctx, formatter) -> None:
+        records = [p.get_help_record(ctx) for p in self.get_params(ctx)
+                   if not isinstance(p, click.Argument)]
+        records = [r for r in records if r is not None]
+        if records:
+            with formatter.section("选项"):
+                formatter.write_dl(records)
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "显示本帮助并退出。"
+        return option
