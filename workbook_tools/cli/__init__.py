@@ -13,6 +13,7 @@ import sys
 import click
 
 from workbook_tools import __version__
+from workbook_tools.cli.common import ChineseGroup
 from workbook_tools.errors import WorkbookToolsError
 
 # command name → module in this package defining a click command called `command`.
@@ -25,7 +26,7 @@ COMMANDS = {
 }
 
 
-class _Group(click.Group):
+class _Group(ChineseGroup):
     def list_commands(self, ctx):
         return [name for name in COMMANDS if self._load(name) is not None]
 
@@ -46,8 +47,10 @@ class _Group(click.Group):
         return mod.command
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="workbook-tools", message="%(prog)s %(version)s")
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]},
+             options_metavar="[选项]", subcommand_metavar="命令 [参数]...")
+@click.version_option(__version__, prog_name="workbook-tools", message="%(prog)s %(version)s",
+                      help="显示版本并退出。")
 def cli():
     """客户档案工作簿工具：生成标准表格、校验、合并各区域文件、汇总。"""
 

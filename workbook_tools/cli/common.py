@@ -35,3 +35,37 @@ class ChineseCommand(click.Command):
         if option is not None:
             option.help = "显示本帮助并退出。"
         return option
+
+
+class ChineseGroup(click.Group):
+    """The top-level group, with Chinese headings."""
+
+    def format_usage(self, ctx, formatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法：")
+
+    def format_options(self, ctx, formatter) -> None:
+        ChineseCommand.format_options(self, ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx, formatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit=60)))
+        if rows:
+            with formatter.section("命令"):
+                formatter.write_dl(rows)
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "显示本帮助并退出。"
+        return option
+
+    def resolve_command(self, ctx, args):
+        name = click.utils.make_str(args[0])
+        if self.get_command(ctx, name) is None and not ctx.resilient_parsing:
+            raise ChineseUsageError(f"没有名为“{name}”的命令", ctx)
+        return super().resolve_command(ctx, args)
