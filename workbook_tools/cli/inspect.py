@@ -1,0 +1,92 @@
+"""`workbook-tools inspect FILE [--form KIND]`: what the reader sees in a workbook."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+
+from workbook_tools.cli.common import ChineseCommand, ChineseUsageError
+
+HELP = """查看工具如何读取一个工作簿：每个工作表识别成哪种表格、表头在第几行、
+每一列对应哪个字段（标注按别名识别的列）、未知列、缺少的必填列、数据行数和表尾位置。
+用于在校验或合并之前确认表格能被正确识别。
+
+\b
+示例：
+  workbook-tools inspect 华东客户档案.xlsx
+  workbook-tools inspect 拜访记录.xls --form visit-record
+"""
+
+
+@click.command("inspect", cls=ChineseCommand, help=HELP, short_help="查看工作簿的表头识别结果",
+               options_metavar="[选项]")
+@click.argument("file", metavar="FILE", required=False, type=click.Path(path_type=Path))
+@click.option("--form", "form", metavar="KIND",
+              help="只按这种表格识别（registration / visit-plan / visit-record / complaint）。")
+@click.option("--schema", "schema_path", metavar="schema.yaml", type=click.Path(path_type=Path),
+              help="使用自定义的 schema 文件（默认使用自带的 templates/archive_schema.yaml）。")
+def command(file, form, schema_path):
+    """One library call (describe_workbook), then print its result in Chinese."""
+    from workbook_tools.io.describe import describe_workbook
+    from workbook_tools.schema import load_schema
+
+    if file is None:
+        raise ChineseUsageError("缺少要查看的文件 FILE", click.get_current_context())
+    info = describe_workbook(file, load_schema(schema_path), form)
+    for line in format_report(info):
+        click.echo(line)
+
+
+def _one_line(text: str) -> str:
+    """A header on one line: line breaks inside it removed ("客户\n名称" → "客户名称")."""
+    return " ".join(re.sub(r"\s*[\r\n]+\s*", "", str(text)).split())
+
+
+def format_report(info: dict) -> list[str]:
+    """The report as lines of Chinese text."""
+    lines = [f"文件：{info['path']}（{info['kind']}，日期系统：{'1904' if info['date1904'] else '1900'}）"]
+    stamp = info["stamp"]
+    if stamp.get("schema_name"):
+        lines.append(f"版本标记：{stamp.get('schema_name')} v{stamp.get('schema_version', '?')}，"
+                     f"表格 {stamp.get('form', '?')}，由 {stamp.get('generator', '未知工具')} 生成")
+    else:
+        lines.append("版本标记：无（不是本工具生成的模板，按表头识别）")
+    for sheet in info["sheets"]:
+        lines.append("")
+        lines.extend(_sheet_lines(sheet))
+    if not info["sheets"]:
+        lines.append("")
+        lines.append("没有找到任何可识别的表头：请确认表头行包含“客户编号”“客户名称”等列名。")
+    if info["other_sheets"]:
+        lines.append("")
+        lines.append("其他工作表（未识别到表头，或为隐藏/说明页，不读取）：" + "、".join(info["other_sheets"]))
+    return lines
+
+
+def _sheet_lines(sheet: dict) -> list[str]:
+    title = "（工作表名或标题与表格名称一致）" if sheet["title_matched"] else ""
+    lines = [f"工作表“{sheet['sheet']}”：{sheet['form_title']}（{sheet['form']}）",
+             f"  表头：第 {sheet['header_row']} 行{title}", "  列对应："]
+    for col in sheet["columns"]:
+        header = _one_line(col["header"]) or "（空表头）"
+        if col["field"] is None:
+            lines.append(f"    {col['letter']} 列 {header} → 未知列（保留原值）")
+        else:
+            how = "（按别名识别）" if col["matched"] == "alias" else ""
+            lines.append(f"    {col['letter']} 列 {header} → {col['label']}{how}")
+    if sheet["unknown_columns"]:
+        lines.append("  未知列：" + "、".join(f"{c['letter']} 列 {_one_line(c['header'])}"
+                                          for c in sheet["unknown_columns"]))
+    for dup in sheet["duplicate_fields"]:
+        lines.append(f"  重复列：{dup['label']} 出现在 {'、'.join(dup['letters'])} 列（只读取第一列）")
+    missing = "、".join(m["label"] for m in sheet["missing_required"])
+    lines.append(f"  缺少必填列：{missing or '无'}")
+    if sheet["record_count"]:
+        lines.append(f"  数据行：{sheet['record_count']} 行（第 {sheet['first_row']}–{sheet['last_row']} 行）")
+    else:
+        lines.append("  数据行：0 行")
+    footer = f"第 {sheet['footer_row']} 行（之后的内容不读取）" if sheet["footer_row"] else "无"
+    lines.append(f"  表尾：{footer}")
+    return lines

@@ -1,0 +1,58 @@
+"""What the reader makes of a workbook, as plain data (for `workbook-tools inspect`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbook_tools.io.reader import read_workbook
+from workbook_tools.io.table import SheetTable
+from workbook_tools.schema.model import Form, Schema
+
+
+def describe_workbook(path: str | Path, schema: Schema | None = None,
+                      form: str | Form | None = None) -> dict:
+    """Read ``path`` and describe, per sheet, the detected form, header row, column
+    mapping, unknown and missing columns, record count and footer row.
+    Raises UnreadableWorkbook like read_workbook."""
+    if schema is None:
+        from workbook_tools.schema import load_schema
+
+        schema = load_schema()
+    data = read_workbook(path, schema, form)
+    return {
+        "path": data.path,
+        "kind": data.kind,
+        "date1904": data.date1904,
+        "stamp": dict(data.stamp),
+        "schema": {"name": schema.name, "version": schema.version},
+        "sheets": [describe_table(t) for t in data.sheets],
+        "other_sheets": list(data.other_sheets),
+    }
+
+
+def describe_table(table: SheetTable) -> dict:
+    form = table.form
+    label = {f.key: f.label for f in form.fields}
+    rows = [r.row for r in table.records]
+    return {
+        "sheet": table.sheet,
+        "form": form.key,
+        "form_title": form.title,
+        "title_matched": table.title_matched,
+        "header_row": table.header_row,
+        "columns": [
+            {"letter": c.letter, "header": c.header, "field": c.field,
+             "label": label.get(c.field) if c.field else None, "matched": c.matched}
+            for c in table.columns if c.field or c.header.strip()
+        ],
+        "unknown_columns": [{"letter": c.letter, "header": c.header} for c in table.unknown_columns],
+        "missing_required": [{"field": k, "label": label[k]} for k in table.missing_required],
+        "duplicate_fields": [
+            {"field": k, "label": label[k], "letters": [c.letter for c in cols]}
+            for k, cols in table.duplicate_fields.items()
+        ],
+        "record_count": len(rows),
+        "first_row": rows[0] if rows else None,
+        "last_row": rows[-1] if rows else None,
+        "footer_row": table.footer_row,
+    }

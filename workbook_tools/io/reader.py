@@ -1,0 +1,111 @@
+"""Public API: read any workbook (xlsx/xlsm/xls/ods/csv) into tables of raw values
+that keep the file, sheet and cell coordinates. Shared by validation and merge.
+
+    data = read_workbook("华东.xlsx", load_schema())
+    for table in data.sheets:
+        for record in table.records:
+            table.value(record, "customer_id"), table.cell(record, "customer_id")  # "A4"
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from workbook_tools.errors import WorkbookToolsError
+from workbook_tools.io.body import extract_records
+from workbook_tools.io.calamine_source import CalamineFailed, CalamineSource
+from workbook_tools.io.csv_source import CsvSource
+from workbook_tools.io.grid import SheetGrid, SheetInfo
+from workbook_tools.io.header import find_header
+from workbook_tools.io.problems import unreadable
+from workbook_tools.io.sniff import Sniffed, sniff
+from workbook_tools.io.stamp import read_version_stamp
+from workbook_tools.io.table import Column, Record, SheetTable, WorkbookData
+from workbook_tools.schema.model import Form, Schema, normalize_header
+
+__all__ = ["Column", "Record", "SheetTable", "WorkbookData", "read_version_stamp", "read_workbook"]
+
+# Sheets of our generated templates (and of most Chinese forms) that explain, not hold, data.
+INSTRUCTION_SHEETS = frozenset({"填表说明", "填写说明", "使用说明", "说明", "填表须知"})
+
+
+def read_workbook(path: str | Path, schema: Schema, form: str | Form | None = None) -> WorkbookData:
+    """Read every sheet of ``path``; ``form`` (a key such as "registration", or a Form)
+    restricts detection to that form. Raises UnreadableWorkbook with a Chinese reason."""
+    forms = resolve_forms(schema, form)
+    sniffed = sniff(path)
+    prefer = sniffed.stamp.get("form") if sniffed.stamp.get("form") in schema.form_keys else None
+    try:
+        return _read(sniffed, _calamine_or_csv(sniffed), forms, prefer)
+    except CalamineFailed:
+        if sniffed.kind not in ("xlsx", "xlsm"):
+            raise unreadable(sniffed.path, "corrupt", what="工作簿内部结构无法解析") from None
+    from workbook_tools.io.openpyxl_source import OpenpyxlSource
+
+    return _read(sniffed, OpenpyxlSource(sniffed.path), forms, prefer)
+
+
+def resolve_forms(schema: Schema, form: str | Form | None) -> list[Form]:
+    if form is None:
+        return list(schema.forms)
+    if isinstance(form, Form):
+        return [form]
+    try:
+        return [schema.form(form)]
+    except KeyError as exc:
+        raise WorkbookToolsError(exc.args[0]) from None
+
+
+def _calamine_or_csv(sniffed: Sniffed):
+    if sniffed.kind == "csv":
+        return CsvSource(sniffed.path)
+    return CalamineSource(sniffed.path, sniffed.kind)
+
+
+def _read(sniffed: Sniffed, source, forms: list[Form], prefer: str | None) -> WorkbookData:
+    data = WorkbookData(str(sniffed.path), sniffed.kind, sniffed.stamp, date1904=sniffed.date1904)
+    try:
+        for info in source.sheets():
+            table = None
+            if is_data_sheet(info):
+                grid = source.load(info.name)
+                table = build_table(str(sniffed.path), grid, forms, prefer)
+            if table is None:
+                data.other_sheets.append(info.name)
+            else:
+                data.sheets.append(table)
+    finally:
+        source.close()
+    return data
+
+
+def is_data_sheet(info: SheetInfo) -> bool:
+    """Hidden sheets (our templates' choice lists), chart sheets and instruction sheets
+    (填表说明) never hold records."""
+    return info.visible and info.worksheet and normalize_header(info.name) not in INSTRUCTION_SHEETS
+
+
+def build_table(path: str, grid: SheetGrid, forms: list[Form],
+                prefer: str | None = None) -> SheetTable | None:
+    """The table on ``grid``, or None when no form's header is recognisable."""
+    match = find_header(grid, forms, prefer)
+    if match is None:
+        return None
+    columns = match.columns
+    mapped = [c.field is not None for c in columns]
+    records, footer = extract_records(grid.rows, match.row, match.start, match.end,
+                                      grid.first_row, mapped)
+    by_field: dict[str, list[Column]] = defaultdict(list)
+    for col in columns:
+        if col.field is not None:
+            by_field[col.field].append(col)
+    return SheetTable(
+        path=path, sheet=grid.name, form=match.form, header_row=grid.first_row + match.row + 1,
+        columns=columns, records=records,
+        missing_required=[f.key for f in match.form.fields if f.required and f.key not in by_field],
+        duplicate_fields={k: cols for k, cols in by_field.items() if len(cols) > 1},
+        unknown_columns=[c for c in columns if c.field is None and c.header.strip()],
+        footer_row=footer, title_matched=match.title_matched,
+    )
+

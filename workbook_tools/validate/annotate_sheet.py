@@ -1,0 +1,106 @@
+"""The 校验结果 sheet of an annotated workbook (helper of ``annotate``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from workbook_tools.validate.annotate_load import put_value
+
+RESULT_SHEET = "校验结果"
+HEADERS = ("序号", "级别", "工作表", "单元格", "行号", "字段", "值", "问题说明", "代码")
+WIDTHS = (6, 7, 18, 9, 7, 16, 24, 60, 24)
+HEADER_ROW = 2  # row 1 holds the summary line
+ERROR_RGB = "FFFFC7CE"
+WARNING_RGB = "FFFFEB9C"
+ERROR_FILL = PatternFill(fill_type="solid", fgColor=ERROR_RGB, bgColor=ERROR_RGB)
+WARNING_FILL = PatternFill(fill_type="solid", fgColor=WARNING_RGB, bgColor=WARNING_RGB)
+LEVELS = {"error": "错误", "warning": "警告"}
+
+_HEADER_FILL = PatternFill(fill_type="solid", fgColor="FFD9E1F2", bgColor="FFD9E1F2")
+_HEADER_BORDER = Border(bottom=Side(style="thin", color="FF8EA9DB"))
+_LINK_FONT = Font(color="FF0563C1", underline="single")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_DATE_FORMATS = ((dt.datetime, "yyyy-mm-dd hh:mm:ss"), (dt.date, "yyyy-mm-dd"), (dt.time, "hh:mm:ss"))
+
+
+def is_error(finding: Any) -> bool:
+    return getattr(finding, "severity", None) == "error"
+
+
+def level_label(finding: Any) -> str:
+    severity = getattr(finding, "severity", None)
+    return LEVELS.get(severity, str(severity or ""))
+
+
+def fill_for(finding: Any) -> PatternFill:
+    return ERROR_FILL if is_error(finding) else WARNING_FILL
+
+
+def quote_sheet(title: str) -> str:
+    """Sheet name as it appears in a reference: always quoted, inner quotes doubled."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+@dataclass
+class ResultRow:
+    """One finding as listed on 校验结果; ``sheet``/``coord`` locate the marked cell, if any."""
+
+    finding: Any
+    sheet: str | None
+    coord: str | None
+    row: int | None
+
+
+def write_results_sheet(wb, rows: list[ResultRow], summary: str):
+    """Replace any previous 校验结果 sheet by a new last sheet listing ``rows``."""
+    if RESULT_SHEET in wb.sheetnames:
+        del wb[RESULT_SHEET]
+    ws = wb.create_sheet(RESULT_SHEET)
+    ws.cell(row=1, column=1, value=summary).font = Font(bold=True, size=12)
+    for col, title in enumerate(HEADERS, start=1):
+        cell = ws.cell(row=HEADER_ROW, column=col, value=title)
+        cell.font, cell.fill, cell.border = Font(bold=True), _HEADER_FILL, _HEADER_BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    for number, item in enumerate(rows, start=1):
+        _write_row(ws, HEADER_ROW + number, number, item)
+    for col, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[chr(64 + col)].width = width
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1).coordinate
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{chr(64 + len(HEADERS))}{HEADER_ROW + max(len(rows), 1)}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    return ws
+
+
+def _write_row(ws, r: int, number: int, item: ResultRow) -> None:
+    f = item.finding
+    cells = [ws.cell(row=r, column=c) for c in range(1, len(HEADERS) + 1)]
+    cells[0].value = number
+    cells[1].value = level_label(f)
+    cells[1].fill = fill_for(f)
+    for cell, value in zip(cells[2:], (getattr(f, "sheet", None), item.coord or getattr(f, "cell", None),
+                                       item.row, getattr(f, "field", None))):
+        if value is not None:
+            put_value(cell, value)
+    _write_value(cells[6], getattr(f, "value", None))
+    put_value(cells[7], str(getattr(f, "message", "") or ""))
+    cells[7].alignment = _WRAP
+    put_value(cells[8], str(getattr(f, "code", "") or ""))
+    if item.sheet and item.coord:
+        cells[3].hyperlink = Hyperlink(ref=cells[3].coordinate,
+                                       location=f"{quote_sheet(item.sheet)}!{item.coord}")
+        cells[3].font = _LINK_FONT
+
+
+def _write_value(cell, value: Any) -> None:
+    if value is None:
+        return
+    put_value(cell, value)
+    for kind, number_format in _DATE_FORMATS:
+        if isinstance(value, kind):
+            cell.number_format = number_format
+            break
