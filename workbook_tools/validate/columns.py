@@ -1,0 +1,68 @@
+"""Which sheet column holds which field, and the header findings (missing required
+columns, the same field twice, unknown columns) from the reader's SheetTable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+from typing import Any
+
+from workbook_tools.validate.sink import FindingSink
+
+
+@dataclass
+class ColumnData:
+    """One validated column: its place in Record.values, its field, and per record the
+    parsed value (None when blank or unusable) and whether the cell was blank."""
+
+    pos: int
+    column: Any       # the reader's Column (.letter, .header, …)
+    field: Any        # schema Field
+    parsed: list = dc_field(default_factory=list)
+    blank: set = dc_field(default_factory=set)
+
+    @property
+    def letter(self) -> str:
+        return self.column.letter
+
+    @property
+    def label(self) -> str:
+        return self.field.label
+
+
+def map_columns(table: Any) -> dict[str, ColumnData]:
+    """Field key → the first column for that field (later duplicates are not checked)."""
+    form_fields = {f.key: f for f in table.form.fields}
+    out: dict[str, ColumnData] = {}
+    for pos, column in enumerate(table.columns):
+        key = column.field
+        if key and key not in out and key in form_fields:
+            out[key] = ColumnData(pos, column, form_fields[key])
+    return out
+
+
+def _missing_required(table: Any, columns: dict[str, ColumnData]) -> list[str]:
+    missing = getattr(table, "missing_required", None)
+    if missing is None:
+        missing = [f.key for f in table.form.fields if f.required and f.key not in columns]
+    return list(missing)
+
+
+def header_findings(table: Any, columns: dict[str, ColumnData], sink: FindingSink) -> None:
+    form, header_row = table.form, table.header_row
+    labels = {f.key: f.label for f in form.fields}
+    for key in _missing_required(table, columns):
+        sink.add("column-missing", cell=None, row=header_row, label=labels.get(key, key),
+                 header_row=header_row)
+    for key, listed in (getattr(table, "duplicate_fields", None) or {}).items():
+        # the contract does not say whether ``listed`` includes the first column: use both
+        by_index = {c.index: c for c in [*table.columns, *listed] if c.field == key or c in listed}
+        same = [by_index[i] for i in sorted(by_index)]
+        if len(same) < 2:
+            continue
+        letters = "、".join(c.letter for c in same)
+        sink.add("column-duplicate", cell=f"{same[1].letter}{header_row}", row=header_row,
+                 label=labels.get(key, key), value=str(same[1].header or ""),
+                 count=len(same), letters=letters, first=same[0].letter)
+    for column in getattr(table, "unknown_columns", None) or []:
+        sink.add("column-unknown", cell=f"{column.letter}{header_row}", row=header_row,
+                 label=None, value=str(column.header or ""), form=form.title)

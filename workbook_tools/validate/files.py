@@ -1,0 +1,81 @@
+"""Validate workbooks on disk: read with the reader (docs/architecture.md), validate every
+table, turn an unreadable file into a report entry instead of an exception."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Iterable
+
+from workbook_tools.errors import UnreadableWorkbook
+from workbook_tools.io.reader import read_workbook
+from workbook_tools.validate.engine import validate_table
+from workbook_tools.validate.findings import FileReport, ValidationReport, sort_findings
+from workbook_tools.validate.sink import FindingSink
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+LOCK_PREFIX = "~$"
+
+
+def _example_labels(schema: Any, form: str | None) -> str:
+    forms = [schema.form(form)] if form else list(schema.forms)[:1]
+    labels = [f.label for f in forms[0].fields if f.required][:3] if forms else []
+    return "”“".join(labels)
+
+
+def _no_form(path: str, book: Any, schema: Any, form: str | None) -> FileReport:
+    sink = FindingSink("")
+    sheets = "、".join(book.other_sheets) or "无"
+    sink.add("form-not-found", cell=None, row=None, label=None, sheets=sheets,
+             example=_example_labels(schema, form))
+    return FileReport(path=path, form=form, findings=sink.findings)
+
+
+def validate_workbook(path: str | Path, schema: Any, *, form: str | None = None,
+                      as_of: dt.date | None = None) -> FileReport:
+    """Read one workbook and validate every sheet in which a form header was found."""
+    path = str(path)
+    try:
+        book = read_workbook(path, schema, form=form)
+    except UnreadableWorkbook as exc:
+        return FileReport.unreadable(path, str(exc))
+    if not book.sheets:
+        return _no_form(path, book, schema, form)
+    results = [validate_table(t, schema, as_of=as_of, date1904=bool(book.date1904))
+               for t in book.sheets]
+    forms = list(dict.fromkeys(t.form.key for t in book.sheets))
+    return FileReport(
+        path=path, form=",".join(forms), rows=sum(len(t.records) for t in book.sheets),
+        findings=sort_findings(f for r in results for f in r.findings), tables=results,
+    )
+
+
+def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
+    """Files to validate (directories searched recursively, sorted) and notes about
+    skipped Excel lock files (~$…, left while a workbook is open)."""
+    files: list[Path] = []
+    notes: list[str] = []
+    for item in map(Path, paths):
+        if not item.is_dir():
+            files.append(item)
+            continue
+        for found in sorted(p for p in item.rglob("*") if p.suffix.lower() in WORKBOOK_SUFFIXES):
+            if found.name.startswith(LOCK_PREFIX):
+                notes.append(f"已跳过 {found}：这是 Excel 打开工作簿时生成的临时锁文件，不含数据，可以忽略")
+            elif found.is_file():
+                files.append(found)
+    return files, notes
+
+
+def validate_paths(paths: Iterable[str | Path], schema: Any, *, form: str | None = None,
+                   as_of: dt.date | None = None) -> ValidationReport:
+    """Validate files and directories; one FileReport per file, in the order found."""
+    files, notes = expand_paths(paths)
+    reports = []
+    for path in files:
+        if not path.exists():
+            error = UnreadableWorkbook(path, "文件不存在", "请检查路径和文件名是否正确")
+            reports.append(FileReport.unreadable(str(path), str(error)))
+            continue
+        reports.append(validate_workbook(path, schema, form=form, as_of=as_of))
+    return ValidationReport(files=reports, notes=notes)
