@@ -69,3 +69,29 @@ class ChineseGroup(click.Group):
         if self.get_command(ctx, name) is None and not ctx.resilient_parsing:
             raise ChineseUsageError(f"没有名为“{name}”的命令", ctx)
         return super().resolve_command(ctx, args)
+
+
+def _parse_date(ctx, param, value):
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ChineseUsageError(f"日期“{value}”格式不对，请写成 2026-11-22", ctx) from None
+
+
+def as_of_option(func):
+    """--as-of DATE: the day the run is 'as of' (default: today)."""
+    return click.option("--as-of", "as_of", metavar="日期", callback=_parse_date,
+                        help="按这一天计算（如 2026-11-22），默认今天。")(func)
+
+
+def schema_option(func):
+    """--schema PATH: a company's own schema YAML."""
+    from pathlib import Path
+
+    return click.option("--schema", "schema_path", metavar="schema.yaml",
+                        type=click.Path(path_type=Path),
+                        help="使用自定义的 schema 文件（默认使用自带的 templates/archive_schema.yaml）。")(func)

@@ -1,0 +1,28 @@
+"""Console rendering shared by commands (rich tables in Chinese)."""
+
+from __future__ import annotations
+
+import os
+
+from rich.console import Console
+from rich.table import Table
+
+SEVERITY = {"error": "[red]错误[/red]", "warning": "[yellow]警告[/yellow]"}
+
+
+def console() -> Console:
+    """A console that does not wrap or colour when output is not a terminal (CI, pipes)."""
+    width = None if os.isatty(1) else 200
+    return Console(width=width, highlight=False, soft_wrap=False)
+
+
+def findings_table(findings) -> Table:
+    table = Table(show_lines=False, pad_edge=False, box=None, header_style="bold")
+    for name in ("级别", "工作表", "行", "单元格", "字段", "值", "问题说明"):
+        table.add_column(name, overflow="fold")
+    for f in findings:
+        value = "" if f.value is None else str(f.value)
+        table.add_row(SEVERITY.get(f.severity, f.severity), f.sheet or "",
+                      "" if f.row is None else str(f.row), f.cell or "",
+                      f.field or "", value[:30], f.message)
+    return table
