@@ -1,0 +1,155 @@
+"""Write the master workbook with XlsxWriter in constant_memory mode (rows streamed in
+order), atomically, deterministically (fixed created date, no timestamps in cells
+except the caller's run date), strings never turned into formulas, numbers or links."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import xlsxwriter
+from xlsxwriter.exceptions import XlsxWriterException
+
+from workbook_tools import __version__
+from workbook_tools.errors import OutputError
+from workbook_tools.io.atomic import atomic_path
+from workbook_tools.merge.result import MergeResult
+from workbook_tools.merge.rows import code_text
+from workbook_tools.merge.sheets import master_sheets
+from workbook_tools.merge.tables import Report, Table
+from workbook_tools.schema.model import Schema
+
+WORKBOOK_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,   # "=HYPERLINK(…)" typed by staff stays text
+    "strings_to_numbers": False,    # "+86 138…" and "0571…" stay text
+    "strings_to_urls": False,
+    "nan_inf_to_errors": True,
+}
+_EPOCH = dt.date(1899, 12, 30)
+MASTER_FORM = "master"
+
+Writer = Callable[[Any, int, int, Any], Any]
+
+
+def write_master(result: MergeResult, schema: Schema, path: str | Path, *,
+                 inputs: Iterable[Any] = ()) -> Path:
+    """Write the master to ``path`` atomically. Refuses to overwrite any of ``inputs``
+    (paths or InputFile) or any input file listed in the result."""
+    refuse = [str(getattr(i, "path", i)) for i in (*inputs, *result.inputs)]
+    target = Path(path)
+    with atomic_path(target, inputs=refuse) as tmp:
+        workbook = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        try:
+            _properties(workbook, result, schema)
+            styles = _Styles(workbook)
+            for sheet in master_sheets(result, schema):
+                if isinstance(sheet, Table):
+                    _write_table(workbook.add_worksheet(sheet.name), sheet, styles)
+                else:
+                    _write_report(workbook.add_worksheet(sheet.name), sheet, styles)
+        finally:
+            _close(workbook, target)
+    return target
+
+
+def _close(workbook: xlsxwriter.Workbook, target: Path) -> None:
+    try:
+        workbook.close()
+    except (XlsxWriterException, OSError) as exc:
+        raise OutputError(f"无法写入 {target}：{exc}") from None
+
+
+def _properties(workbook: xlsxwriter.Workbook, result: MergeResult, schema: Schema) -> None:
+    created = dt.datetime.combine(result.run_date, dt.time())
+    workbook.set_properties({"title": f"{schema.name}总表", "created": created,
+                             "comments": f"由 workbook-tools {__version__} 合并生成"})
+    workbook.set_custom_property("schema_name", schema.name)
+    workbook.set_custom_property("schema_version", schema.version)
+    workbook.set_custom_property("form", MASTER_FORM)
+    workbook.set_custom_property("generator", f"workbook-tools {__version__}")
+    workbook.set_custom_property("run_date", result.run_date.isoformat())
+
+
+class _Styles:
+    """Formats and the per-kind cell writers (one dispatch per column, not per value)."""
+
+    def __init__(self, wb: xlsxwriter.Workbook):
+        self.header = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
+                                     "text_wrap": True, "valign": "vcenter"})
+        self.note = wb.add_format({"italic": True, "font_color": "#595959"})
+        self.title = wb.add_format({"bold": True, "font_size": 14})
+        self.section = wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78"})
+        self.text = wb.add_format({"num_format": "@"})
+        self.date = wb.add_format({"num_format": "yyyy-mm-dd"})
+        self.datetime = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        self.column = {"code": self.text, "date": self.date}
+        self.writers: dict[str, Writer] = {"code": self.write_code, "date": self.write_any,
+                                           "number": self.write_number, "text": self.write_text}
+
+    def write_code(self, ws, r: int, c: int, v: Any) -> None:
+        ws.write_string(r, c, v if type(v) is str else code_text(v), self.text)
+
+    def write_text(self, ws, r: int, c: int, v: Any) -> None:
+        if type(v) is str:
+            ws.write_string(r, c, v)
+        else:
+            self.write_any(ws, r, c, v)
+
+    def write_number(self, ws, r: int, c: int, v: Any) -> None:
+        if type(v) is int or type(v) is float:
+            ws.write_number(r, c, v)
+        else:
+            self.write_any(ws, r, c, v)
+
+    def write_any(self, ws, r: int, c: int, v: Any) -> None:
+        """By the value's type: dates as date serials, strings always as text."""
+        if isinstance(v, str):
+            ws.write_string(r, c, v)
+        elif isinstance(v, bool):
+            ws.write_boolean(r, c, v)
+        elif isinstance(v, (int, float)):
+            ws.write_number(r, c, v)
+        elif isinstance(v, dt.datetime) and v.year >= 1900:
+            delta = v.replace(tzinfo=None) - dt.datetime(1899, 12, 30)
+            ws.write_number(r, c, delta.days + delta.seconds / 86400, self.datetime)
+        elif isinstance(v, dt.date) and not isinstance(v, dt.datetime) and v.year >= 1900:
+            ws.write_number(r, c, (v - _EPOCH).days, self.date)
+        elif isinstance(v, (dt.date, dt.time)):
+            ws.write_string(r, c, v.isoformat())
+        else:
+            ws.write_string(r, c, str(v))
+
+
+def _write_table(ws, table: Table, styles: _Styles) -> None:
+    top = 1 if table.note else 0
+    if table.note:
+        ws.write_string(0, 0, table.note, styles.note)
+    for c, col in enumerate(table.columns):
+        ws.set_column(c, c, col.width, styles.column.get(col.kind))
+        ws.write_string(top, c, col.header, styles.header)
+    writers = [styles.writers[col.kind] for col in table.columns]
+    r = top
+    for values in table.rows:
+        r += 1
+        for c, v in enumerate(values):
+            if v is not None:
+                writers[c](ws, r, c, v)
+    ws.freeze_panes(top + 1, 0)
+    ws.autofilter(top, 0, r, len(table.columns) - 1)
+
+
+def _write_report(ws, report: Report, styles: _Styles) -> None:
+    for c, width in enumerate(report.widths):
+        ws.set_column(c, c, width)
+    formats = {"title": styles.title, "section": styles.section, "header": styles.header}
+    for r, (style, cells) in enumerate(report.lines):
+        fmt = formats.get(style)
+        for c, v in enumerate(cells):
+            if v is None:
+                continue
+            if fmt is not None:
+                ws.write_string(r, c, str(v), fmt)
+            else:
+                styles.write_any(ws, r, c, v)

@@ -1,0 +1,141 @@
+"""The master's sheets as plain tables (headers, column kinds, rows): what the writer
+writes and what tests can assert without opening Excel."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from workbook_tools.merge.conflicts import CONFLICT_RULE
+from workbook_tools.merge.records import RecordTable
+from workbook_tools.merge.result import MergeResult
+from workbook_tools.merge.summary_sheet import summary_report
+from workbook_tools.merge.tables import Column, Report, Table
+from workbook_tools.merge.rows import (
+    MASTER_SHEET, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, SourceRow, display,
+)
+from workbook_tools.schema.model import NUMBER_TYPES, Field, Form, Schema
+
+VISITS, PLANS, COMPLAINTS = "拜访记录", "拜访计划", "投诉记录"
+QUARANTINE, CONFLICTS, DUPLICATES, CHANGES = "待修正", "冲突", "疑似重复", "变更记录"
+DUPLICATE_NOTE = ("以下客户可能是同一客户，系统不会自动合并。请核实后在“处理意见”列填写，如“合并为 HD0001”"
+                  "或“不是同一客户”。名称只在公司客户之间比较（去掉括号内容、省市前缀和有限公司等后缀）。")
+QUARANTINE_NOTE = "以下行有错误，未合并进客户档案；请按“错误信息”修改源文件后重新提交。"
+
+
+PROVENANCE_COLUMNS = [Column(SOURCE_FILE, "text", 26), Column(SOURCE_SHEET, "text", 16),
+                      Column(SOURCE_ROW, "number", 8)]
+
+
+def field_kind(f: Field) -> str:
+    if f.is_code:
+        return "code"
+    if f.type == "date":
+        return "date"
+    return "number" if f.type in NUMBER_TYPES else "text"
+
+
+def field_columns(form: Form) -> list[Column]:
+    return [Column(f.label, field_kind(f), f.width) for f in form.fields]
+
+
+def provenance(row: SourceRow) -> list[Any]:
+    return [row.file, row.sheet, row.row if row.row > 0 else None]
+
+
+def master_sheets(result: MergeResult, schema: Schema) -> list[Table | Report]:
+    """Sheets in order: 客户档案, 拜访记录, 拜访计划 (if any), 投诉记录 (if any), 待修正, 冲突,
+    疑似重复, 变更记录 (with a previous master), 合并说明."""
+    sheets: list[Table | Report] = [customers_table(result, schema.form("registration")),
+                                    records_table(VISITS, result.visits)]
+    if result.plans.read:
+        sheets.append(records_table(PLANS, result.plans))
+    if result.complaints.read:
+        sheets.append(records_table(COMPLAINTS, result.complaints))
+    sheets += [quarantine_table(result, schema), conflicts_table(result),
+               duplicates_table(result, schema.form("registration"))]
+    if result.changes is not None:
+        sheets.append(changes_table(result))
+    sheets.append(summary_report(result))
+    return sheets
+
+
+def customers_table(result: MergeResult, form: Form) -> Table:
+    keys, extra_keys = form.keys, result.extra_cols.keys
+    columns = (field_columns(form) + [Column(h, "text", 14) for h in result.extra_cols.labels]
+               + PROVENANCE_COLUMNS)
+
+    def rows() -> Iterator[list[Any]]:
+        for c in result.customers:
+            values, extras = c.values, c.extras
+            yield ([values.get(k) for k in keys] + [extras.get(k) for k in extra_keys]
+                   + provenance(c.provenance))
+    return Table(MASTER_SHEET, columns, rows())
+
+
+def records_table(name: str, table: RecordTable) -> Table:
+    keys, extra_keys = table.form.keys, table.extra_cols.keys
+    columns = (field_columns(table.form) + [Column(h, "text", 14) for h in table.extra_cols.labels]
+               + PROVENANCE_COLUMNS)
+    rows = ([r.values.get(k) for k in keys] + [r.extras.get(k) for k in extra_keys] + provenance(r)
+            for r in table.rows)
+    return Table(name, columns, rows)
+
+
+def quarantine_table(result: MergeResult, schema: Schema) -> Table:
+    """Every row with errors: form, provenance, messages, then all its values as read."""
+    forms = [schema.form(k) for k in dict.fromkeys(r.form for r in result.quarantined)]
+    labels: dict[str, Column] = {}
+    for form in sorted(forms, key=lambda f: schema.form_keys.index(f.key)):
+        for f in form.fields:
+            labels.setdefault(f.label, Column(f.label, "text", f.width))
+    extras: dict[str, None] = dict.fromkeys(h for r in result.quarantined for h in r.extras)
+    columns = ([Column("表单", "text", 14), *PROVENANCE_COLUMNS, Column("错误信息", "text", 48)]
+               + list(labels.values()) + [Column(str(h), "text", 14) for h in extras])
+
+    def rows() -> Iterator[list[Any]]:
+        for r in result.quarantined:
+            form = schema.form(r.form)
+            by_label = {f.label: f.key for f in form.fields}
+            values = [_raw(r, by_label[label]) if label in by_label else None for label in labels]
+            yield ([form.title, *provenance(r), "；".join(r.errors)] + values
+                   + [r.extras.get(h) for h in extras])
+    return Table(QUARANTINE, columns, rows(), QUARANTINE_NOTE)
+
+
+def _raw(row: SourceRow, key: str) -> Any:
+    return row.raw[key] if key in row.raw else row.values.get(key)
+
+
+def conflicts_table(result: MergeResult) -> Table:
+    columns = [Column("客户编号", "code", 11), Column("字段", "text", 14),
+               Column("各来源的值", "text", 70), Column("采用的值", "text", 24),
+               Column("采用来源", "text", 34)]
+    rows = ([c.customer_id, c.field, c.values_text, display(c.chosen), c.chosen_from]
+            for c in result.conflicts)
+    return Table(CONFLICTS, columns, rows, CONFLICT_RULE)
+
+
+def duplicates_table(result: MergeResult, form: Form) -> Table:
+    by_id = {c.id: c for c in result.customers}
+    columns = [Column("客户编号1", "code", 11), Column("客户名称1", "text", 28),
+               Column("来源1", "text", 30), Column("客户编号2", "code", 11),
+               Column("客户名称2", "text", 28), Column("来源2", "text", 30),
+               Column("依据", "text", 36), Column("名称相似度", "number", 10),
+               Column("处理意见", "text", 24)]
+
+    def side(cid: str) -> list[Any]:
+        c = by_id[cid]
+        return [cid, c.values.get("customer_name"), c.provenance.where]
+    rows = ([*side(d.id_a), *side(d.id_b), d.evidence_text, d.score, None]
+            for d in result.duplicates)
+    return Table(DUPLICATES, columns, rows, DUPLICATE_NOTE)
+
+
+def changes_table(result: MergeResult) -> Table:
+    columns = [Column("日期", "date", 12), Column("类型", "text", 12), Column("客户编号", "code", 11),
+               Column("客户名称", "text", 28), Column("字段", "text", 14), Column("旧值", "text", 20),
+               Column("新值", "text", 20), Column("说明", "text", 48), Column("来源文件", "text", 26)]
+    rows = ([e.date, e.kind, e.customer_id, e.customer_name, e.field,
+             display(e.old) if e.field else None, display(e.new) if e.field else None,
+             e.text, e.file] for e in result.changes or ())
+    return Table(CHANGES, columns, rows)

@@ -1,0 +1,33 @@
+"""Sheets as plain data: a Table (header row, typed columns, rows) or a free-form Report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    kind: str = "text"     # text | code (text format) | date | number
+    width: float = 12
+
+
+@dataclass(slots=True)
+class Table:
+    name: str
+    columns: list[Column]
+    rows: Iterable[Sequence[Any]]   # aligned with columns; may be a generator
+    note: str = ""                  # one line above the header row
+
+
+@dataclass(slots=True)
+class Report:
+    """A free-form sheet: lines of cells, each with a style (title, section, header, plain)."""
+
+    name: str
+    widths: list[float]
+    lines: list[tuple[str, list[Any]]] = field(default_factory=list)
+
+    def add(self, style: str, *cells: Any) -> None:
+        self.lines.append((style, list(cells)))
