@@ -27,7 +27,17 @@ from workbook_tools.schema.model import Form, Schema, normalize_header
 __all__ = ["Column", "Record", "SheetTable", "WorkbookData", "read_version_stamp", "read_workbook"]
 
 # Sheets of our generated templates (and of most Chinese forms) that explain, not hold, data.
-INSTRUCTION_SHEETS = frozenset({"填表说明", "填写说明", "使用说明", "说明", "填表须知"})
+INSTRUCTION_SHEETS = frozenset({"填表说明", "填写说明", "使用说明", "说明", "填表须知",
+                                # sheets our own tools add to a user's workbook
+                                "校验结果", "修正记录", "待安排"})
+
+# The merged master (version stamp form "master", written by workbook_tools.merge): only
+# these sheets hold data, one form each; its report sheets (待修正, 冲突, 疑似重复, 变更记录,
+# 合并说明) are never input rows, and its provenance columns are not unknown columns.
+MASTER_FORM = "master"
+MASTER_DATA_SHEETS = {"客户档案": "registration", "拜访记录": "visit-record",
+                      "拜访计划": "visit-plan", "投诉记录": "complaint"}
+MASTER_PROVENANCE = frozenset(normalize_header(h) for h in ("来源文件", "来源工作表", "来源行"))
 
 
 def read_workbook(path: str | Path, schema: Schema, form: str | Form | None = None) -> WorkbookData:
@@ -65,12 +75,15 @@ def _calamine_or_csv(sniffed: Sniffed):
 
 def _read(sniffed: Sniffed, source, forms: list[Form], prefer: str | None) -> WorkbookData:
     data = WorkbookData(str(sniffed.path), sniffed.kind, sniffed.stamp, date1904=sniffed.date1904)
+    master = sniffed.stamp.get("form") == MASTER_FORM
+    ignore = MASTER_PROVENANCE if master else frozenset()
     try:
         for info in source.sheets():
             table = None
-            if is_data_sheet(info):
+            sheet_forms = master_forms(info.name, forms) if master else forms
+            if sheet_forms and is_data_sheet(info):
                 grid = source.load(info.name)
-                table = build_table(str(sniffed.path), grid, forms, prefer)
+                table = build_table(str(sniffed.path), grid, sheet_forms, prefer, ignore=ignore)
             if table is None:
                 data.other_sheets.append(info.name)
             else:
@@ -86,9 +99,16 @@ def is_data_sheet(info: SheetInfo) -> bool:
     return info.visible and info.worksheet and normalize_header(info.name) not in INSTRUCTION_SHEETS
 
 
-def build_table(path: str, grid: SheetGrid, forms: list[Form],
-                prefer: str | None = None) -> SheetTable | None:
-    """The table on ``grid``, or None when no form's header is recognisable."""
+def master_forms(sheet: str, forms: list[Form]) -> list[Form]:
+    """The form a master's sheet holds (if asked for); [] for its report sheets."""
+    key = MASTER_DATA_SHEETS.get(sheet)
+    return [f for f in forms if f.key == key]
+
+
+def build_table(path: str, grid: SheetGrid, forms: list[Form], prefer: str | None = None, *,
+                ignore: frozenset[str] = frozenset()) -> SheetTable | None:
+    """The table on ``grid``, or None when no form's header is recognisable. Columns whose
+    normalised header is in ``ignore`` are kept but not listed as unknown columns."""
     match = find_header(grid, forms, prefer)
     if match is None:
         return None
@@ -105,7 +125,8 @@ def build_table(path: str, grid: SheetGrid, forms: list[Form],
         columns=columns, records=records,
         missing_required=[f.key for f in match.form.fields if f.required and f.key not in by_field],
         duplicate_fields={k: cols for k, cols in by_field.items() if len(cols) > 1},
-        unknown_columns=[c for c in columns if c.field is None and c.header.strip()],
+        unknown_columns=[c for c in columns if c.field is None and c.header.strip()
+                         and normalize_header(c.header) not in ignore],
         footer_row=footer, title_matched=match.title_matched,
     )
 
