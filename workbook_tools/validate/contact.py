@@ -24,6 +24,7 @@ _EXTENSION = re.compile(r"\s*(?:转|分机|ext\.?|x|#)\s*(\d{1,6})$", re.IGNOREC
 _GROUP_SPLIT = re.compile(r"[\s\-()]+")
 _MULTIPLE = re.compile(r"\d\s*(?:[/,;、|]|或|及)\s*[+(]?\d|\d{11}\s+1\d{10}")
 _DIGITS = re.compile(r"\d+", re.ASCII)
+_PLAIN_LANDLINE = re.compile(r"(0\d{2,3})-(\d{7,8})", re.ASCII)  # 0571-88886666, the usual form
 _FULL_WIDTH_DIGIT = re.compile("[０-９]")
 _NO_AREA_CODE = re.compile(r"[2-9]\d{6,7}", re.ASCII)
 _EMAIL = re.compile(
@@ -58,6 +59,11 @@ def parse_phone(text: str) -> tuple[str, int, str, bool]:
     if text.isdigit() and text.isascii() and not text.startswith(("86", "0086")):
         nsn, kind = _classify(text)  # the common case: 13812345678, 075512345678
         return (nsn if kind != UNKNOWN else text), kind, "", text.startswith("0")
+    plain = _PLAIN_LANDLINE.fullmatch(text)
+    if plain:
+        nsn, kind = _classify(plain.group(1) + plain.group(2))
+        if kind != UNKNOWN:
+            return nsn, kind, "", True
     stripped = text.strip()
     text = _PREFIX.sub("", stripped)
     international = text != stripped
@@ -90,7 +96,7 @@ def _phone(raw: Any) -> tuple[str, int, str, tuple] | None:
     elif cls is str:
         stripped = raw.strip()
         text = nfkc(stripped)
-        if not text.isdigit() and _MULTIPLE.search(text):
+        if not text.isdigit() and not _PLAIN_LANDLINE.fullmatch(text) and _MULTIPLE.search(text):
             return "", UNKNOWN, "", one("phone-multiple")
     else:
         return None

@@ -62,31 +62,52 @@ def _record_values(table: Any) -> list:
 
 def _check_column(col: ColumnData, values: list, rows: list, ctx: CheckContext,
                   sink: FindingSink) -> None:
-    check, fld, pos = checker_for(col.field), col.field, col.pos
+    fld, pos = col.field, col.pos
+    if fld.type == "text" and not fld.pattern:
+        col.parsed = _plain_text_column(values, pos, col.blank)
+        return
+    check = checker_for(fld)
     parsed: list = [None] * len(values)
     blank = col.blank
-    cache: dict[str, Any] = {}
+    cache: dict[Any, Any] = {}  # identical values are checked once per column
     for i, row_values in enumerate(values):
         raw = row_values[pos]
         if raw is None:
             blank.add(i)
             continue
-        if raw.__class__ is str:
-            hit = cache.get(raw)
-            if hit is None:
-                hit = cache[raw] = check(raw, fld, ctx) if raw.strip() else _BLANK
-            if hit is _BLANK:
-                blank.add(i)
-                continue
-            value, issues = hit
-        else:
-            value, issues = check(raw, fld, ctx)
+        key = raw if raw.__class__ is str else (raw.__class__, raw)
+        hit = cache.get(key)
+        if hit is None:
+            blank_text = raw.__class__ is str and not raw.strip()
+            hit = cache[key] = _BLANK if blank_text else check(raw, fld, ctx)
+        if hit is _BLANK:
+            blank.add(i)
+            continue
+        value, issues = hit
         parsed[i] = value
         if issues:
             shown, cell = display(raw), f"{col.letter}{rows[i]}"
             for code, params in issues:
                 sink.add(code, cell=cell, row=rows[i], label=col.label, value=shown, **params)
     col.parsed = parsed
+
+
+def _plain_text_column(values: list, pos: int, blank: set) -> list:
+    """Free text with no pattern: nothing to report, only trimming (the hot path)."""
+    parsed: list = [None] * len(values)
+    for i, row_values in enumerate(values):
+        raw = row_values[pos]
+        if raw is None:
+            blank.add(i)
+        elif raw.__class__ is str:
+            text = raw.strip()
+            if text:
+                parsed[i] = text
+            else:
+                blank.add(i)
+        else:
+            parsed[i] = display(raw)
+    return parsed
 
 
 def _form_rules(form: Any, columns: dict, rows: list, values: list, sink: FindingSink,
