@@ -1,0 +1,164 @@
+"""Write plan workbooks: 客户拜访计划 sheet(s), 待安排, 说明, and the hidden lists sheet.
+
+The plan sheets are laid out exactly like the blank visit-plan template of
+``workbook_tools.generate`` (same header, formats, dropdowns from the hidden lists sheet,
+date checks, frozen and protected header, print setup), then filled with the planned rows,
+so a returned plan validates and merges like any filled template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.exceptions import XlsxWriterException
+
+from workbook_tools.errors import OutputError
+from workbook_tools.generate.context import TemplateInfo
+from workbook_tools.generate.lists import LISTS_SHEET, write_lists
+from workbook_tools.generate.styles import Formats
+from workbook_tools.generate.template import FIXED_CREATED, WORKBOOK_OPTIONS, write_data_sheet
+from workbook_tools.plan.schedule import PlanItem
+from workbook_tools.schema.model import Field, Schema
+
+PENDING_SHEET = "待安排"
+NOTES_SHEET = "说明"
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")   # serial 0 of Excel's 1900 date system
+SPARE_ROWS = 20          # formatted, validated empty rows under the plan for extra visits
+# visit-plan field key → PlanItem attribute; other fields stay blank for the salesperson.
+ITEM_VALUES = {"plan_id": "plan_id", "salesperson": "salesperson", "planned_date": "date",
+               "customer_id": "customer_id", "customer_name": "customer_name",
+               "method": "method", "purpose": "purpose", "status": "status"}
+# The 待安排 columns, described as schema fields so they get the same cell formats.
+# 所属业务员/类别 rather than 业务员/客户类别: with at most two headers that are form labels
+# (客户编号, 客户名称) the reader never mistakes 待安排 for a form's data sheet, so validating
+# or merging a returned plan does not report or import these rows.
+PENDING_FIELDS = (
+    Field("salesperson", "所属业务员", "text", width=10),
+    Field("customer_id", "客户编号", "customer_id", width=11),
+    Field("customer_name", "客户名称", "text", width=28),
+    Field("category", "类别", "text", width=10),
+    Field("due", "应联系日期", "date", width=12),
+    Field("overdue_days", "逾期天数", "integer", width=9),
+    Field("reason", "原因", "text", width=48),
+)
+
+
+@dataclass(frozen=True)
+class PlanSheet:
+    name: str                   # worksheet name
+    salesperson: str
+    items: list[PlanItem]
+
+
+@dataclass
+class PlanBook:
+    """Everything one output workbook holds."""
+
+    title: str                  # document title, e.g. 客户拜访计划 2026-W48 张三
+    sheets: list[PlanSheet]
+    pending: pd.DataFrame       # schedule.PENDING_COLUMNS
+    notes: list[str]            # lines of the 说明 sheet (after its title)
+    warnings: list[str] = field(default_factory=list)
+    owner: str | None = None    # set for a one-salesperson workbook
+    properties: dict[str, str] = field(default_factory=dict)   # extra custom properties
+
+
+def write_plan_sheet(ws, sheet: PlanSheet, schema: Schema, formats, list_names) -> None:
+    """The template layout for ``len(items) + SPARE_ROWS`` rows, filled with the plan."""
+    form = schema.form("visit-plan")
+    info = TemplateInfo(schema=schema, form=form, rows=len(sheet.items) + SPARE_ROWS,
+                        owner=sheet.salesperson)
+    write_data_sheet(ws, info, formats, list_names)
+    for col, f in enumerate(form.fields):
+        attr = ITEM_VALUES.get(f.key)
+        if attr is None:
+            continue
+        cell = formats.cell(f)
+        for row, item in enumerate(sheet.items, start=1):
+            _write(ws, row, col, getattr(item, attr), cell)
+
+
+def _write(ws, row: int, col: int, value, fmt) -> None:
+    if value is None or value is pd.NA or value == "" or (isinstance(value, float) and value != value):
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, dt.date):
+        ws.write_datetime(row, col, value, fmt)
+    elif isinstance(value, (int, float)):
+        ws.write_number(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
+def write_pending_sheet(ws, pending: pd.DataFrame, formats) -> None:
+    """待安排: one row per customer that could not be planned, with the reason."""
+    for col, f in enumerate(PENDING_FIELDS):
+        cell = formats.cell(f)
+        ws.set_column(col, col, f.width, cell)
+        ws.write_string(0, col, f.label, formats.header(False))
+        _write_column(ws, col, pending[f.key], f, cell)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(pending), 1), len(PENDING_FIELDS) - 1)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.repeat_rows(0)
+    ws.fit_to_pages(1, 0)
+
+
+def _write_column(ws, col: int, values: pd.Series, f: Field, fmt) -> None:
+    """One column from row 1 down; the write method chosen once (this sheet can be long)."""
+    if f.type == "date":
+        values = (pd.to_datetime(values) - EXCEL_EPOCH).dt.days.astype("Int64")
+    write = ws.write_string if f.is_text else ws.write_number
+    for row, value in enumerate(values.astype(object).tolist(), start=1):
+        if value is None or value is pd.NA or value == "":
+            ws.write_blank(row, col, None, fmt)
+        else:
+            write(row, col, value, fmt)
+
+
+def write_notes_sheet(ws, book: PlanBook, formats) -> None:
+    """说明: title, warnings first (highlighted), then the notes."""
+    ws.set_column(0, 0, 110, formats.note())
+    ws.write_string(0, 0, book.title, formats.title())
+    row = 2
+    if book.warnings:
+        ws.write_string(row, 0, "注意", formats.section())
+        for n, text in enumerate(book.warnings, start=1):
+            ws.write_string(row + n, 0, f"{n}. {text}", formats.table_cell(highlight=True))
+        row += len(book.warnings) + 2
+    for text in book.notes:
+        ws.write_string(row, 0, text, formats.note())
+        row += 1
+
+
+def _properties(workbook, book: PlanBook, schema: Schema) -> None:
+    info = TemplateInfo(schema=schema, form=schema.form("visit-plan"), rows=0, owner=book.owner)
+    workbook.set_properties({"title": book.title, "subject": schema.stamp,
+                             "comments": info.form.description, "created": FIXED_CREATED})
+    for name, value in [*info.stamp_properties(), *book.properties.items()]:
+        workbook.set_custom_property(name, value)
+
+
+def write_book(target: Path, book: PlanBook, schema: Schema) -> None:
+    """Write ``book`` to ``target`` (a temporary path from atomic_path)."""
+    workbook = xlsxwriter.Workbook(str(target), WORKBOOK_OPTIONS)
+    formats = Formats(workbook)
+    plan_sheets = [workbook.add_worksheet(s.name) for s in book.sheets]
+    pending = workbook.add_worksheet(PENDING_SHEET)
+    notes = workbook.add_worksheet(NOTES_SHEET)
+    lists = workbook.add_worksheet(LISTS_SHEET)
+    list_names = write_lists(workbook, lists, schema.form("visit-plan"), formats)
+    for ws, sheet in zip(plan_sheets, book.sheets):
+        write_plan_sheet(ws, sheet, schema, formats, list_names)
+    write_pending_sheet(pending, book.pending, formats)
+    write_notes_sheet(notes, book, formats)
+    _properties(workbook, book, schema)
+    (notes if book.warnings or not plan_sheets else plan_sheets[0]).activate()
+    try:
+        workbook.close()
+    except XlsxWriterException as exc:
+        raise OutputError(f"无法写入 {target}：{exc}") from None

@@ -1,0 +1,95 @@
+"""The one library call behind `workbook-tools summary`: master workbook → summary workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbook_tools.schema.loader import load_schema
+from workbook_tools.schema.model import Schema
+from workbook_tools.summary.classify import classification_sheet, composition_sheet
+from workbook_tools.summary.followup import decline_sheet, followup_sheet
+from workbook_tools.summary.load import MasterData, load_master
+from workbook_tools.summary.notes import notes_sheet
+from workbook_tools.summary.quality import quality_sheet
+from workbook_tools.summary.sales import sales_sheet
+from workbook_tools.summary.tables import SummarySheet
+from workbook_tools.summary.writer import write_summary
+
+
+# Columns the summary reads; the other columns of the master are not parsed.
+SUMMARY_FIELDS = {
+    "registration": {
+        "customer_id", "customer_name", "customer_type", "region", "industry", "ownership", "category", "credit",
+        "source", "owner", "contact_cycle", "first_trade_date", "last_trade_date", "trade_count", "trade_amount",
+        "created", "revised",
+    },
+    "visit-record": {"customer_id", "date", "salesperson"},
+    "visit-plan": {"plan_id", "salesperson", "planned_date", "customer_id", "status"},
+}
+
+
+def summary_fields(schema: Schema) -> dict[str, set[str]]:
+    """SUMMARY_FIELDS plus the registration fields the schema marks important (档案质量)."""
+    important = {f.key for f in schema.form("registration").fields if f.important}
+    return {**SUMMARY_FIELDS, "registration": SUMMARY_FIELDS["registration"] | important}
+
+
+@dataclass(frozen=True)
+class SummaryResult:
+    path: Path  # the summary workbook written
+    master: Path
+    sha256: str  # of the master file
+    as_of: dt.date
+    sheets: tuple[str, ...]
+    customers: int
+    visits: int
+    plans: int
+    overdue: int  # customers past their contact cycle (跟进提醒)
+    due_soon: int  # customers falling due within 7 days
+    declining: int  # customers past their purchase cycle (业务下滑)
+    quarantined: int
+    duplicates: int
+    missing_sheets: tuple[str, ...] = ()
+    seconds: dict[str, float] = field(default_factory=dict, compare=False)  # load / compute / write
+
+
+def compute_summary(data: MasterData, schema: Schema, as_of: dt.date) -> list[SummarySheet]:
+    """Every summary sheet, in workbook order (pure: no I/O)."""
+    c, settings = data.customers, schema.settings
+    return [
+        classification_sheet(c, schema),
+        composition_sheet(c, schema),
+        followup_sheet(c, data.visits, as_of, settings),
+        decline_sheet(c, as_of, settings),
+        quality_sheet(data, schema, as_of),
+        sales_sheet(c, data.visits, data.plans, as_of),
+        notes_sheet(data, schema, as_of),
+    ]
+
+
+def build_summary(master_path: str | Path, out_path: str | Path, *, schema: Schema | None = None,
+                  as_of: dt.date | None = None) -> SummaryResult:
+    """Read the master archive, compute every summary table, write the summary workbook atomically."""
+    schema = schema or load_schema()
+    as_of = as_of or dt.date.today()
+    if isinstance(as_of, dt.datetime):
+        as_of = as_of.date()
+    t0 = time.perf_counter()
+    data = load_master(master_path, schema, fields=summary_fields(schema))
+    t1 = time.perf_counter()
+    sheets = compute_summary(data, schema, as_of)
+    t2 = time.perf_counter()
+    path = write_summary(sheets, out_path, created=dt.datetime.combine(as_of, dt.time()), inputs=[master_path])
+    t3 = time.perf_counter()
+    lengths = {t.key: len(t.frame) for s in sheets for t in s.tables()}
+    return SummaryResult(
+        path=path, master=Path(master_path), sha256=data.sha256, as_of=as_of,
+        sheets=tuple(s.name for s in sheets), customers=len(data.customers), visits=len(data.visits),
+        plans=len(data.plans), overdue=lengths["overdue"], due_soon=lengths["due_soon"],
+        declining=lengths["decline"], quarantined=data.quarantined, duplicates=data.duplicates,
+        missing_sheets=data.missing_sheets,
+        seconds={"load": t1 - t0, "compute": t2 - t1, "write": t3 - t2},
+    )

@@ -1,0 +1,78 @@
+"""Native Excel charts (XlsxWriter) over tables already placed on a sheet."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from workbook_tools.summary.tables import Chart, SummarySheet, Table
+
+if TYPE_CHECKING:  # pragma: no cover
+    from workbook_tools.summary.writer import Placement
+
+CHART_WIDTH = 560
+CHART_HEIGHT = 320
+ROW_HEIGHT_PX = 20
+BAR_PX_PER_CATEGORY = 22
+
+
+def add_charts(book, ws, sheet: SummarySheet, places: dict[str, "Placement"], first_col: int) -> None:
+    """Insert every chart of ``sheet`` to the right of its tables, one under another."""
+    row = 1
+    for spec in sheet.charts:
+        table = sheet.table(spec.table)
+        chart = build_chart(book, sheet.name, spec, table, places[spec.table])
+        if chart is None:
+            continue
+        height = _height(spec, table)
+        chart.set_size({"width": CHART_WIDTH, "height": height})
+        ws.insert_chart(row, first_col, chart, {"object_position": 1})
+        row += height // ROW_HEIGHT_PX + 2
+
+
+def charted_rows(spec: Chart, table: Table) -> int:
+    """How many data rows a chart covers: spec.rows, else every row but the 合计 row."""
+    available = len(table.frame) - (1 if table.total_row else 0)
+    return max(0, min(spec.rows, available) if spec.rows is not None else available)
+
+
+def build_chart(book, sheet_name: str, spec: Chart, table: Table, place: "Placement"):
+    """An XlsxWriter chart with one series per value column, or None when there is nothing to draw."""
+    n = charted_rows(spec, table)
+    if n == 0:
+        return None
+    chart = book.add_chart({"type": spec.kind})
+    columns = list(table.frame.columns)
+    first, last = place.first_data_row, place.first_data_row + n - 1
+    cat_col = place.first_col + columns.index(spec.categories)
+    for name in spec.values:
+        col = place.first_col + columns.index(name)
+        series = {
+            "name": [sheet_name, place.header_row, col],
+            "categories": [sheet_name, first, cat_col, last, cat_col],
+            "values": [sheet_name, first, col, last, col],
+        }
+        if spec.kind == "pie":
+            series["data_labels"] = {"percentage": True, "category": True, "leader_lines": True}
+        chart.add_series(series)
+    _decorate(chart, spec)
+    return chart
+
+
+def _decorate(chart, spec: Chart) -> None:
+    chart.set_title({"name": spec.title})
+    if spec.kind == "pie":
+        chart.set_legend({"position": "right"})
+        return
+    chart.set_legend({"position": "bottom"} if len(spec.values) > 1 else {"none": True})
+    if spec.kind == "bar":  # horizontal: x is the value axis, y the category axis (top to bottom)
+        chart.set_x_axis({"name": spec.y_title, "major_gridlines": {"visible": True}})
+        chart.set_y_axis({"name": spec.x_title, "reverse": True})
+    else:
+        chart.set_x_axis({"name": spec.x_title})
+        chart.set_y_axis({"name": spec.y_title, "major_gridlines": {"visible": True}})
+
+
+def _height(spec: Chart, table: Table) -> int:
+    if spec.kind == "bar":
+        return max(CHART_HEIGHT, 80 + BAR_PX_PER_CATEGORY * charted_rows(spec, table))
+    return CHART_HEIGHT

@@ -1,0 +1,169 @@
+"""Write summary sheets to an .xlsx, atomically.
+
+Layout of every sheet: row 1 the sheet title; each stack of tables starts at row 2 in its
+own columns (stacks side by side, one blank column between); a table is a caption row, a
+header row and its data rows (or （无）), with one blank row before the next table.
+
+XlsxWriter writes the workbook: styles, column widths, the title row, frozen panes,
+autofilter, native charts, and the cells of sheets with charts (small aggregates, so the
+charts carry cached values). The other sheets' cells, which can number millions (跟进提醒,
+业务下滑), are generated in bulk by :mod:`sheetxml` and spliced into the sheet's
+``<sheetData>`` after XlsxWriter closes the file. Numbers are numbers; dates are serial
+numbers with a date format; percentages are fractions with a % format. The output is
+byte-for-byte reproducible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import xlsxwriter
+
+from workbook_tools.io.atomic import atomic_path
+from workbook_tools.summary.charts import add_charts
+from workbook_tools.summary.sheetxml import EMPTY_NOTE, SheetRows, add_table, numeric, splice
+from workbook_tools.summary.tables import SummarySheet, Table
+
+TOP_ROW = 1  # 0-based row where stacks start (row 0 holds the sheet title)
+NUM_FORMATS = {"int": "#,##0", "money": "#,##0.00", "pct": "0.0%", "date": "yyyy-mm-dd"}
+KIND_WIDTHS = {"int": 10, "money": 15, "pct": 9, "date": 12, "text": 8}
+MAX_WIDTH = 40
+WIDTH_SAMPLE = 300
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a table landed (0-based): its header row, first column, data rows and columns."""
+
+    header_row: int
+    first_col: int
+    n_rows: int
+    n_cols: int
+
+    @property
+    def first_data_row(self) -> int:
+        return self.header_row + 1
+
+
+class Styles:
+    """The workbook's formats, by name ("caption", "header", a kind, "total:" + kind), and their
+    style (xf) indices for the spliced cells."""
+
+    def __init__(self, book: xlsxwriter.Workbook):
+        base = {"font_name": "等线", "font_size": 11}
+        self.title = book.add_format({**base, "bold": True, "font_size": 14})
+        formats = {
+            "caption": {**base, "bold": True, "font_color": "#1F4E78"},
+            "header": {**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                       "valign": "vcenter"},
+            "text": base,
+            "total:text": {**base, "bold": True, "top": 1},
+        }
+        for kind, num_format in NUM_FORMATS.items():
+            formats[kind] = {**base, "num_format": num_format}
+            formats[f"total:{kind}"] = {**base, "bold": True, "top": 1, "num_format": num_format}
+        self.formats = {name: book.add_format(props) for name, props in formats.items()}
+        # _get_xf_index assigns the final style index (XlsxWriter never renumbers it).
+        self.ids = {name: f._get_xf_index() for name, f in self.formats.items()}
+
+
+def write_summary(sheets: Sequence[SummarySheet], path: str | Path, *, created: dt.datetime | None = None,
+                  inputs: Iterable[str | Path] = ()) -> Path:
+    """Write ``sheets`` to ``path`` (atomically; never onto one of ``inputs``)."""
+    path = Path(path)
+    with atomic_path(path, inputs) as tmp:
+        book = xlsxwriter.Workbook(str(tmp))
+        book.set_properties({"title": "客户档案汇总", "author": "workbook-tools",
+                             "created": created or dt.datetime(2000, 1, 1)})
+        styles = Styles(book)
+        cells = {index: _write_sheet(book, sheet, styles) for index, sheet in enumerate(sheets)}
+        book.close()
+        splice(tmp, cells)
+    return path
+
+
+def layout(sheet: SummarySheet) -> dict[str, Placement]:
+    """Placement of every table of ``sheet`` by key."""
+    out: dict[str, Placement] = {}
+    col = 0
+    for stack in sheet.stacks:
+        row = TOP_ROW
+        for table in stack:
+            out[table.key] = Placement(row + 1, col, len(table.frame), len(table.frame.columns))
+            row += max(len(table.frame), 1) + 3
+        col += max((len(t.frame.columns) for t in stack), default=0) + 1
+    return out
+
+
+def _write_sheet(book: xlsxwriter.Workbook, sheet: SummarySheet, styles: Styles) -> SheetRows:
+    """XlsxWriter part of one sheet; returns the table cells to splice in.
+
+    Sheets with charts are small aggregates: their cells go through XlsxWriter so that the
+    charts carry cached values and text categories. Other sheets (long lists) are spliced.
+    """
+    ws = book.add_worksheet(sheet.name)
+    places = layout(sheet)
+    for col, width in _widths(sheet, places).items():
+        ws.set_column(col, col, width)
+    ws.write_string(0, 0, sheet.title, styles.title)
+    if sheet.freeze_header and sheet.stacks and sheet.stacks[0]:
+        first = places[sheet.stacks[0][0].key]
+        ws.freeze_panes(first.first_data_row, 0)
+        ws.autofilter(first.header_row, first.first_col, first.header_row + max(first.n_rows, 1),
+                      first.first_col + first.n_cols - 1)
+    right = max((p.first_col + p.n_cols for p in places.values()), default=0) + 1
+    add_charts(book, ws, sheet, places, right)
+    rows = SheetRows()
+    for table in sheet.tables():
+        place = places[table.key]
+        if sheet.charts:
+            _write_table(ws, table, place, styles)
+        else:
+            add_table(rows, table, place.header_row, place.first_col, styles.ids)
+    return rows
+
+
+def _write_table(ws, table: Table, place: Placement, styles: Styles) -> None:
+    """The table's cells through XlsxWriter (used on sheets with charts, so charts get cached data)."""
+    c0, fmt = place.first_col, styles.formats
+    ws.write_string(place.header_row - 1, c0, table.title, fmt["caption"])
+    ws.write_row(place.header_row, c0, [str(c) for c in table.frame.columns], fmt["header"])
+    if place.n_rows == 0:
+        ws.write_string(place.first_data_row, c0, EMPTY_NOTE, fmt["text"])
+        return
+    last = place.n_rows - 1
+    for j, name in enumerate(table.frame.columns):
+        kind = table.kind(name)
+        column = table.frame[name].tolist() if kind == "text" else numeric(table.frame[name], kind).tolist()
+        write = ws.write_string if kind == "text" else ws.write_number
+        for i, value in enumerate(column):
+            if value is None or value != value or value == "":
+                continue
+            style = fmt[f"total:{kind}" if table.total_row and i == last else kind]
+            write(place.first_data_row + i, c0 + j, str(value) if kind == "text" else value, style)
+
+
+def _widths(sheet: SummarySheet, places: dict[str, Placement]) -> dict[int, float]:
+    widths: dict[int, float] = {}
+    for table in sheet.tables():
+        c0 = places[table.key].first_col
+        for j, name in enumerate(table.frame.columns):
+            width = max(_display_width(str(name)) + 2, KIND_WIDTHS.get(table.kind(name), 8))
+            if name in table.widths:
+                width = table.widths[name]
+            elif table.kind(name) == "text":
+                sample = table.frame[name].head(WIDTH_SAMPLE).dropna().astype(str)
+                width = max([width, *(_display_width(v) + 2 for v in sample)])
+            widths[c0 + j] = max(widths.get(c0 + j, 0), width if name in table.widths else min(width, MAX_WIDTH))
+    return widths
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+__all__ = ["EMPTY_NOTE", "Placement", "Styles", "layout", "write_summary"]
