@@ -1,6 +1,10 @@
-"""Write the master workbook with XlsxWriter in constant_memory mode (rows streamed in
-order), atomically, deterministically (fixed created date, no timestamps in cells
-except the caller's run date), strings never turned into formulas, numbers or links."""
+"""Write the master workbook atomically, deterministically (fixed created date, no
+timestamps in cells except the caller's run date), strings never turned into formulas,
+numbers or links.
+
+XlsxWriter (constant_memory mode) writes the package; the tables' data rows are streamed in
+afterwards by sheet_xml (engine "splice", the default, ~7× faster on large masters) or go
+through XlsxWriter cell by cell (engine "xlsxwriter"). Both give the same cells."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from workbook_tools.errors import OutputError
 from workbook_tools.io.atomic import atomic_path
 from workbook_tools.merge.result import MergeResult
 from workbook_tools.merge.rows import code_text
+from workbook_tools.merge.sheet_xml import Body, splice
 from workbook_tools.merge.sheets import master_sheets
 from workbook_tools.merge.tables import Report, Table
 from workbook_tools.schema.model import Schema
@@ -29,6 +34,8 @@ WORKBOOK_OPTIONS = {
 }
 _EPOCH = dt.date(1899, 12, 30)
 MASTER_FORM = "master"
+ENGINES = ("splice", "xlsxwriter")
+ENGINE = "splice"  # the default engine; "xlsxwriter" is the fallback if sheet_xml ever misbehaves
 
 Writer = Callable[[Any, int, int, Any], Any]
 
@@ -38,19 +45,51 @@ def write_master(result: MergeResult, schema: Schema, path: str | Path, *,
     """Write the master to ``path`` atomically. Refuses to overwrite any of ``inputs``
     (paths or InputFile) or any input file listed in the result."""
     refuse = [str(getattr(i, "path", i)) for i in (*inputs, *result.inputs)]
+    return write_sheets(master_sheets(result, schema), path,
+                        properties=master_properties(result, schema), inputs=refuse)
+
+
+def master_properties(result: MergeResult, schema: Schema) -> dict[str, Any]:
+    """Document properties: fixed created date (deterministic output) and the version stamp
+    (custom properties; ``form`` = "master" tells the reader which sheets hold data)."""
+    return {
+        "title": f"{schema.name}总表", "created": dt.datetime.combine(result.run_date, dt.time()),
+        "comments": f"由 workbook-tools {__version__} 合并生成",
+        "custom": {"schema_name": schema.name, "schema_version": schema.version, "form": MASTER_FORM,
+                   "generator": f"workbook-tools {__version__}", "run_date": result.run_date.isoformat()},
+    }
+
+
+def write_sheets(sheets: Iterable[Table | Report], path: str | Path, *, properties: dict[str, Any],
+                 inputs: Iterable[Any] = (), options: dict[str, Any] | None = None,
+                 engine: str | None = None) -> Path:
+    """Write plain sheets (Table / Report) to ``path`` atomically: the one place that knows
+    the xlsx library, so another writer can replace this function. ``options``: XlsxWriter
+    Workbook options (default WORKBOOK_OPTIONS). ``engine``: "splice" (XlsxWriter writes all
+    but the tables' data rows, which sheet_xml streams in: ~7× faster) or "xlsxwriter"
+    (every cell through XlsxWriter); the cells are the same. Default: the module's ENGINE."""
+    engine = engine or ENGINE
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; use one of {ENGINES}")
     target = Path(path)
-    with atomic_path(target, inputs=refuse) as tmp:
-        workbook = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+    bodies: dict[str, Body] = {}
+    with atomic_path(target, inputs=[str(i) for i in inputs]) as tmp:
+        workbook = xlsxwriter.Workbook(str(tmp), options or WORKBOOK_OPTIONS)
         try:
-            _properties(workbook, result, schema)
+            _properties(workbook, properties)
             styles = _Styles(workbook)
-            for sheet in master_sheets(result, schema):
-                if isinstance(sheet, Table):
-                    _write_table(workbook.add_worksheet(sheet.name), sheet, styles)
+            for index, sheet in enumerate(sheets, start=1):
+                ws = workbook.add_worksheet(sheet.name)
+                if isinstance(sheet, Report):
+                    _write_report(ws, sheet, styles)
+                elif engine == "xlsxwriter":
+                    _write_table(ws, sheet, styles)
                 else:
-                    _write_report(workbook.add_worksheet(sheet.name), sheet, styles)
+                    bodies[f"xl/worksheets/sheet{index}.xml"] = _table_frame(ws, sheet, styles)
         finally:
             _close(workbook, target)
+        if bodies:
+            splice(tmp, bodies)
     return target
 
 
@@ -61,15 +100,10 @@ def _close(workbook: xlsxwriter.Workbook, target: Path) -> None:
         raise OutputError(f"无法写入 {target}：{exc}") from None
 
 
-def _properties(workbook: xlsxwriter.Workbook, result: MergeResult, schema: Schema) -> None:
-    created = dt.datetime.combine(result.run_date, dt.time())
-    workbook.set_properties({"title": f"{schema.name}总表", "created": created,
-                             "comments": f"由 workbook-tools {__version__} 合并生成"})
-    workbook.set_custom_property("schema_name", schema.name)
-    workbook.set_custom_property("schema_version", schema.version)
-    workbook.set_custom_property("form", MASTER_FORM)
-    workbook.set_custom_property("generator", f"workbook-tools {__version__}")
-    workbook.set_custom_property("run_date", result.run_date.isoformat())
+def _properties(workbook: xlsxwriter.Workbook, properties: dict[str, Any]) -> None:
+    workbook.set_properties({k: v for k, v in properties.items() if k != "custom"})
+    for name, value in properties.get("custom", {}).items():
+        workbook.set_custom_property(name, value)
 
 
 class _Styles:
@@ -123,21 +157,39 @@ class _Styles:
 
 
 def _write_table(ws, table: Table, styles: _Styles) -> None:
+    rows, count = table.sized()
+    top = _write_head(ws, table, styles, count)
+    writers = [styles.writers[col.kind] for col in table.columns]
+    r = top
+    for values in rows:
+        r += 1
+        for c, v in enumerate(values):
+            if v is not None:
+                writers[c](ws, r, c, v)
+
+
+def _write_head(ws, table: Table, styles: _Styles, count: int) -> int:
+    """Note line, column widths and formats, header row, frozen panes, filter over the
+    ``count`` data rows to come; returns the header's 0-based row."""
     top = 1 if table.note else 0
     if table.note:
         ws.write_string(0, 0, table.note, styles.note)
     for c, col in enumerate(table.columns):
         ws.set_column(c, c, col.width, styles.column.get(col.kind))
         ws.write_string(top, c, col.header, styles.header)
-    writers = [styles.writers[col.kind] for col in table.columns]
-    r = top
-    for values in table.rows:
-        r += 1
-        for c, v in enumerate(values):
-            if v is not None:
-                writers[c](ws, r, c, v)
     ws.freeze_panes(top + 1, 0)
-    ws.autofilter(top, 0, r, len(table.columns) - 1)
+    ws.autofilter(top, 0, top + count, len(table.columns) - 1)
+    return top
+
+
+def _table_frame(ws, table: Table, styles: _Styles) -> Body:
+    """The table's head through XlsxWriter; its data rows as a Body for sheet_xml.splice."""
+    rows, count = table.sized()
+    top = _write_head(ws, table, styles, count)
+    column = [styles.column.get(col.kind) for col in table.columns]
+    return Body(rows, count, top + 1, [col.kind for col in table.columns],
+                [None if f is None else f._get_xf_index() for f in column],
+                styles.date._get_xf_index(), styles.datetime._get_xf_index())
 
 
 def _write_report(ws, report: Report, styles: _Styles) -> None:

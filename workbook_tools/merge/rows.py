@@ -41,7 +41,7 @@ class SourceRow:
     values: dict[str, Any]    # field key → canonical value (str / date / int / float); None when empty
     raw: dict[str, Any]       # field key → the value as read (for the 待修正 sheet)
     extras: dict[str, Any]    # unknown column header (as staff wrote it) → raw value
-    file: str                 # file name (provenance); must equal Path(InputFile.path).name
+    file: str                 # file name (provenance); must equal InputFile.name
     sheet: str
     row: int                  # 1-based sheet row
     errors: list[str] = field(default_factory=list)  # Chinese error messages; non-empty → quarantined
@@ -68,10 +68,12 @@ class InputFile:
     rows_read_by_sheet: Mapping[str, int] = field(default_factory=dict)
     skipped_reason: str | None = None          # Chinese reason when the file was not used
     header_drift: tuple[HeaderDrift, ...] = ()
+    label: str | None = None                   # shown name when two inputs share a file name
 
     @property
     def name(self) -> str:
-        return Path(self.path).name
+        """The name rows cite as ``SourceRow.file``: ``label`` if given, else the file name."""
+        return self.label or Path(self.path).name
 
     @property
     def rows_read(self) -> int:

@@ -69,7 +69,7 @@ def customers_table(result: MergeResult, form: Form) -> Table:
             values, extras = c.values, c.extras
             yield ([values.get(k) for k in keys] + [extras.get(k) for k in extra_keys]
                    + provenance(c.provenance))
-    return Table(MASTER_SHEET, columns, rows())
+    return Table(MASTER_SHEET, columns, rows(), count=len(result.customers))
 
 
 def records_table(name: str, table: RecordTable) -> Table:
@@ -78,7 +78,7 @@ def records_table(name: str, table: RecordTable) -> Table:
                + PROVENANCE_COLUMNS)
     rows = ([r.values.get(k) for k in keys] + [r.extras.get(k) for k in extra_keys] + provenance(r)
             for r in table.rows)
-    return Table(name, columns, rows)
+    return Table(name, columns, rows, count=len(table.rows))
 
 
 def quarantine_table(result: MergeResult, schema: Schema) -> Table:
@@ -99,7 +99,7 @@ def quarantine_table(result: MergeResult, schema: Schema) -> Table:
             values = [_raw(r, by_label[label]) if label in by_label else None for label in labels]
             yield ([form.title, *provenance(r), "；".join(r.errors)] + values
                    + [r.extras.get(h) for h in extras])
-    return Table(QUARANTINE, columns, rows(), QUARANTINE_NOTE)
+    return Table(QUARANTINE, columns, rows(), QUARANTINE_NOTE, count=len(result.quarantined))
 
 
 def _raw(row: SourceRow, key: str) -> Any:
@@ -112,7 +112,7 @@ def conflicts_table(result: MergeResult) -> Table:
                Column("采用来源", "text", 34)]
     rows = ([c.customer_id, c.field, c.values_text, display(c.chosen), c.chosen_from]
             for c in result.conflicts)
-    return Table(CONFLICTS, columns, rows, CONFLICT_RULE)
+    return Table(CONFLICTS, columns, rows, CONFLICT_RULE, count=len(result.conflicts))
 
 
 def duplicates_table(result: MergeResult, form: Form) -> Table:
@@ -128,7 +128,7 @@ def duplicates_table(result: MergeResult, form: Form) -> Table:
         return [cid, c.values.get("customer_name"), c.provenance.where]
     rows = ([*side(d.id_a), *side(d.id_b), d.evidence_text, d.score, None]
             for d in result.duplicates)
-    return Table(DUPLICATES, columns, rows, DUPLICATE_NOTE)
+    return Table(DUPLICATES, columns, rows, DUPLICATE_NOTE, count=len(result.duplicates))
 
 
 def changes_table(result: MergeResult) -> Table:
@@ -138,4 +138,4 @@ def changes_table(result: MergeResult) -> Table:
     rows = ([e.date, e.kind, e.customer_id, e.customer_name, e.field,
              display(e.old) if e.field else None, display(e.new) if e.field else None,
              e.text, e.file] for e in result.changes or ())
-    return Table(CHANGES, columns, rows)
+    return Table(CHANGES, columns, rows, count=len(result.changes or ()))

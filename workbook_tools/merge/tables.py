@@ -19,6 +19,14 @@ class Table:
     columns: list[Column]
     rows: Iterable[Sequence[Any]]   # aligned with columns; may be a generator
     note: str = ""                  # one line above the header row
+    count: int | None = None        # len(rows) when rows is a generator (lets the writer stream)
+
+    def sized(self) -> tuple[Iterable[Sequence[Any]], int]:
+        """The rows and their number (a generator without ``count`` is materialised)."""
+        if self.count is not None:
+            return self.rows, self.count
+        rows = self.rows if isinstance(self.rows, (list, tuple)) else list(self.rows)
+        return rows, len(rows)
 
 
 @dataclass(slots=True)

@@ -4,26 +4,17 @@ with the file name and line number (in Chinese, for the person editing the YAML)
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from workbook_tools.errors import SchemaError
+from workbook_tools.resources import template_path
+from workbook_tools.schema.yamlsrc import Mapping, YamlContext, load_yaml
 from workbook_tools.schema.model import (
     COMPARE_OPS, FIELD_TYPES, RULE_KINDS, Choice, Field, Form, Rule, Schema,
 )
 
-def _default_schema() -> Path:
-    """The bundled schema: templates/ in a source checkout, else the installed data file."""
-    checkout = Path(__file__).resolve().parents[2] / "templates" / "archive_schema.yaml"
-    if checkout.exists():
-        return checkout
-    return Path(sys.prefix) / "share" / "workbook_tools" / "templates" / "archive_schema.yaml"
-
-
-DEFAULT_SCHEMA = _default_schema()
+DEFAULT_SCHEMA = template_path("archive_schema.yaml")
 
 TOP_KEYS = {"name", "version", "settings", "choice_lists", "forms"}
 SETTING_KEYS = {"contact_cycles", "purchase_cycles", "stale_days", "fuzzy_threshold",
@@ -37,71 +28,6 @@ RULE_KEYS = {"key", "kind", "message", "fields", "left", "op", "right", "when", 
 WHEN_KEYS = {"field", "op", "value"}
 
 
-class _Mapping(dict):
-    """A dict that remembers the line of each key (1-based) and of itself."""
-
-    line = 0
-    key_lines: dict
-
-
-class _LineLoader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader, node):
-    loader.flatten_mapping(node)
-    out = _Mapping()
-    out.line = node.start_mark.line + 1
-    out.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in out:
-            raise SchemaError(f"{loader.name}:{key_node.start_mark.line + 1}: 键“{key}”重复出现")
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.key_lines[key] = key_node.start_mark.line + 1
-    return out
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-class _Ctx:
-    """Where we are in the file, for messages."""
-
-    def __init__(self, path: str):
-        self.path = path
-
-    def fail(self, node: Any, msg: str, key: str | None = None) -> SchemaError:
-        line = getattr(node, "line", 0)
-        if key is not None and isinstance(node, _Mapping):
-            line = node.key_lines.get(key, line)
-        return SchemaError(f"{self.path}:{line}: {msg}")
-
-    def check_keys(self, node: Any, allowed: set, what: str) -> None:
-        if not isinstance(node, dict):
-            raise self.fail(node, f"{what}应当是“键: 值”的映射")
-        for key in node:
-            if key not in allowed:
-                hint = "、".join(sorted(allowed))
-                raise self.fail(node, f"{what}中有未知的键“{key}”（可用的键：{hint}）", key)
-
-    def require(self, node: dict, key: str, what: str, kind: type = str) -> Any:
-        if key not in node or node[key] in (None, ""):
-            raise self.fail(node, f"{what}缺少必需的键“{key}”")
-        value = node[key]
-        if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, kind):
-            raise self.fail(node, f"{what}的“{key}”类型不对", key)
-        return value
-
-    def str_list(self, node: dict, key: str, what: str) -> tuple[str, ...]:
-        value = node.get(key) or []
-        if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
-            raise self.fail(node, f"{what}的“{key}”应当是文字列表", key)
-        return tuple(str(v) for v in value)
-
-
 def load_schema(path: str | Path | None = None) -> Schema:
     """Read and check a schema YAML file (the bundled one by default)."""
     path = Path(path) if path else DEFAULT_SCHEMA
@@ -113,21 +39,12 @@ def load_schema(path: str | Path | None = None) -> Schema:
 
 
 def parse_schema(text: str, name: str = "<schema>") -> Schema:
-    loader = _LineLoader(text)
-    loader.name = name
-    try:
-        data = loader.get_single_data()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        raise SchemaError(f"{name}:{line}: YAML 语法错误：{getattr(exc, 'problem', exc)}") from None
-    finally:
-        loader.dispose()
-    ctx = _Ctx(name)
+    data = load_yaml(text, name)
+    ctx = YamlContext(name)
     ctx.check_keys(data, TOP_KEYS, "schema 顶层")
-    settings = data.get("settings") or _Mapping()
+    settings = data.get("settings") or Mapping()
     ctx.check_keys(settings, SETTING_KEYS, "settings")
-    lists = data.get("choice_lists") or _Mapping()
+    lists = data.get("choice_lists") or Mapping()
     if not isinstance(lists, dict):
         raise ctx.fail(data, "choice_lists 应当是映射", "choice_lists")
     named = {k: _choices(ctx, v, f"choice_lists.{k}") for k, v in lists.items()}
@@ -153,7 +70,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _choices(ctx: _Ctx, node: Any, what: str) -> tuple[Choice, ...]:
+def _choices(ctx: YamlContext, node: Any, what: str) -> tuple[Choice, ...]:
     if not isinstance(node, list) or not node:
         raise ctx.fail(node, f"{what} 应当是非空的选项列表")
     out = []
@@ -174,7 +91,7 @@ def _choices(ctx: _Ctx, node: Any, what: str) -> tuple[Choice, ...]:
     return tuple(out)
 
 
-def _form(ctx: _Ctx, node: Any, named: dict) -> Form:
+def _form(ctx: YamlContext, node: Any, named: dict) -> Form:
     ctx.check_keys(node, FORM_KEYS, "表单")
     key = ctx.require(node, "key", "表单")
     what = f"表单 {key}"
@@ -199,7 +116,7 @@ def _form(ctx: _Ctx, node: Any, named: dict) -> Form:
     )
 
 
-def _field(ctx: _Ctx, node: Any, named: dict, form_what: str) -> Field:
+def _field(ctx: YamlContext, node: Any, named: dict, form_what: str) -> Field:
     ctx.check_keys(node, FIELD_KEYS, f"{form_what} 的字段")
     key = ctx.require(node, "key", f"{form_what} 的字段")
     what = f"{form_what} 字段 {key}"
@@ -239,21 +156,21 @@ def _field(ctx: _Ctx, node: Any, named: dict, form_what: str) -> Field:
     )
 
 
-def _bool(ctx: _Ctx, node: dict, key: str, what: str, default: bool = False) -> bool:
+def _bool(ctx: YamlContext, node: dict, key: str, what: str, default: bool = False) -> bool:
     value = node.get(key, default)
     if not isinstance(value, bool):
         raise ctx.fail(node, f"{what} 的“{key}”只能是 true 或 false", key)
     return value
 
 
-def _number(ctx: _Ctx, node: dict, key: str, what: str, default: Any) -> Any:
+def _number(ctx: YamlContext, node: dict, key: str, what: str, default: Any) -> Any:
     value = node.get(key, default)
     if value is not default and (isinstance(value, bool) or not isinstance(value, (int, float))):
         raise ctx.fail(node, f"{what} 的“{key}”应当是数字", key)
     return value
 
 
-def _required_if(ctx: _Ctx, node: dict, what: str) -> tuple[tuple[str, str], ...]:
+def _required_if(ctx: YamlContext, node: dict, what: str) -> tuple[tuple[str, str], ...]:
     value = node.get("required_if")
     if value is None:
         return ()
@@ -262,7 +179,7 @@ def _required_if(ctx: _Ctx, node: dict, what: str) -> tuple[tuple[str, str], ...
     return tuple((str(k), str(v)) for k, v in value.items())
 
 
-def _rule(ctx: _Ctx, node: Any, known: set, form_what: str) -> Rule:
+def _rule(ctx: YamlContext, node: Any, known: set, form_what: str) -> Rule:
     ctx.check_keys(node, RULE_KEYS, f"{form_what} 的规则")
     key = ctx.require(node, "key", f"{form_what} 的规则")
     what = f"{form_what} 规则 {key}"

@@ -1,0 +1,36 @@
+"""`workbook-tools summary MASTER.xlsx -o SUMMARY.xlsx`: one call to build_summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from workbook_tools.cli.common import ChineseCommand, as_of_option, schema_option
+from workbook_tools.schema import load_schema
+from workbook_tools.summary.build import build_summary
+
+HELP = """根据客户档案总表生成汇总表：客户归类汇总、客户构成分析、跟进提醒、业务下滑、档案质量、
+业务员统计和说明，数字以数值写入并附 Excel 图表。
+
+\b
+示例：
+  workbook-tools summary 客户档案总表.xlsx -o 客户档案汇总.xlsx --as-of 2026-11-22
+"""
+
+
+@click.command("summary", cls=ChineseCommand, help=HELP, options_metavar="[选项]",
+               short_help="由总表生成汇总表（归类、构成、跟进提醒、档案质量等）")
+@click.argument("master", metavar="总表.xlsx", type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, metavar="文件.xlsx", type=click.Path(path_type=Path),
+              help="输出的汇总工作簿。")
+@as_of_option
+@schema_option
+def command(master, output, as_of, schema_path):
+    result = build_summary(master, output, schema=load_schema(schema_path), as_of=as_of)
+    click.echo(f"已生成汇总表：{result.path}（统计日期 {result.as_of}）")
+    click.echo(f"客户 {result.customers} 位，拜访记录 {result.visits} 条，拜访计划 {result.plans} 条；"
+               f"逾期未跟进 {result.overdue} 位，7 天内到期 {result.due_soon} 位，业务下滑 {result.declining} 位；"
+               f"待修正 {result.quarantined} 行，疑似重复 {result.duplicates} 对")
+    for name in result.missing_sheets:
+        click.echo(f"注意：总表中没有“{name}”工作表，相关统计为空")

@@ -1,0 +1,168 @@
+"""merge_files: the one library call behind `workbook-tools merge`.
+
+Inputs (files and folders) → every workbook read and validated once → SourceRows →
+merge_rows (with last week's master) → the master written atomically under a lock.
+Files that cannot be used are skipped with a Chinese reason and listed in 合并说明.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from workbook_tools.errors import OutputError, WorkbookToolsError
+from workbook_tools.io.atomic import refuse_inputs
+from workbook_tools.io.reader import MASTER_FORM
+from workbook_tools.io.stamp import read_version_stamp
+from workbook_tools.merge.collect import load_previous
+from workbook_tools.merge.core import gc_paused, merge_rows
+from workbook_tools.merge.lock import LOCK_SUFFIX, OutputLock
+from workbook_tools.merge.master_writer import write_master
+from workbook_tools.merge.reading import OnReport, Progress, read_inputs
+from workbook_tools.merge.result import MergeResult
+from workbook_tools.merge.rows import InputFile
+from workbook_tools.schema import Schema, load_schema
+from workbook_tools.validate.files import LOCK_PREFIX, WORKBOOK_SUFFIXES, expand_paths
+
+LOCK_FILE = ("这是 Office 打开文件时自动生成的临时锁定文件（~$ 开头），不是工作簿；"
+             "请忽略或删除它，提交同名的正式文件")
+MASTER_INPUT = "这是合并生成的总表，不作为本周的输入；如要以它为上期主档，请用 --previous 指定"
+PREVIOUS_INPUT = "已用 --previous 指定为上期主档，不作为本周的输入"
+REPEATED = "与前面列出的文件是同一个文件，只读取一次"
+
+
+class NothingToMerge(WorkbookToolsError):
+    """No input gave a usable table; ``inputs`` lists what was tried and why it was skipped."""
+
+    def __init__(self, message: str, inputs: list[InputFile] | None = None):
+        super().__init__(message)
+        self.inputs = inputs or []
+
+
+@dataclass
+class MergeRun:
+    result: MergeResult
+    output: Path
+    inputs: list[InputFile]                       # every file offered, skipped ones with a reason
+    notices: list[str] = field(default_factory=list)  # e.g. a stale lock taken over
+
+    @property
+    def skipped(self) -> list[InputFile]:
+        return [i for i in self.inputs if i.skipped_reason]
+
+    def counts(self) -> dict[str, Any]:
+        """MergeResult.counts() and the output path (what `merge --json` prints)."""
+        return {**self.result.counts(), "output": str(self.output)}
+
+
+def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
+                previous: str | Path | None = None, schema: Schema | None = None,
+                run_date: dt.date | None = None, as_of: dt.date | None = None,
+                progress: Progress | None = None, on_report: OnReport | None = None) -> MergeRun:
+    """Merge the workbooks in ``inputs`` (files, or folders searched recursively) into the
+    master ``output``. ``previous``: last week's master (or any registration workbook).
+    ``as_of``: the validation date (default today); ``run_date``: the date written in the
+    master (default today). ``progress(path, done, total)`` is called before the first file
+    is read (done 0) and after each file read; ``on_report(path, FileReport)`` receives each
+    file's validation (so callers need not read a file twice).
+    Raises NothingToMerge (nothing usable), OutputError (output is an input, lock held)."""
+    schema = schema or load_schema()
+    paths, output = [Path(p) for p in inputs], Path(output)
+    previous = Path(previous) if previous is not None else None
+    if not paths:
+        raise NothingToMerge("没有指定要合并的文件或文件夹")
+    _check_output(output, paths, previous)
+    with OutputLock(output) as lock, gc_paused():
+        offered = discover(paths, previous, lock.path)
+        refuse_inputs(output, [p for p, reason in offered if reason is None])
+        _refuse_foreign(output)
+        prev = load_previous(previous, schema) if previous is not None else None
+        files, rows = read_inputs(offered, schema, as_of, progress, on_report)
+        if not any(f.skipped_reason is None for f in files):
+            raise NothingToMerge(_nothing_message(files), files)
+        result = merge_rows(rows, schema, previous=prev, run_date=run_date or dt.date.today(),
+                            inputs=files)
+        del rows
+        used = [f.path for f in files if f.skipped_reason is None]
+        write_master(result, schema, output, inputs=[*used, *([previous] if previous else [])])
+    return MergeRun(result, output, files, lock.notices)
+
+
+def _check_output(output: Path, paths: list[Path], previous: Path | None) -> None:
+    if output.is_dir():
+        raise OutputError(f"输出路径 {output} 是一个文件夹；请指定总表文件名，如 {output / '客户档案总表.xlsx'}")
+    if output.suffix.lower() != ".xlsx":
+        raise OutputError(f"输出文件 {output} 的扩展名应为 .xlsx")
+    refuse_inputs(output, [p for p in paths if not p.is_dir()] + ([previous] if previous else []))
+
+
+def _refuse_foreign(output: Path) -> None:
+    """Only a master made by this tool is overwritten (not, by a typo, someone's workbook)."""
+    if output.exists() and read_version_stamp(output).get("form") != MASTER_FORM:
+        raise OutputError(f"输出文件 {output} 已存在，但不是合并生成的总表；为避免覆盖其他文件，"
+                          "请换一个输出文件名，或确认无用后先删除它")
+
+
+def _nothing_message(files: list[InputFile]) -> str:
+    if not files:
+        return "指定的文件夹中没有找到任何文件，没有可合并的数据"
+    lines = "；".join(f"{f.name}：{f.skipped_reason}" for f in files[:5])
+    more = f"；另有 {len(files) - 5} 个文件" if len(files) > 5 else ""
+    which = "唯一的文件无法使用" if len(files) == 1 else f"{len(files)} 个文件都无法使用"
+    return f"没有可合并的数据：{which}（{lines}{more}）"
+
+
+# --- which files -----------------------------------------------------------------------
+
+
+def discover(paths: list[Path], previous: Path | None, lock: Path) -> list[tuple[Path, str | None]]:
+    """Every file offered, in order (folders: sorted, recursively), with the reason it is
+    skipped before reading, or None. Unreadable files are found later, by the reader."""
+    seen: set[Path] = set()
+    own_lock = _identity(lock)
+    prev = _identity(previous) if previous is not None else None
+    out: list[tuple[Path, str | None]] = []
+    for item in paths:
+        for path in _files_of(item):
+            key = _identity(path)
+            if key == own_lock:
+                continue
+            reason = REPEATED if key in seen else _skip_reason(path, key == prev)
+            seen.add(key)
+            out.append((path, reason))
+    return out
+
+
+def _files_of(item: Path) -> list[Path]:
+    """expand_paths' workbooks, plus what it leaves out of a folder (lock files, other files),
+    so that they can be listed with a reason. Hidden files (.DS_Store, temp files) are ignored."""
+    files, _ = expand_paths([item])
+    if not item.is_dir():
+        return files
+    others = [p for p in item.rglob("*") if p.is_file() and not p.name.startswith(".")
+              and (p.suffix.lower() not in WORKBOOK_SUFFIXES or p.name.startswith(LOCK_PREFIX))]
+    return sorted([*files, *others])
+
+
+def _identity(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
+def _skip_reason(path: Path, is_previous: bool) -> str | None:
+    if path.name.startswith(LOCK_PREFIX):
+        return LOCK_FILE
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        if path.name.endswith(LOCK_SUFFIX):
+            return "这是合并程序的锁文件，不是工作簿"
+        kinds = "、".join(WORKBOOK_SUFFIXES)
+        return f"不是工作簿文件（扩展名为“{path.suffix or '无'}”）；请提交 {kinds} 格式的文件"
+    if is_previous:
+        return PREVIOUS_INPUT
+    if read_version_stamp(path).get("form") == MASTER_FORM:
+        return MASTER_INPUT
+    return None

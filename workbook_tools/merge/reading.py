@@ -1,0 +1,73 @@
+"""Reading the offered files: each usable file read and validated once (validate_workbook),
+its tables turned into SourceRows (collect).
+
+Reading in worker processes was tried: on the 2-CPU benchmark machine (shared) it was slower
+(process start-up, moving the rows back); see benchmarks/README.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable
+
+from workbook_tools.merge.collect import (
+    input_file, no_table_reason, sha256_of, table_rows, unreadable_reason,
+)
+from workbook_tools.merge.rows import InputFile, SourceRow
+from workbook_tools.schema import Schema
+from workbook_tools.validate.files import validate_workbook
+
+Progress = Callable[[Path, int, int], Any]
+OnReport = Callable[[Path, Any], Any]  # (path, validate.FileReport) for each file read
+
+
+def read_inputs(offered: list[tuple[Path, str | None]], schema: Schema, as_of: dt.date | None,
+                progress: Progress | None, on_report: OnReport | None = None,
+                ) -> tuple[list[InputFile], list[SourceRow]]:
+    """Read and validate each usable file once; InputFiles for all, rows of the used ones."""
+    labels = display_labels([p for p, _ in offered])
+    todo = [p for p, reason in offered if reason is None]
+    if progress is not None and todo:
+        progress(todo[0], 0, len(todo))
+    files: list[InputFile] = []
+    rows: list[SourceRow] = []
+    done = 0
+    for path, reason in offered:
+        if reason is not None:
+            files.append(InputFile(str(path), sha256_of(path), skipped_reason=reason, label=labels[path]))
+            continue
+        info, found = read_one(path, labels[path], schema, as_of, on_report)
+        files.append(info)
+        rows.extend(found)
+        done += 1
+        if progress is not None:
+            progress(path, done, len(todo))
+    return files, rows
+
+
+def read_one(path: Path, label: str | None, schema: Schema, as_of: dt.date | None,
+             on_report: OnReport | None = None) -> tuple[InputFile, list[SourceRow]]:
+    sha = sha256_of(path)
+    report = validate_workbook(path, schema, as_of=as_of)
+    if on_report is not None:  # e.g. the weekly run annotates from this same validation
+        on_report(path, report)
+    if report.error:
+        return InputFile(str(path), sha, skipped_reason=unreadable_reason(report), label=label), []
+    if not report.tables:
+        return InputFile(str(path), sha, skipped_reason=no_table_reason(report), label=label), []
+    info = input_file(path, sha, label, report.tables)
+    return info, [row for t in report.tables for row in table_rows(t, info.name)]
+
+
+def display_labels(paths: list[Path]) -> dict[Path, str | None]:
+    """A label for files whose name another input shares ("华东/客户档案.xlsx"), else None."""
+    counts = Counter(p.name for p in paths)
+    labels: dict[Path, str | None] = {}
+    for p in paths:
+        labels[p] = f"{p.parent.name}/{p.name}" if counts[p.name] > 1 else None
+    taken = Counter(labels.values())
+    for p, label in labels.items():
+        if label is not None and taken[label] > 1:
+            labels[p] = str(p)
+    return labels
