@@ -22,7 +22,12 @@ COMMANDS = {
     "inspect": "inspect",
     "sample": "sample",
     "validate": "validate",
+    "merge": "merge",
+    "summary": "summary",
+    "plan": "plan",
+    "weekly": "weekly",
     "demo": "demo",
+    "excel": "excel",
 }
 
 
