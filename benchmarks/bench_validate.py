@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from python_calamine import CalamineWorkbook  # noqa: E402
 
+from workbook_tools.io.reader import read_workbook  # noqa: E402
 from workbook_tools.sampledata import generate_samples  # noqa: E402
 from workbook_tools.schema import load_schema  # noqa: E402
 from workbook_tools.validate import validate_workbook  # noqa: E402
@@ -54,14 +55,16 @@ def main() -> None:
     args = parser.parse_args()
     path = make_input(args.rows)
     schema = load_schema()
-    reads, checks = [], []
-    for _ in range(args.repeat):  # interleaved, so machine noise hits both alike
+    reads, ours, checks = [], [], []
+    for _ in range(args.repeat):  # interleaved, so machine noise hits all alike
         reads.append(timed(calamine_read, path))
+        ours.append(timed(lambda p: read_workbook(p, schema), path))
         checks.append(timed(lambda p: validate_workbook(p, schema), path))
     report = checks[-1][2]
     print(f"file: {path.relative_to(ROOT)} ({path.stat().st_size / 1e6:.1f} MB), "
           f"{reads[-1][2]} sheet rows, {report.rows} records, {len(report.findings)} findings")
-    for name, runs in (("calamine read only", reads), ("validate_workbook (read + validate)", checks)):
+    for name, runs in (("calamine read only", reads), ("read_workbook (our reader)", ours),
+                       ("validate_workbook (read + validate)", checks)):
         print(f"{name:38s} wall median {statistics.median(r[0] for r in runs):6.2f} s"
               f"   cpu median {statistics.median(r[1] for r in runs):6.2f} s")
     wall = statistics.median(r[0] for r in checks) / statistics.median(r[0] for r in reads)

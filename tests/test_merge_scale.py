@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from datetime import date
 from types import SimpleNamespace
 
@@ -29,14 +28,13 @@ def synthetic_rows(n: int, seed: int = 5) -> list[SourceRow]:
     return rows
 
 
-def test_30k_rows_merge_quickly_with_previous():
+def test_30k_rows_merge_with_previous_reconciles():
+    """Volume correctness (speed is measured in benchmarks/bench_merge.py, not here)."""
     rows = synthetic_rows(30_000)
     previous = [dict(r.values) for r in rows[:20_000]]
-    started = time.perf_counter()
     result = merge_rows(rows, SCHEMA, previous=previous, run_date=date(2026, 11, 23))
-    elapsed = time.perf_counter() - started
     assert len(result.customers) == 30_000 and result.ok
-    assert elapsed < 30, f"merge_rows took {elapsed:.1f}s for 30,000 rows (expected ~1-2s)"
+    assert result.counts()["new"] == 10_000
 
 
 def test_header_drift_from_reader_table():
