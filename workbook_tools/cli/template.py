@@ -28,6 +28,7 @@ HELP = f"""生成可以直接填写的空白 Excel 表格：表头带 * 的为�
 示例：
   workbook-tools template registration -o 华东客户档案.xlsx --region 华东
   workbook-tools template visit-plan -o 张三拜访计划.xlsx --owner 张三
+  workbook-tools template registration --buttons -o 华东客户档案.xlsm --region 华东
 """
 
 
@@ -43,7 +44,9 @@ HELP = f"""生成可以直接填写的空白 Excel 表格：表头带 * 的为�
 @click.option("--schema", "schema_path", metavar="schema.yaml", type=click.Path(path_type=Path),
               help="使用自定义的 schema 文件（默认使用自带的 templates/archive_schema.yaml）。")
 @click.option("-f", "--force", is_flag=True, help="输出文件已存在时覆盖它（默认不覆盖，以免丢失已填写的数据）。")
-def command(kind, output, region, owner, rows, schema_path, force):
+@click.option("--buttons", is_flag=True,
+              help="生成带“校验”按钮的启用宏工作簿（.xlsm，需要 Excel 和 xlwings，见 workbook-tools excel -h）。")
+def command(kind, output, region, owner, rows, schema_path, force, buttons):
     """Check the invocation, then one library call: generate_template."""
     ctx = click.get_current_context()
     if not kind:
@@ -52,5 +55,10 @@ def command(kind, output, region, owner, rows, schema_path, force):
         raise ChineseUsageError("请用 -o 指定输出文件，例如 -o 客户档案登记表.xlsx", ctx)
     if output.exists() and not force:
         raise OutputError(f"输出文件 {output} 已存在，未覆盖；如确需覆盖请加 --force")
-    path = generate_template(schema_path, kind, output, region=region, owner=owner, rows=rows)
-    click.echo(f"已生成表格模板：{path}（{kind}，预留 {rows} 行）")
+    if buttons:
+        from workbook_tools.generate.buttons_xlsx import generate_button_template
+
+        path = generate_button_template(schema_path, kind, output, region=region, owner=owner, rows=rows).path
+    else:
+        path = generate_template(schema_path, kind, output, region=region, owner=owner, rows=rows)
+    click.echo(f"已生成表格模板：{path}（{kind}，预留 {rows} 行{'，带“校验”按钮' if buttons else ''}）")

@@ -1,0 +1,329 @@
+"""Weekly merge at scale: N regional files × 10,000 customers, merged in one run next to the
+I/O floor, the writer alternatives and the naive pandas script.
+
+    .venv/bin/python benchmarks/bench_merge.py [--sizes 3,10,30] [--customers 10000]
+        [--naive-max-files 3] [--writers splice,xlsxwriter,...] [--no-naive]
+
+Every step runs in its own child process, so each peak memory (ru_maxrss, measured by the
+child right after its timed work) is that step's alone:
+
+  merge    merge_files(): read + validate every file, merge, write the master (what we ship)
+  read     the reader alone: read_workbook() of every input, no validation
+  write:*  the writer alone, writing the master's sheets saved by the merge step:
+           splice (shipped), xlsxwriter (cell by cell, constant_memory), xlsxwriter-normal,
+           xlsxwriter-zlib1 (zip level 1, patched in: XlsxWriter has no option for it),
+           splice-zlib6, rustpy (rustpy-xlsxwriter, if installed; tables only, see README)
+  naive    pandas.read_excel(engine="openpyxl") of every sheet + concat + drop_duplicates +
+           to_excel; slow, so measured on --naive-max-files files and extrapolated linearly.
+
+Inputs are generated once by the seeded sample generator and cached under build/bench/.
+Targets (merge issue): merge ≥ 4× faster than naive, ≤ 1.5× the floor (reader + shipped
+writer), peak memory < 2 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import pickle
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+BENCH = ROOT / "build" / "bench"
+OUT = BENCH / "out"
+AS_OF, RUN = dt.date(2026, 11, 20), dt.date(2026, 11, 23)
+WRITERS = ("splice", "xlsxwriter", "xlsxwriter-normal", "xlsxwriter-zlib1", "splice-zlib6", "rustpy")
+LABELS = {
+    "merge": "merge (merge_files, shipped)", "merge:xlsxwriter": "merge, XlsxWriter engine",
+    "read": "reader alone (read_workbook)",
+    "write:splice": "writer: splice (shipped)", "write:xlsxwriter": "writer: XlsxWriter constant_memory",
+    "write:xlsxwriter-normal": "writer: XlsxWriter normal mode", "write:xlsxwriter-zlib1": "writer: XlsxWriter + zlib 1",
+    "write:splice-zlib6": "writer: splice + zlib 6", "write:rustpy": "writer: rustpy-xlsxwriter",
+    "floor": "floor = reader + splice writer", "floor:xlsxwriter": "floor = reader + XlsxWriter",
+    "naive": "naive pandas",
+}
+
+
+# --- inputs --------------------------------------------------------------------------------
+
+
+def inputs_for(files: int, customers: int, seed: int) -> list[Path]:
+    """The cached input set (generated on first use): regions × files per region = files."""
+    from workbook_tools.sampledata import generate_samples
+    from workbook_tools.schema import load_schema
+
+    folder = BENCH / f"merge-{files}files-{customers}-s{seed}"
+    found = sorted(folder.glob("*.xlsx"))
+    if (folder / "manifest.json").exists() and len(found) == files:
+        return found
+    names = load_schema().form("registration").field("region").choice_values
+    regions = max(d for d in range(1, len(names) + 1) if files % d == 0)
+    print(f"  generating {files} files ({regions} regions × {files // regions}) into {folder} …", flush=True)
+    result = generate_samples(folder, seed=seed, regions=names[:regions], customers_per_region=customers,
+                              files_per_region=files // regions)
+    return sorted(result.paths)
+
+
+# --- child steps (each in its own process) ------------------------------------------------
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def step_merge(a: dict) -> dict:
+    from workbook_tools.merge.files import merge_files
+    from workbook_tools.merge.master_writer import master_properties
+    from workbook_tools.merge.sheets import master_sheets
+    from workbook_tools.merge.tables import Table
+    from workbook_tools.schema import load_schema
+
+    schema = load_schema()
+    if a.get("engine"):
+        from workbook_tools.merge import master_writer
+
+        master_writer.ENGINE = a["engine"]
+    start = time.perf_counter()
+    run = merge_files(a["inputs"], a["out"], schema=schema, as_of=AS_OF, run_date=RUN)
+    seconds, peak = time.perf_counter() - start, peak_mb()
+    if not a.get("dump"):
+        return {"seconds": seconds, "peak_mb": peak}
+    # untimed: the master's sheets as plain rows, for the writer steps
+    sheets = [Table(s.name, s.columns, list(s.rows), s.note, s.count) if isinstance(s, Table) else s
+              for s in master_sheets(run.result, schema)]
+    with open(a["dump"], "wb") as fh:
+        pickle.dump((sheets, master_properties(run.result, schema)), fh, pickle.HIGHEST_PROTOCOL)
+    cells = sum(v is not None for s in sheets if isinstance(s, Table) for r in s.rows for v in r)
+    c = run.counts()
+    return {"seconds": seconds, "peak_mb": peak, "rows_read": c["rows_read"], "customers": c["customers"],
+            "cells": cells, "mb": Path(a["out"]).stat().st_size / 1e6, "ok": c["ok"]}
+
+
+def step_read(a: dict) -> dict:
+    from workbook_tools.io.reader import read_workbook
+    from workbook_tools.schema import load_schema
+
+    schema = load_schema()
+    start = time.perf_counter()
+    rows = sum(len(t.records) for p in a["inputs"] for t in read_workbook(p, schema).sheets)
+    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(), "rows": rows}
+
+
+def step_write(a: dict) -> dict:
+    with open(a["dump"], "rb") as fh:
+        sheets, properties = pickle.load(fh)
+    write = _writer(a["engine"])
+    start = time.perf_counter()
+    note = write(sheets, properties, Path(a["out"]))
+    result = {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(),
+              "mb": Path(a["out"]).stat().st_size / 1e6}
+    return {**result, "note": note} if note else result
+
+
+def _writer(engine: str):
+    from workbook_tools.merge import sheet_xml
+    from workbook_tools.merge.master_writer import WORKBOOK_OPTIONS, write_sheets
+
+    if engine == "rustpy":
+        return _rustpy
+    if engine == "xlsxwriter-zlib1":
+        import functools
+        import zipfile
+
+        import xlsxwriter.workbook
+
+        xlsxwriter.workbook.ZipFile = functools.partial(zipfile.ZipFile, compresslevel=1)
+    if engine == "splice-zlib6":
+        sheet_xml.COMPRESSLEVEL = 6
+    options = {**WORKBOOK_OPTIONS, "constant_memory": False} if engine == "xlsxwriter-normal" else None
+    kind = "splice" if engine.startswith("splice") else "xlsxwriter"
+    return lambda sheets, props, out: write_sheets(sheets, out, properties=props, options=options, engine=kind) and ""
+
+
+def _rustpy(sheets, properties, out: Path) -> str:
+    """The same rows through rustpy-xlsxwriter: records keyed by header (one dict per row: its
+    API), text format on code columns, dates as yyyy-mm-dd, widths, frozen header, filter;
+    report sheets as rows keyed A, B, …"""
+    try:
+        import rustpy_xlsxwriter as rx
+    except ImportError:
+        raise SystemExit("rustpy-xlsxwriter is not installed (pip install rustpy-xlsxwriter)") from None
+    from workbook_tools.merge.tables import Table
+
+    def records(sheet):
+        if isinstance(sheet, Table):
+            headers = [c.header for c in sheet.columns]
+            return (dict(zip(headers, row)) for row in sheet.rows)
+        letters = [chr(65 + i) for i in range(max(len(cells) for _, cells in sheet.lines))]
+        return (dict(zip(letters, cells)) for _, cells in sheet.lines)
+
+    tables = [s for s in sheets if isinstance(s, Table)]
+    text = rx.Format().set_num_format("@")
+    rx.write_worksheets(
+        [(s.name, records(s)) for s in sheets], str(out), datetime_format="yyyy-mm-dd", bold_headers=True,
+        freeze_panes={t.name: {"row": 1, "col": 0} for t in tables}, autofilter={t.name: True for t in tables},
+        column_widths={t.name: [c.width for c in t.columns] for t in tables},
+        column_formats={t.name: {c.header: text for c in t.columns if c.kind == "code"} for t in tables})
+    return (f"rustpy-xlsxwriter {rx.__version__}: rows must be dicts keyed by header; no custom document "
+            "properties (the version stamp the reader needs), no note line above a header, reports as tables")
+
+
+def step_naive(a: dict) -> dict:
+    import pandas as pd
+
+    start = time.perf_counter()
+    frames: dict[str, list] = {}
+    for path in a["inputs"]:
+        for name, frame in pd.read_excel(path, sheet_name=None, engine="openpyxl").items():
+            frames.setdefault(name, []).append(frame)
+    with pd.ExcelWriter(a["out"]) as writer:
+        for name, parts in frames.items():
+            pd.concat(parts, ignore_index=True).drop_duplicates().to_excel(writer, sheet_name=name[:31], index=False)
+        engine = writer.engine
+    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(), "files": len(a["inputs"]),
+            "note": f"to_excel engine: {engine}"}
+
+
+STEPS = {"merge": step_merge, "read": step_read, "write": step_write, "naive": step_naive}
+
+
+def child(step: str, arg: str) -> None:
+    result = STEPS[step](json.loads(arg))
+    print("RESULT " + json.dumps(result))
+
+
+def run_child(step: str, **arg) -> dict:
+    cmd = [sys.executable, __file__, "--child", step, json.dumps(arg, default=str)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
+    if proc.returncode or not lines:
+        return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(lines[-1][len("RESULT "):])
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def measure(files: int, args) -> dict:
+    inputs = [str(p) for p in inputs_for(files, args.customers, args.seed)]
+    OUT.mkdir(parents=True, exist_ok=True)
+    dump, out = OUT / f"master-{files}.pickle", OUT / f"merge-{files}.xlsx"
+    res = {"inputs_mb": sum(Path(p).stat().st_size for p in inputs) / 1e6}
+    out.unlink(missing_ok=True)  # merge refuses to overwrite a file that is not a master: start clean
+    steps = [("merge", dict(inputs=inputs, out=out, dump=dump)), ("read", dict(inputs=inputs))]
+    if "xlsxwriter" in args.writers:
+        steps.append(("merge:xlsxwriter", dict(inputs=inputs, out=OUT / f"merge-xw-{files}.xlsx",
+                                               engine="xlsxwriter")))
+    steps += [(f"write:{w}", dict(dump=dump, engine=w, out=OUT / f"write-{w}-{files}.xlsx")) for w in args.writers]
+    if not args.no_naive:
+        k = min(files, args.naive_max_files)
+        steps.append(("naive", dict(inputs=inputs[:k], out=OUT / f"naive-{files}.xlsx")))
+    for name, arg in steps:
+        print(f"  {files} files: {name} …", flush=True)
+        runs = []
+        for _ in range(1 if name == "naive" else args.repeat):
+            runs.append(run_child(name.split(":")[0], **arg))
+            if "out" in arg and name != "merge":
+                Path(arg["out"]).unlink(missing_ok=True)
+        ok = [r for r in runs if "seconds" in r]
+        res[name] = min(ok, key=lambda r: r["seconds"]) if ok else runs[-1]
+    naive = res.get("naive", {})
+    if "seconds" in naive:
+        naive["measured"] = naive["seconds"]
+        naive["seconds"] = naive["seconds"] * files / naive["files"]
+    for floor, writer in (("floor", "write:splice"), ("floor:xlsxwriter", "write:xlsxwriter")):
+        if "seconds" in res["read"] and "seconds" in res.get(writer, {}):
+            res[floor] = {"seconds": res["read"]["seconds"] + res[writer]["seconds"],
+                          "peak_mb": max(res["read"]["peak_mb"], res[writer]["peak_mb"])}
+    dump.unlink(missing_ok=True)
+    return res
+
+
+def cell(r: dict | None) -> str:
+    if not r:
+        return "—"
+    if "error" in r:
+        return "failed"
+    return f"{r['seconds']:7.1f} s {r['peak_mb']:6.0f} MB"
+
+
+def ratio(a: dict, b: dict) -> str:
+    if "seconds" not in (a or {}) or "seconds" not in (b or {}):
+        return "—"
+    return f"{a['seconds'] / b['seconds']:.2f}×"
+
+
+def report(results: dict[int, dict], args) -> None:
+    sizes = list(results)
+    width = 22
+    print()
+    print(f"workbook-tools merge benchmark — Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+          f"{dt.date.today()}, {args.customers:,} customers per file, seed {args.seed}, "
+          f"fastest of {args.repeat} run(s) per step")
+    print(f"{'':40s}" + "".join(f"{f'{n} files':>{width}s}" for n in sizes))
+    info = [("input data rows (all sheets)", lambda r: f"{r['merge'].get('rows_read', 0):,}"),
+            ("inputs / master size", lambda r: f"{r['inputs_mb']:.0f} / {r['merge'].get('mb', 0):.0f} MB"),
+            ("master cells in tables", lambda r: f"{r['merge'].get('cells', 0):,}")]
+    for label, get in info:
+        print(f"{label:40s}" + "".join(f"{get(results[n]):>{width}s}" for n in sizes))
+    keys = ["merge", "merge:xlsxwriter", "read", *[f"write:{w}" for w in args.writers], "floor",
+            "floor:xlsxwriter", "naive"]
+    for key in keys:
+        if any(key in results[n] for n in sizes):
+            print(f"{LABELS.get(key, key):40s}" + "".join(f"{cell(results[n].get(key)):>{width}s}" for n in sizes))
+    for label, a, b in (("merge / floor   (target ≤ 1.5×)", "merge", "floor"),
+                        ("naive / merge   (target ≥ 4×)", "naive", "merge"),
+                        ("XlsxWriter engine: merge / floor", "merge:xlsxwriter", "floor:xlsxwriter"),
+                        ("XlsxWriter engine: naive / merge", "naive", "merge:xlsxwriter"),
+                        ("writer: XlsxWriter / splice", "write:xlsxwriter", "write:splice")):
+        print(f"{label:40s}" + "".join(f"{ratio(results[n].get(a), results[n].get(b)):>{width}s}" for n in sizes))
+    peak = max((r.get("peak_mb", 0) for res in results.values() for k, r in res.items()
+                if isinstance(r, dict) and k in ("merge", "read", "write:splice")), default=0)
+    print(f"{'peak memory, shipped steps (< 2 GB)':40s}{peak:>{width}.0f} MB")
+    notes = {r["note"] for res in results.values() for r in res.values() if isinstance(r, dict) and "note" in r}
+    for n in sizes:
+        naive = results[n].get("naive", {})
+        if "measured" in naive:
+            print(f"naive, {n} files: measured {naive['measured']:.1f} s on {naive['files']} file(s), "
+                  f"extrapolated ×{n / naive['files']:g} (peak memory is the measured run's)")
+    for note in sorted(notes):
+        print(f"note: {note}")
+    errors = [(n, k, r["error"]) for n, res in results.items() for k, r in res.items()
+              if isinstance(r, dict) and "error" in r]
+    for n, k, e in errors:
+        print(f"error: {n} files, {k}: {e}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="3,10,30", help="numbers of files, comma-separated")
+    parser.add_argument("--customers", type=int, default=10_000, help="customers per file")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--naive-max-files", type=int, default=3,
+                        help="run the naive path on at most this many files and extrapolate linearly")
+    parser.add_argument("--no-naive", action="store_true")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per step (the fastest is shown; naive: 1)")
+    parser.add_argument("--writers", default=",".join(WRITERS))
+    parser.add_argument("--child", nargs=2, metavar=("STEP", "JSON"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    args.writers = [w for w in args.writers.split(",") if w]
+    if "splice" not in args.writers:
+        args.writers.insert(0, "splice")  # the floor needs the shipped writer
+    results = {int(n): measure(int(n), args) for n in args.sizes.split(",") if n}
+    report(results, args)
+
+
+if __name__ == "__main__":
+    main()
