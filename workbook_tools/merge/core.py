@@ -3,13 +3,12 @@ no I/O: dicts keyed by 客户编号, no per-row pandas."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 from collections import Counter
 from dataclasses import replace
 from typing import Any, Iterable, Mapping, Sequence
 
+from workbook_tools.io.gcpause import gc_paused
 from workbook_tools.merge.changes import change_log
 from workbook_tools.merge.duplicates import find_suspected_duplicates
 from workbook_tools.merge.extras import ExtraColumns
@@ -38,20 +37,6 @@ def merge_rows(rows: Iterable[SourceRow], schema: Schema, *,
     describe every file offered (for 合并说明 and the per-file row check)."""
     with gc_paused():
         return _merge(rows, schema, previous, run_date, settings, inputs)
-
-
-@contextlib.contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector while building large structures: with 300k rows
-    alive, each full collection re-traverses millions of dicts (measured: halves the merge
-    time). Reference counting still frees everything; the caller's gc state is restored."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _merge(rows, schema, previous, run_date, settings, inputs) -> MergeResult:

@@ -17,7 +17,8 @@ from workbook_tools.io.atomic import refuse_inputs
 from workbook_tools.io.reader import MASTER_FORM
 from workbook_tools.io.stamp import read_version_stamp
 from workbook_tools.merge.collect import load_previous
-from workbook_tools.merge.core import gc_paused, merge_rows
+from workbook_tools.io.gcpause import gc_paused
+from workbook_tools.merge.core import merge_rows
 from workbook_tools.merge.lock import LOCK_SUFFIX, OutputLock
 from workbook_tools.merge.master_writer import write_master
 from workbook_tools.merge.reading import OnReport, Progress, read_inputs
