@@ -279,3 +279,24 @@ def test_reader_sees_only_the_plan_sheets_and_they_validate(master, tmp_path):
         assert table.missing_required == [] and table.unknown_columns == []
         report = engine.validate_table(table, SCHEMA, as_of=D(2026, 9, 27))
         assert (report.errors, report.warnings) == (0, 0)
+
+
+def test_preloaded_master_gives_the_same_plans_and_summary(master, tmp_path):
+    """build_plans / build_summary with data= (the master loaded once, as the weekly run does)
+    write the same workbooks as when each reads the master itself."""
+    from workbook_tools.summary.build import build_summary
+    from workbook_tools.summary.load import load_master
+    from workbook_tools.weekly.run import load_for_summary_and_plans
+
+    data = load_for_summary_and_plans(master, SCHEMA)
+    alone = plan(master, tmp_path, "alone.xlsx")
+    shared = plan(master, tmp_path, "shared.xlsx", data=data)
+    assert (tmp_path / "alone.xlsx").read_bytes() == (tmp_path / "shared.xlsx").read_bytes()
+    assert shared.planned == alone.planned and len(shared.pending) == len(alone.pending)
+    day = dt.date(2026, 9, 27)
+    build_summary(master, tmp_path / "s1.xlsx", schema=SCHEMA, as_of=day)
+    build_summary(master, tmp_path / "s2.xlsx", schema=SCHEMA, as_of=day, data=data)
+    assert (tmp_path / "s1.xlsx").read_bytes() == (tmp_path / "s2.xlsx").read_bytes()
+    partial = load_master(master, SCHEMA, fields={"registration": {"customer_id"}})
+    with pytest.raises(ValueError, match="customer_name"):
+        plan(master, tmp_path, "bad.xlsx", data=partial)

@@ -18,8 +18,15 @@ from workbook_tools.plan.schedule import NO_OWNER, PlanItem, check_max_per_day, 
 from workbook_tools.plan.writer import PENDING_SHEET, PlanBook, PlanSheet, write_book
 from workbook_tools.schema.loader import load_schema
 from workbook_tools.schema.model import Schema
-from workbook_tools.summary.load import load_master
+from workbook_tools.summary.build import require_fields
+from workbook_tools.summary.load import MasterData, load_master
 
+# Columns planning reads (plan.due); the other columns of the master are not parsed.
+PLAN_FIELDS = {
+    "registration": {"customer_id", "customer_name", "category", "owner", "contact_cycle", "created"},
+    "visit-record": {"customer_id", "date"},
+    "visit-plan": set(),
+}
 SHEET_MAX = 31
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _FILE_BAD = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
@@ -147,7 +154,8 @@ def _check_outputs(out, out_dir) -> tuple[Path | None, Path | None]:
 
 def build_plans(master_path: str | Path, *, schema: Schema | str | Path | None, week,
                 max_per_day: int = 6, out: str | Path | None = None, out_dir: str | Path | None = None,
-                extra_holidays: Iterable = (), extra_workdays: Iterable = ()) -> PlanResult:
+                extra_holidays: Iterable = (), extra_workdays: Iterable = (),
+                data: MasterData | None = None) -> PlanResult:
     """Weekly 客户拜访计划 for every 负责业务员 of the master archive ``master_path``.
 
     ``week`` is an ISO week ("2026-W48") or any date in it. Customers due by the week's Sunday
@@ -158,6 +166,8 @@ def build_plans(master_path: str | Path, *, schema: Schema | str | Path | None, 
     待安排_未指定负责业务员_<week>.xlsx when customers have no salesperson.
     ``extra_holidays`` / ``extra_workdays`` (dates or "2026-10-08") override the holiday
     calendar. Outputs are written atomically and are byte-for-byte reproducible.
+    ``data``: the master ``master_path`` already loaded (load_master with at least
+    PLAN_FIELDS), so a caller that also builds the summary reads the file once.
     Raises WorkbookToolsError (Chinese message) for bad arguments or an unreadable master.
     """
     out, out_dir = _check_outputs(out, out_dir)
@@ -165,7 +175,11 @@ def build_plans(master_path: str | Path, *, schema: Schema | str | Path | None, 
     plan = plan_week(week, extra_holidays, extra_workdays)
     max_per_day = check_max_per_day(max_per_day)
     master_path = Path(master_path)
-    due = due_customers(load_master(master_path, schema), schema, plan)
+    if data is None:
+        data = load_master(master_path, schema, fields=PLAN_FIELDS)
+    else:
+        require_fields(data, PLAN_FIELDS, "build_plans")
+    due = due_customers(data, schema, plan)
     scheduled, pending = schedule(due.frame, plan, max_per_day, schema)
     warnings = [*plan.warnings, *due.warnings]
     if not plan.workdays:

@@ -23,10 +23,10 @@ from workbook_tools.generate.styles import Formats
 from workbook_tools.generate.template import FIXED_CREATED, WORKBOOK_OPTIONS, write_data_sheet
 from workbook_tools.plan.schedule import PlanItem
 from workbook_tools.schema.model import Field, Schema
+from workbook_tools.summary.sheetxml import SheetRows, col_letter, number_cells, numeric, splice, text_cells
 
 PENDING_SHEET = "待安排"
 NOTES_SHEET = "说明"
-EXCEL_EPOCH = pd.Timestamp("1899-12-30")   # serial 0 of Excel's 1900 date system
 SPARE_ROWS = 20          # formatted, validated empty rows under the plan for extra visits
 # visit-plan field key → PlanItem attribute; other fields stay blank for the salesperson.
 ITEM_VALUES = {"plan_id": "plan_id", "salesperson": "salesperson", "planned_date": "date",
@@ -93,31 +93,36 @@ def _write(ws, row: int, col: int, value, fmt) -> None:
         ws.write_string(row, col, str(value), fmt)
 
 
-def write_pending_sheet(ws, pending: pd.DataFrame, formats) -> None:
-    """待安排: one row per customer that could not be planned, with the reason."""
+def write_pending_sheet(ws, pending: pd.DataFrame, formats) -> SheetRows:
+    """待安排: one row per customer that could not be planned, with the reason.
+
+    XlsxWriter writes the header, column formats and sheet setup; the data rows (hundreds of
+    thousands for a big archive) are returned as XML to splice in after the workbook is
+    closed (summary.sheetxml). Blank cells are left out: the column format covers them.
+    """
+    rows = [str(r) for r in range(2, len(pending) + 2)]
+    columns = []
     for col, f in enumerate(PENDING_FIELDS):
         cell = formats.cell(f)
         ws.set_column(col, col, f.width, cell)
         ws.write_string(0, col, f.label, formats.header(False))
-        _write_column(ws, col, pending[f.key], f, cell)
+        columns.append(_xml_column(col_letter(col), rows, pending[f.key], f, cell._get_xf_index()))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(pending), 1), len(PENDING_FIELDS) - 1)
     ws.set_landscape()
     ws.set_paper(9)
     ws.repeat_rows(0)
     ws.fit_to_pages(1, 0)
+    cells = SheetRows()
+    cells.add_block(1, 0, len(PENDING_FIELDS) - 1, columns)
+    return cells
 
 
-def _write_column(ws, col: int, values: pd.Series, f: Field, fmt) -> None:
-    """One column from row 1 down; the write method chosen once (this sheet can be long)."""
-    if f.type == "date":
-        values = (pd.to_datetime(values) - EXCEL_EPOCH).dt.days.astype("Int64")
-    write = ws.write_string if f.is_text else ws.write_number
-    for row, value in enumerate(values.astype(object).tolist(), start=1):
-        if value is None or value is pd.NA or value == "":
-            ws.write_blank(row, col, None, fmt)
-        else:
-            write(row, col, value, fmt)
+def _xml_column(letter: str, rows: list[str], values: pd.Series, f: Field, style: int) -> list[str]:
+    """One column's cells from row 2 down (text inline, dates as serial numbers)."""
+    if f.is_text:
+        return text_cells(letter, rows, values.astype(object).where(values.notna(), None).tolist(), style)
+    return number_cells(letter, rows, numeric(values, "date" if f.type == "date" else "number"), style)
 
 
 def write_notes_sheet(ws, book: PlanBook, formats) -> None:
@@ -145,7 +150,8 @@ def _properties(workbook, book: PlanBook, schema: Schema) -> None:
 
 def write_book(target: Path, book: PlanBook, schema: Schema) -> None:
     """Write ``book`` to ``target`` (a temporary path from atomic_path)."""
-    workbook = xlsxwriter.Workbook(str(target), WORKBOOK_OPTIONS)
+    # in_memory: no temporary file per worksheet part (out_dir writes one workbook per salesperson)
+    workbook = xlsxwriter.Workbook(str(target), {**WORKBOOK_OPTIONS, "in_memory": True})
     formats = Formats(workbook)
     plan_sheets = [workbook.add_worksheet(s.name) for s in book.sheets]
     pending = workbook.add_worksheet(PENDING_SHEET)
@@ -154,7 +160,7 @@ def write_book(target: Path, book: PlanBook, schema: Schema) -> None:
     list_names = write_lists(workbook, lists, schema.form("visit-plan"), formats)
     for ws, sheet in zip(plan_sheets, book.sheets):
         write_plan_sheet(ws, sheet, schema, formats, list_names)
-    write_pending_sheet(pending, book.pending, formats)
+    pending_rows = write_pending_sheet(pending, book.pending, formats)
     write_notes_sheet(notes, book, formats)
     _properties(workbook, book, schema)
     (notes if book.warnings or not plan_sheets else plan_sheets[0]).activate()
@@ -162,3 +168,5 @@ def write_book(target: Path, book: PlanBook, schema: Schema) -> None:
         workbook.close()
     except XlsxWriterException as exc:
         raise OutputError(f"无法写入 {target}：{exc}") from None
+    if pending_rows.blocks:
+        splice(Path(target), {len(plan_sheets): pending_rows})

@@ -6,6 +6,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable, Mapping
 
 from workbook_tools.schema.loader import load_schema
 from workbook_tools.schema.model import Schema
@@ -35,6 +36,25 @@ def summary_fields(schema: Schema) -> dict[str, set[str]]:
     """SUMMARY_FIELDS plus the registration fields the schema marks important (档案质量)."""
     important = {f.key for f in schema.form("registration").fields if f.important}
     return {**SUMMARY_FIELDS, "registration": SUMMARY_FIELDS["registration"] | important}
+
+
+def require_fields(data: MasterData, fields: Mapping[str, Iterable[str]], caller: str) -> None:
+    """Raise ValueError when a pre-loaded master lacks a column ``caller`` reads
+    (load it with the union of the callers' fields)."""
+    frames = {"registration": data.customers, "visit-record": data.visits, "visit-plan": data.plans}
+    missing = sorted(f"{form}.{key}" for form, keys in fields.items() for key in keys
+                     if form in frames and key not in frames[form].columns)
+    if missing:
+        raise ValueError(f"{caller}: the loaded master lacks the columns {', '.join(missing)}")
+
+
+def merge_fields(*parts: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
+    """The union of several ``fields`` mappings (form key → field keys) for one load_master."""
+    out: dict[str, set[str]] = {}
+    for part in parts:
+        for form, keys in part.items():
+            out.setdefault(form, set()).update(keys)
+    return out
 
 
 @dataclass(frozen=True)
@@ -71,14 +91,21 @@ def compute_summary(data: MasterData, schema: Schema, as_of: dt.date) -> list[Su
 
 
 def build_summary(master_path: str | Path, out_path: str | Path, *, schema: Schema | None = None,
-                  as_of: dt.date | None = None) -> SummaryResult:
-    """Read the master archive, compute every summary table, write the summary workbook atomically."""
+                  as_of: dt.date | None = None, data: MasterData | None = None) -> SummaryResult:
+    """Read the master archive, compute every summary table, write the summary workbook atomically.
+
+    ``data``: the master ``master_path`` already loaded (load_master with at least
+    :func:`summary_fields`), so a caller that also builds plans reads the file once.
+    """
     schema = schema or load_schema()
     as_of = as_of or dt.date.today()
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
     t0 = time.perf_counter()
-    data = load_master(master_path, schema, fields=summary_fields(schema))
+    if data is None:
+        data = load_master(master_path, schema, fields=summary_fields(schema))
+    else:
+        require_fields(data, summary_fields(schema), "build_summary")
     t1 = time.perf_counter()
     sheets = compute_summary(data, schema, as_of)
     t2 = time.perf_counter()

@@ -15,7 +15,10 @@ from pathlib import Path
 from workbook_tools.io.atomic import atomic_path
 from workbook_tools.merge.files import MergeRun, merge_files
 from workbook_tools.plan import PlanResult, build_plans
-from workbook_tools.summary.build import SummaryResult, build_summary
+from workbook_tools.plan.build import PLAN_FIELDS
+from workbook_tools.schema.model import Schema
+from workbook_tools.summary.build import SummaryResult, build_summary, merge_fields, summary_fields
+from workbook_tools.summary.load import MasterData, load_master
 from workbook_tools.validate.annotate import annotate_workbook, annotated_path
 from workbook_tools.validate.findings import FileReport
 from workbook_tools.weekly.config import WeeklyConfig, load_config
@@ -65,6 +68,11 @@ def find_previous(output_root: Path, week: str) -> Path | None:
     return max(found)[1] if found else None
 
 
+def load_for_summary_and_plans(master: str | Path, schema: Schema) -> MasterData:
+    """The master read once, with the columns both build_summary and build_plans need."""
+    return load_master(master, schema, fields=merge_fields(summary_fields(schema), PLAN_FIELDS))
+
+
 def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
                as_of: dt.date | None = None) -> WeeklyResult:
     """Run the week for the archive folder ``folder`` (it holds archive.yaml)."""
@@ -78,10 +86,13 @@ def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
                         schema=cfg.schema, run_date=as_of, as_of=as_of,
                         on_report=lambda path, report: reports.__setitem__(str(path), report))
     annotated = _annotate(reports, out / RETURNED, as_of)
-    summary = build_summary(merge.output, out / SUMMARY.format(week=week), schema=cfg.schema, as_of=as_of)
+    data = load_for_summary_and_plans(merge.output, cfg.schema)   # read once, used twice
+    summary = build_summary(merge.output, out / SUMMARY.format(week=week), schema=cfg.schema, as_of=as_of,
+                            data=data)
     plans = build_plans(merge.output, schema=cfg.schema, week=plan_week, max_per_day=cfg.max_per_day,
                         out_dir=_fresh(out / PLANS), extra_holidays=cfg.holidays,
-                        extra_workdays=cfg.workdays)
+                        extra_workdays=cfg.workdays, data=data)
+    del data
     result = WeeklyResult(week, plan_week, out, previous, merge, summary, plans,
                           out / REPORT.format(week=week), reports, annotated)
     _write_report(result, cfg, as_of)
