@@ -8,8 +8,6 @@ choice values canonicalised.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import multiprocessing
 import re
@@ -24,6 +22,7 @@ import numpy as np
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
+from workbook_tools.io.gcpause import gc_paused
 from workbook_tools.errors import UnreadableWorkbook, WorkbookToolsError
 from workbook_tools.schema.model import DATE_TYPES, NUMBER_TYPES, Form, Schema, normalize_choice, normalize_header
 from workbook_tools.summary.parse import TEXT_DTYPE, parse_dates, parse_numbers, parse_text
@@ -141,19 +140,6 @@ def _collect(remote):
         return fn(*args)
     finally:
         pool.shutdown(wait=True)
-
-
-@contextlib.contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector while calamine builds millions of cell objects: each
-    full collection would re-traverse all of them. Reference counting still frees memory."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _wanted(form: Form, fields: Mapping[str, Iterable[str]] | None) -> list:
