@@ -13,6 +13,7 @@ child right after its timed work) is that step's alone:
            splice (shipped), xlsxwriter (cell by cell, constant_memory), xlsxwriter-normal,
            xlsxwriter-zlib1 (zip level 1, patched in: XlsxWriter has no option for it),
            splice-zlib6, rustpy (rustpy-xlsxwriter, if installed; tables only, see README)
+  phases   (--phases) merge_files' work timed phase by phase
   naive    pandas.read_excel(engine="openpyxl") of every sheet + concat + drop_duplicates +
            to_excel; slow, so measured on --naive-max-files files and extrapolated linearly.
 
@@ -49,7 +50,7 @@ LABELS = {
     "write:xlsxwriter-normal": "writer: XlsxWriter normal mode", "write:xlsxwriter-zlib1": "writer: XlsxWriter + zlib 1",
     "write:splice-zlib6": "writer: splice + zlib 6", "write:rustpy": "writer: rustpy-xlsxwriter",
     "floor": "floor = reader + splice writer", "floor:xlsxwriter": "floor = reader + XlsxWriter",
-    "naive": "naive pandas",
+    "phases": "merge phase by phase (sum)", "naive": "naive pandas",
 }
 
 
@@ -106,6 +107,30 @@ def step_merge(a: dict) -> dict:
     c = run.counts()
     return {"seconds": seconds, "peak_mb": peak, "rows_read": c["rows_read"], "customers": c["customers"],
             "cells": cells, "mb": Path(a["out"]).stat().st_size / 1e6, "ok": c["ok"]}
+
+
+def step_phases(a: dict) -> dict:
+    """merge_files' work, phase by phase (all files' reports held at once: timing only)."""
+    from workbook_tools.merge.collect import table_rows
+    from workbook_tools.io.gcpause import gc_paused
+    from workbook_tools.merge.core import merge_rows
+    from workbook_tools.merge.master_writer import write_master
+    from workbook_tools.schema import load_schema
+    from workbook_tools.validate.files import validate_workbook
+
+    schema, clock, t = load_schema(), time.perf_counter, {}
+    with gc_paused():
+        start = clock()
+        reports = [validate_workbook(p, schema, as_of=AS_OF) for p in a["inputs"]]
+        t["read+validate"], start = clock() - start, clock()
+        rows = [r for rep in reports for tr in rep.tables for r in table_rows(tr, Path(rep.path).name)]
+        t["SourceRows"], start = clock() - start, clock()
+        del reports
+        result = merge_rows(rows, schema, run_date=RUN)
+        t["merge_rows"], start = clock() - start, clock()
+        write_master(result, schema, a["out"])
+        t["write"] = clock() - start
+    return {"seconds": sum(t.values()), "peak_mb": peak_mb(), "phases": t}
 
 
 def step_read(a: dict) -> dict:
@@ -193,7 +218,8 @@ def step_naive(a: dict) -> dict:
             "note": f"to_excel engine: {engine}"}
 
 
-STEPS = {"merge": step_merge, "read": step_read, "write": step_write, "naive": step_naive}
+STEPS = {"merge": step_merge, "read": step_read, "write": step_write, "naive": step_naive,
+         "phases": step_phases}
 
 
 def child(step: str, arg: str) -> None:
@@ -224,6 +250,8 @@ def measure(files: int, args) -> dict:
         steps.append(("merge:xlsxwriter", dict(inputs=inputs, out=OUT / f"merge-xw-{files}.xlsx",
                                                engine="xlsxwriter")))
     steps += [(f"write:{w}", dict(dump=dump, engine=w, out=OUT / f"write-{w}-{files}.xlsx")) for w in args.writers]
+    if args.phases:
+        steps.append(("phases", dict(inputs=inputs, out=OUT / f"phases-{files}.xlsx")))
     if not args.no_naive:
         k = min(files, args.naive_max_files)
         steps.append(("naive", dict(inputs=inputs[:k], out=OUT / f"naive-{files}.xlsx")))
@@ -276,7 +304,7 @@ def report(results: dict[int, dict], args) -> None:
     for label, get in info:
         print(f"{label:40s}" + "".join(f"{get(results[n]):>{width}s}" for n in sizes))
     keys = ["merge", "merge:xlsxwriter", "read", *[f"write:{w}" for w in args.writers], "floor",
-            "floor:xlsxwriter", "naive"]
+            "floor:xlsxwriter", "phases", "naive"]
     for key in keys:
         if any(key in results[n] for n in sizes):
             print(f"{LABELS.get(key, key):40s}" + "".join(f"{cell(results[n].get(key)):>{width}s}" for n in sizes))
@@ -295,6 +323,10 @@ def report(results: dict[int, dict], args) -> None:
         if "measured" in naive:
             print(f"naive, {n} files: measured {naive['measured']:.1f} s on {naive['files']} file(s), "
                   f"extrapolated ×{n / naive['files']:g} (peak memory is the measured run's)")
+    for n in sizes:
+        phases = results[n].get("phases", {}).get("phases")
+        if phases:
+            print(f"phases, {n} files: " + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()))
     for note in sorted(notes):
         print(f"note: {note}")
     errors = [(n, k, r["error"]) for n, res in results.items() for k, r in res.items()
@@ -311,6 +343,7 @@ def main() -> None:
     parser.add_argument("--naive-max-files", type=int, default=3,
                         help="run the naive path on at most this many files and extrapolate linearly")
     parser.add_argument("--no-naive", action="store_true")
+    parser.add_argument("--phases", action="store_true", help="also time merge_files phase by phase")
     parser.add_argument("--repeat", type=int, default=1, help="runs per step (the fastest is shown; naive: 1)")
     parser.add_argument("--writers", default=",".join(WRITERS))
     parser.add_argument("--child", nargs=2, metavar=("STEP", "JSON"), help=argparse.SUPPRESS)

@@ -358,14 +358,26 @@ def test_formula_looking_values_stay_text(week1, tmp_path):
     assert (remarks.value, remarks.data_type) == ("@提醒 -1+2", "s")
 
 
-def test_same_file_name_in_two_folders_keeps_sources_apart(week1, tmp_path):
+def test_same_file_name_in_two_folders_and_reused_record_numbers(week1, tmp_path):
     first = week1.samples.paths[0]
     for folder in ("甲", "乙"):
         (tmp_path / folder).mkdir()
         shutil.copy2(first, tmp_path / folder / "客户档案.xlsx")
-    run = merge_files([tmp_path], tmp_path / "总表.xlsx", as_of=AS_OF, run_date=RUN1)
+    wb = openpyxl.load_workbook(tmp_path / "甲" / "客户档案.xlsx")  # one visit reworded in one copy
+    visits = wb["客户拜访记录"]
+    column = [c.value for c in visits[1]].index("内容") + 1
+    visits.cell(2, column).value = "改过的拜访内容"
+    number = visits.cell(2, 1).value
+    wb.save(tmp_path / "甲" / "客户档案.xlsx")
+    out = tmp_path / "总表.xlsx"
+    run = merge_files([tmp_path], out, as_of=AS_OF, run_date=RUN1)
     assert [i.name for i in run.inputs] == ["乙/客户档案.xlsx", "甲/客户档案.xlsx"]
-    assert run.result.ok and run.counts()["duplicates_folded"] > 0
+    counts = run.counts()
+    assert run.result.ok and counts["duplicates_folded"] > 0 and counts["record_duplicates_removed"] > 0
+    quarantine = {(q["来源文件"], q["来源工作表"], q["来源行"]): q["错误信息"] for q in table(out, "待修正", 1)}
+    assert quarantine[("甲/客户档案.xlsx", "客户拜访记录", 2)] == (
+        f"记录编号“{number}”已被 乙/客户档案.xlsx/客户拜访记录/2 的另一条记录使用；记录编号必须唯一，请改用未被使用的编号")
+    assert validate_workbook(out, SCHEMA, as_of=RUN1).errors == 0  # one record per number in the master
 
 
 # --- the two write engines give the same cells ----------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any, Sequence
 from workbook_tools.errors import UnreadableWorkbook, WorkbookToolsError
 from workbook_tools.io.reader import read_workbook
 from workbook_tools.merge.rows import (
-    InputFile, SourceRow, header_drift_from_table, is_empty, previous_from_rows,
+    InputFile, SourceRow, header_drift_from_table, is_empty, norm_id, previous_from_rows, source_order,
 )
 from workbook_tools.schema.model import Schema
 
@@ -81,6 +81,30 @@ def table_rows(result: Any, file: str) -> list[SourceRow]:
         raw = dict(zip(keys, [cells[p] for p in positions])) if errors else parsed
         out.append(SourceRow(form, parsed, raw, extra, file, sheet, record.row, errors))
     return out
+
+
+def flag_duplicate_ids(rows: list[SourceRow], schema: Schema) -> int:
+    """Records (visits, plans, complaints) are unique by their 编号 within a file (validation),
+    but two files may reuse a number for different records: the later row (file, sheet, row
+    order) gets an error and goes to 待修正, so the master keeps one record per number and
+    stays valid input. Rows identical in every field are left to the merge (exact duplicates).
+    Registration rows are folded by 客户编号 instead. Returns the number of rows flagged."""
+    unique = {f.key: [x.key for x in f.fields if x.unique] for f in schema.forms if f.key != "registration"}
+    seen: dict[tuple[str, str, str], SourceRow] = {}
+    flagged = 0
+    for row in sorted((r for r in rows if unique.get(r.form) and not r.errors), key=source_order):
+        form = schema.form(row.form)
+        for key in unique[row.form]:
+            number = norm_id(row.values.get(key))
+            first = seen.setdefault((row.form, key, number), row) if number else row
+            if first is row or all(first.values.get(k) == row.values.get(k) for k in form.keys):
+                continue
+            label = form.field(key).label
+            row.errors.append(f"{label}“{row.values.get(key)}”已被 {first.where} 的另一条记录使用；"
+                              f"{label}必须唯一，请改用未被使用的编号")
+            flagged += 1
+            break
+    return flagged
 
 
 def input_file(path: Path, sha: str, label: str | None, results: Sequence[Any]) -> InputFile:

@@ -14,10 +14,10 @@ from typing import Any, Iterable
 
 from workbook_tools.errors import OutputError, WorkbookToolsError
 from workbook_tools.io.atomic import refuse_inputs
+from workbook_tools.io.gcpause import gc_paused
 from workbook_tools.io.reader import MASTER_FORM
 from workbook_tools.io.stamp import read_version_stamp
-from workbook_tools.merge.collect import load_previous
-from workbook_tools.io.gcpause import gc_paused
+from workbook_tools.merge.collect import flag_duplicate_ids, load_previous
 from workbook_tools.merge.core import merge_rows
 from workbook_tools.merge.lock import LOCK_SUFFIX, OutputLock
 from workbook_tools.merge.master_writer import write_master
@@ -83,6 +83,7 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
         files, rows = read_inputs(offered, schema, as_of, progress, on_report)
         if not any(f.skipped_reason is None for f in files):
             raise NothingToMerge(_nothing_message(files), files)
+        flag_duplicate_ids(rows, schema)
         result = merge_rows(rows, schema, previous=prev, run_date=run_date or dt.date.today(),
                             inputs=files)
         del rows
@@ -138,11 +139,13 @@ def discover(paths: list[Path], previous: Path | None, lock: Path) -> list[tuple
 
 def _files_of(item: Path) -> list[Path]:
     """expand_paths' workbooks, plus what it leaves out of a folder (lock files, other files),
-    so that they can be listed with a reason. Hidden files (.DS_Store, temp files) are ignored."""
+    so that they can be listed with a reason. Hidden files and folders (.DS_Store, .git, our
+    temporary files) are ignored."""
     files, _ = expand_paths([item])
     if not item.is_dir():
         return files
-    others = [p for p in item.rglob("*") if p.is_file() and not p.name.startswith(".")
+    others = [p for p in item.rglob("*") if p.is_file()
+              and not any(part.startswith(".") for part in p.relative_to(item).parts)
               and (p.suffix.lower() not in WORKBOOK_SUFFIXES or p.name.startswith(LOCK_PREFIX))]
     return sorted([*files, *others])
 
