@@ -19,7 +19,7 @@ from python_calamine import CalamineWorkbook
 from workbook_tools.errors import OutputError, UnreadableWorkbook
 from workbook_tools.validate.annotate import AUTHOR, annotate_workbook, annotated_path
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SHEET = "客户档案登记表"
 OTHER = "张三's 客户"
 RED, YELLOW = "FFFFC7CE", "FFFFEB9C"

@@ -28,7 +28,7 @@ from workbook_tools.validate.fix import FIX_SHEET, fix_workbook, fixed_path
 from workbook_tools.validate.fix_rules import safe_fix
 from workbook_tools.validate.identity import uscc_check_char
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SHEET = "客户档案登记表"
 AS_OF = dt.date(2026, 6, 30)
 WHEN = "2026-06-30 10:00"
