@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from workbook_tools.validate.annotate_load import put_value
@@ -23,7 +24,7 @@ LEVELS = {"error": "错误", "warning": "警告"}
 
 _HEADER_FILL = PatternFill(fill_type="solid", fgColor="FFD9E1F2", bgColor="FFD9E1F2")
 _HEADER_BORDER = Border(bottom=Side(style="thin", color="FF8EA9DB"))
-_LINK_FONT = Font(color="FF0563C1", underline="single")
+LINK_FONT = Font(color="FF0563C1", underline="single")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _DATE_FORMATS = ((dt.datetime, "yyyy-mm-dd hh:mm:ss"), (dt.date, "yyyy-mm-dd"), (dt.time, "hh:mm:ss"))
 
@@ -56,23 +57,32 @@ class ResultRow:
     row: int | None
 
 
-def write_results_sheet(wb, rows: list[ResultRow], summary: str):
-    """Replace any previous 校验结果 sheet by a new last sheet listing ``rows``."""
-    if RESULT_SHEET in wb.sheetnames:
-        del wb[RESULT_SHEET]
-    ws = wb.create_sheet(RESULT_SHEET)
+def list_sheet(wb, name: str, summary: str, headers: tuple, widths: tuple, count: int):
+    """A fresh last sheet ``name`` (any previous one replaced) framed for a list of ``count``
+    rows: summary line in row 1, styled header in HEADER_ROW, widths, frozen header, filter and
+    repeated print titles. The caller writes the rows below the header."""
+    if name in wb.sheetnames:
+        del wb[name]
+    ws = wb.create_sheet(name)
     ws.cell(row=1, column=1, value=summary).font = Font(bold=True, size=12)
-    for col, title in enumerate(HEADERS, start=1):
+    for col, title in enumerate(headers, start=1):
         cell = ws.cell(row=HEADER_ROW, column=col, value=title)
         cell.font, cell.fill, cell.border = Font(bold=True), _HEADER_FILL, _HEADER_BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center")
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1).coordinate
+    last = get_column_letter(len(headers))
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(count, 1)}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    return ws
+
+
+def write_results_sheet(wb, rows: list[ResultRow], summary: str):
+    """Replace any previous 校验结果 sheet by a new last sheet listing ``rows``."""
+    ws = list_sheet(wb, RESULT_SHEET, summary, HEADERS, WIDTHS, len(rows))
     for number, item in enumerate(rows, start=1):
         _write_row(ws, HEADER_ROW + number, number, item)
-    for col, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[chr(64 + col)].width = width
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1).coordinate
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{chr(64 + len(HEADERS))}{HEADER_ROW + max(len(rows), 1)}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     return ws
 
 
@@ -93,7 +103,7 @@ def _write_row(ws, r: int, number: int, item: ResultRow) -> None:
     if item.sheet and item.coord:
         cells[3].hyperlink = Hyperlink(ref=cells[3].coordinate,
                                        location=f"{quote_sheet(item.sheet)}!{item.coord}")
-        cells[3].font = _LINK_FONT
+        cells[3].font = LINK_FONT
 
 
 def _write_value(cell, value: Any) -> None:

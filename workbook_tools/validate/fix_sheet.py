@@ -5,21 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable
 
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from workbook_tools.validate.annotate_load import put_value
-from workbook_tools.validate.annotate_sheet import quote_sheet
+from workbook_tools.validate.annotate_sheet import HEADER_ROW, LINK_FONT, list_sheet, quote_sheet
 
 FIX_SHEET = "修正记录"
 HEADERS = ("序号", "工作表", "单元格", "字段", "原值", "新值", "修正类型")
 WIDTHS = (6, 18, 9, 16, 28, 28, 18)
-HEADER_ROW = 2  # row 1 holds the summary line
-
-_HEADER_FILL = PatternFill(fill_type="solid", fgColor="FFD9E1F2", bgColor="FFD9E1F2")
-_HEADER_BORDER = Border(bottom=Side(style="thin", color="FF8EA9DB"))
-_LINK_FONT = Font(color="FF0563C1", underline="single")
 
 
 def summary_line(name: str, count: int, fixed_at: str, notes: Iterable[str] = ()) -> str:
@@ -30,22 +23,9 @@ def summary_line(name: str, count: int, fixed_at: str, notes: Iterable[str] = ()
 
 def write_fix_sheet(wb, changes: list, summary: str):
     """Replace any previous 修正记录 sheet by a new last sheet listing ``changes``."""
-    if FIX_SHEET in wb.sheetnames:
-        del wb[FIX_SHEET]
-    ws = wb.create_sheet(FIX_SHEET)
-    ws.cell(row=1, column=1, value=summary).font = Font(bold=True, size=12)
-    for col, title in enumerate(HEADERS, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=title)
-        cell.font, cell.fill, cell.border = Font(bold=True), _HEADER_FILL, _HEADER_BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center")
+    ws = list_sheet(wb, FIX_SHEET, summary, HEADERS, WIDTHS, len(changes))
     for number, change in enumerate(changes, start=1):
         _write_row(ws, HEADER_ROW + number, number, change)
-    for col, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1).coordinate
-    last = get_column_letter(len(HEADERS))
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(len(changes), 1)}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     return ws
 
 
@@ -59,7 +39,7 @@ def _write_row(ws, r: int, number: int, change: Any) -> None:
     put_value(cells[6], change.kind)
     cells[2].hyperlink = Hyperlink(ref=cells[2].coordinate,
                                    location=f"{quote_sheet(change.sheet)}!{change.cell}")
-    cells[2].font = _LINK_FONT
+    cells[2].font = LINK_FONT
 
 
 def old_text(value: Any) -> str:
