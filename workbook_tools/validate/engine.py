@@ -16,7 +16,7 @@ from workbook_tools.validate import rules
 from workbook_tools.validate.checkers import checker_for
 from workbook_tools.validate.columns import ColumnData, header_findings, map_columns
 from workbook_tools.validate.common import CheckContext, display
-from workbook_tools.validate.findings import Finding, sort_findings
+from workbook_tools.validate.findings import Finding, count_severity, sort_findings
 from workbook_tools.validate.sink import FindingSink
 
 _BLANK = object()
@@ -34,11 +34,11 @@ class TableResult:
 
     @property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
+        return count_severity(self.findings, "error")
 
     @property
     def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")
+        return count_severity(self.findings, "warning")
 
     def messages_by_row(self, severity: str = "error") -> dict[int, list[str]]:
         """Sheet row → messages of that severity (e.g. merge's SourceRow.errors)."""

@@ -45,6 +45,10 @@ def column_number(cell: str | None) -> int:
     return number
 
 
+def count_severity(findings: Iterable[Finding], severity: str) -> int:
+    return sum(1 for f in findings if f.severity == severity)
+
+
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Errors first, then sheet (in the order sheets first appear), row, column."""
     items = list(findings)
@@ -86,11 +90,11 @@ class FileReport:
 
     @property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
+        return count_severity(self.findings, "error")
 
     @property
     def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")
+        return count_severity(self.findings, "warning")
 
     def flatten(self, fields: Sequence[str] = ("row", "field", "code")) -> list[tuple]:
         """Findings as tuples of the chosen fields (also "path")."""
