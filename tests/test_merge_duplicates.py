@@ -73,10 +73,11 @@ def test_similar_names_uses_strictly_above_threshold():
     assert len(list(similar_names(["华为技术", "华为科技"], 74.9))) == 1
 
 
-def test_similar_names_big_block_matches_pairwise_result():
+@pytest.mark.parametrize("size", [300, 1200])  # scored on one thread / on every core
+def test_similar_names_big_block_matches_pairwise_result(size):
     rng = random.Random(3)
     alphabet = "远东智慧能源科技发展研究院所"
-    names = list({"远东" + "".join(rng.choice(alphabet) for _ in range(10)) for _ in range(300)})
+    names = list({"远东" + "".join(rng.choice(alphabet) for _ in range(10)) for _ in range(size)})
     fast = {(min(a, b), max(a, b)) for a, b, _ in similar_names(names, 80)}
     slow = {(min(a, b), max(a, b)) for i, a in enumerate(names) for b in names[i + 1:]
             if fuzz.ratio(a, b) > 80}

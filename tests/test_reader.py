@@ -4,14 +4,16 @@ raw values, footers, blank rows, form detection, CSV encodings, ODS, version sta
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import zipfile
 from pathlib import Path
 
 import pytest
 import xlsxwriter
 
-from workbook_tools.errors import WorkbookToolsError
-from workbook_tools.io import read_version_stamp, read_workbook
+from workbook_tools.errors import UnreadableWorkbook, WorkbookToolsError
+from workbook_tools.io import read_version_stamp, read_workbook, reader
+from workbook_tools.io.reader import read_workbooks
 
 REG_HEADERS = ["客户编号", "客户\n名称", "客户 类型", "  所属区域 ", "客户类别", "手机号码", "微信号",
                "身份证号", "负责业务员", "建档日期"]
@@ -313,3 +315,52 @@ def test_generated_template_helper_sheets_are_not_data(tmp_path, schema):
     assert set(book.other_sheets) == {generate.INSTRUCTIONS_SHEET, generate.LISTS_SHEET}
     assert book.stamp["form"] == "visit-plan" and book.stamp["schema_version"] == schema.version
     assert book.sheets[0].missing_required == [] and book.sheets[0].unknown_columns == []
+
+
+# --- several files: read_workbooks reads the next file while the caller works ---------------
+
+
+def test_read_workbooks_gives_every_file_in_order_with_errors_in_place(mixed, tmp_path, schema):
+    mixed = Path(mixed.path)
+    broken = tmp_path / "坏文件.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    second = tmp_path / "副本.xlsx"
+    second.write_bytes(mixed.read_bytes())
+    got = list(read_workbooks([mixed, broken, second], schema))
+    assert [p for p, _ in got] == [mixed, broken, second]
+    first, error, copy = (result for _, result in got)
+    assert isinstance(error, UnreadableWorkbook) and "坏文件.xlsx" in str(error)
+    expected = read_workbook(mixed, schema)
+    for book in (first, copy):
+        assert [t.sheet for t in book.sheets] == [t.sheet for t in expected.sheets]
+        assert [[r.values for r in t.records] for t in book.sheets] == \
+               [[r.values for r in t.records] for t in expected.sheets]
+    assert list(read_workbooks([], schema)) == []
+
+
+def test_read_workbooks_reads_the_next_file_before_the_caller_asks(monkeypatch, schema):
+    """File 2 is read (on the read-ahead thread) while the caller still holds file 1."""
+    started = {name: threading.Event() for name in ("a", "b", "c")}
+    threads = []
+
+    def fake_read(path, schema, form=None):
+        threads.append(threading.current_thread().name)
+        started[Path(path).name].set()
+        return Path(path).name
+
+    monkeypatch.setattr(reader, "read_workbook", fake_read)
+    books = read_workbooks(["a", "b", "c"], schema)
+    assert next(books) == (Path("a"), "a")
+    assert started["b"].wait(10)  # the consumer has not asked for "b" yet
+    assert not started["c"].is_set()  # only one file ahead
+    assert list(books) == [(Path("b"), "b"), (Path("c"), "c")]
+    assert threads and all(name.startswith("read-ahead") for name in threads)
+
+
+def test_read_workbooks_raises_what_is_not_an_unreadable_workbook(monkeypatch, schema):
+    def fake_read(path, schema, form=None):
+        raise KeyError(path)  # a bug, not bad input: it must not be swallowed
+
+    monkeypatch.setattr(reader, "read_workbook", fake_read)
+    with pytest.raises(KeyError):
+        list(read_workbooks(["a"], schema))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -159,6 +160,22 @@ def test_messages_by_row_for_merge():
     assert result.messages_by_row() == {2: [result.findings[0].message]}
 
 
+def test_a_column_mixing_true_and_1_checks_each_as_typed():
+    """1, 1.0 and True are equal as dict keys; the column cache must not conflate them."""
+    result = run(valid_registration(员工人数=1.0), valid_registration(客户编号="HD0002", 员工人数=True),
+                 valid_registration(客户编号="HD0003", 员工人数=1))
+    assert _flat(result, "code", "cell") == [("number-invalid", "N3")]
+    assert [p["employees"] for p in result.parsed] == [1, None, 1]
+
+
+def test_repeated_values_are_reported_on_every_row():
+    rows = [valid_registration(客户编号=f"HD000{i}", 手机="1381234567") for i in range(1, 4)]
+    rows.insert(1, valid_registration(客户编号="HD0009", 手机="   "))
+    result = run(*rows)
+    assert _flat(result, "code", "cell") == [("mobile-invalid", f"I{r}") for r in (2, 4, 5)]
+    assert result.parsed[1]["mobile"] is None and "mobile" in result.parsed[1]
+
+
 def test_short_records_are_padded():
     table = make_table(["客户编号", "客户名称"], [["HD0001"]])
     result = validate_table(table, SCHEMA, as_of=AS_OF)
@@ -211,7 +228,15 @@ def _fake_reader(monkeypatch, tables=None, error=None, other_sheets=()):
         return SimpleNamespace(path=path, kind="xlsx", stamp={}, sheets=tables or [],
                                other_sheets=list(other_sheets), date1904=False)
 
+    def read_workbooks(paths, schema, form=None):
+        for path in paths:
+            try:
+                yield Path(path), read_workbook(path, schema, form)
+            except UnreadableWorkbook as exc:
+                yield Path(path), exc
+
     monkeypatch.setattr(files, "read_workbook", read_workbook)
+    monkeypatch.setattr(files, "read_workbooks", read_workbooks)
 
 
 def test_validate_workbook_with_the_reader_contract(monkeypatch):

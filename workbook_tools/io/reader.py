@@ -10,9 +10,11 @@ that keep the file, sheet and cell coordinates. Shared by validation and merge.
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Iterable, Iterator
 
-from workbook_tools.errors import WorkbookToolsError
+from workbook_tools.errors import UnreadableWorkbook, WorkbookToolsError
 from workbook_tools.io.body import extract_records
 from workbook_tools.io.calamine_source import CalamineFailed, CalamineSource
 from workbook_tools.io.csv_source import CsvSource
@@ -24,7 +26,8 @@ from workbook_tools.io.stamp import read_version_stamp
 from workbook_tools.io.table import Column, Record, SheetTable, WorkbookData
 from workbook_tools.schema.model import Form, Schema, normalize_header
 
-__all__ = ["Column", "Record", "SheetTable", "WorkbookData", "read_version_stamp", "read_workbook"]
+__all__ = ["Column", "Record", "SheetTable", "WorkbookData", "read_version_stamp", "read_workbook",
+           "read_workbooks"]
 
 # Sheets of our generated templates (and of most Chinese forms) that explain, not hold, data.
 INSTRUCTION_SHEETS = frozenset({"填表说明", "填写说明", "使用说明", "说明", "填表须知",
@@ -54,6 +57,35 @@ def read_workbook(path: str | Path, schema: Schema, form: str | Form | None = No
     from workbook_tools.io.openpyxl_source import OpenpyxlSource
 
     return _read(sniffed, OpenpyxlSource(sniffed.path), forms, prefer)
+
+
+def read_workbooks(paths: Iterable[str | Path], schema: Schema, form: str | Form | None = None,
+                   ) -> Iterator[tuple[Path, WorkbookData | UnreadableWorkbook]]:
+    """read_workbook for several files, in order: (path, data) or (path, the
+    UnreadableWorkbook) for each. The next file is read on a background thread while the
+    caller works on the current one — calamine parses without holding the GIL, so its
+    parse overlaps the caller's Python work (validation). One file is read ahead."""
+    paths = [Path(p) for p in paths]
+    if not paths:
+        return
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead")
+    try:
+        ahead = pool.submit(_read_or_error, paths[0], schema, form)
+        for i, path in enumerate(paths):
+            result = ahead.result()
+            if i + 1 < len(paths):
+                ahead = pool.submit(_read_or_error, paths[i + 1], schema, form)
+            yield path, result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _read_or_error(path: Path, schema: Schema, form: str | Form | None,
+                   ) -> WorkbookData | UnreadableWorkbook:
+    try:
+        return read_workbook(path, schema, form)
+    except UnreadableWorkbook as exc:
+        return exc
 
 
 def resolve_forms(schema: Schema, form: str | Form | None) -> list[Form]:

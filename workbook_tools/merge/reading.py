@@ -1,5 +1,6 @@
-"""Reading the offered files: each usable file read and validated once (validate_workbook),
-its tables turned into SourceRows (collect).
+"""Reading the offered files: each usable file read and validated once (validate_workbooks:
+the next file is read on a thread while the current one is validated), its tables turned
+into SourceRows (collect).
 
 Reading in worker processes was tried: on the 2-CPU benchmark machine (shared) it was slower
 (process start-up, moving the rows back); see benchmarks/README.md."""
@@ -16,7 +17,7 @@ from workbook_tools.merge.collect import (
 )
 from workbook_tools.merge.rows import InputFile, SourceRow
 from workbook_tools.schema import Schema
-from workbook_tools.validate.files import validate_workbook
+from workbook_tools.validate.files import validate_workbooks
 
 Progress = Callable[[Path, int, int], Any]
 OnReport = Callable[[Path, Any], Any]  # (path, validate.FileReport) for each file read
@@ -33,11 +34,13 @@ def read_inputs(offered: list[tuple[Path, str | None]], schema: Schema, as_of: d
     files: list[InputFile] = []
     rows: list[SourceRow] = []
     done = 0
+    reports = validate_workbooks(todo, schema, as_of=as_of)  # reads the next file meanwhile
     for path, reason in offered:
         if reason is not None:
             files.append(InputFile(str(path), sha256_of(path), skipped_reason=reason, label=labels[path]))
             continue
-        info, found = read_one(path, labels[path], schema, as_of, on_report)
+        _, report = next(reports)
+        info, found = use_report(path, labels[path], report, on_report)
         files.append(info)
         rows.extend(found)
         done += 1
@@ -46,10 +49,10 @@ def read_inputs(offered: list[tuple[Path, str | None]], schema: Schema, as_of: d
     return files, rows
 
 
-def read_one(path: Path, label: str | None, schema: Schema, as_of: dt.date | None,
-             on_report: OnReport | None = None) -> tuple[InputFile, list[SourceRow]]:
+def use_report(path: Path, label: str | None, report: Any, on_report: OnReport | None = None,
+               ) -> tuple[InputFile, list[SourceRow]]:
+    """The InputFile and SourceRows of one file from its validation (a FileReport)."""
     sha = sha256_of(path)
-    report = validate_workbook(path, schema, as_of=as_of)
     if on_report is not None:  # e.g. the weekly run annotates from this same validation
         on_report(path, report)
     if report.error:

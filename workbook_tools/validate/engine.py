@@ -9,7 +9,9 @@ over the parsed columns.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass, field
+from itertools import compress, repeat
 from typing import Any
 
 from workbook_tools.validate import rules
@@ -60,20 +62,64 @@ def _record_values(table: Any) -> list:
     return out
 
 
+_NUMERIC = frozenset((bool, int, float))
+
+
+class _Results(dict):
+    """Raw cell value → parsed value, filled on first sight: the check runs once per
+    distinct value of a column and the lookups run at C speed (``map``)."""
+
+    def __init__(self, check: Any, fld: Any, ctx: CheckContext):
+        super().__init__({None: None})
+        self.check, self.fld, self.ctx = check, fld, ctx
+        self.blank: set = {None}                  # raw values that count as blank
+        self.issues: dict[Any, list] = {}         # raw value → [(code, params)]
+
+    def __missing__(self, raw: Any) -> Any:
+        if raw.__class__ is str and not raw.strip():
+            self.blank.add(raw)
+            value = None
+        else:
+            value, issues = self.check(raw, self.fld, self.ctx)
+            if issues:
+                self.issues[raw] = issues
+        self[raw] = value
+        return value
+
+
 def _check_column(col: ColumnData, values: list, rows: list, ctx: CheckContext,
                   sink: FindingSink) -> None:
     fld, pos = col.field, col.pos
     if fld.type == "text" and not fld.pattern:
         col.parsed = _plain_text_column(values, pos, col.blank)
         return
-    check = checker_for(fld)
-    parsed: list = [None] * len(values)
-    blank = col.blank
-    cache: dict[Any, Any] = {}  # identical values are checked once per column
-    for i, row_values in enumerate(values):
-        raw = row_values[pos]
+    column = [row_values[pos] for row_values in values]
+    if len(_NUMERIC.intersection(map(type, column))) > 1:
+        # 1, 1.0 and True are equal dict keys but may check differently
+        col.parsed = _check_column_keyed(col, column, rows, ctx, sink)
+        return
+    results = _Results(checker_for(fld), fld, ctx)
+    col.parsed = parsed = list(map(results.__getitem__, column))
+    index = range(len(column))
+    unset = compress(index, map(operator.is_, parsed, repeat(None)))
+    blank = results.blank
+    col.blank.update(i for i in unset if column[i] in blank)
+    if results.issues:
+        issues = results.issues
+        for i in compress(index, map(issues.__contains__, column)):
+            raw = column[i]
+            _report(sink, col, rows[i], raw, issues[raw])
+
+
+def _check_column_keyed(col: ColumnData, column: list, rows: list, ctx: CheckContext,
+                        sink: FindingSink) -> list:
+    """The slow path: values keyed by (type, value), for columns mixing numbers and booleans."""
+    check, fld = checker_for(col.field), col.field
+    parsed: list = [None] * len(column)
+    cache: dict[Any, Any] = {}
+    for i, raw in enumerate(column):
         if raw is None:
-            blank.add(i)
+            col.blank.add(i)
             continue
         key = raw if raw.__class__ is str else (raw.__class__, raw)
         hit = cache.get(key)
@@ -81,15 +127,18 @@ def _check_column(col: ColumnData, values: list, rows: list, ctx: CheckContext,
             blank_text = raw.__class__ is str and not raw.strip()
             hit = cache[key] = _BLANK if blank_text else check(raw, fld, ctx)
         if hit is _BLANK:
-            blank.add(i)
+            col.blank.add(i)
             continue
-        value, issues = hit
-        parsed[i] = value
+        parsed[i], issues = hit
         if issues:
-            shown, cell = display(raw), f"{col.letter}{rows[i]}"
-            for code, params in issues:
-                sink.add(code, cell=cell, row=rows[i], label=col.label, value=shown, **params)
-    col.parsed = parsed
+            _report(sink, col, rows[i], raw, issues)
+    return parsed
+
+
+def _report(sink: FindingSink, col: ColumnData, row: int, raw: Any, issues: list) -> None:
+    shown, cell = display(raw), f"{col.letter}{row}"
+    for code, params in issues:
+        sink.add(code, cell=cell, row=row, label=col.label, value=shown, **params)
 
 
 def _plain_text_column(values: list, pos: int, blank: set) -> list:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from workbook_tools.errors import UnreadableWorkbook
-from workbook_tools.io.reader import read_workbook
+from workbook_tools.io.reader import read_workbook, read_workbooks
 from workbook_tools.validate.engine import validate_table
 from workbook_tools.validate.findings import FileReport, ValidationReport, sort_findings
 from workbook_tools.validate.sink import FindingSink
@@ -34,11 +34,28 @@ def _no_form(path: str, book: Any, schema: Any, form: str | None) -> FileReport:
 def validate_workbook(path: str | Path, schema: Any, *, form: str | None = None,
                       as_of: dt.date | None = None) -> FileReport:
     """Read one workbook and validate every sheet in which a form header was found."""
-    path = str(path)
     try:
         book = read_workbook(path, schema, form=form)
     except UnreadableWorkbook as exc:
-        return FileReport.unreadable(path, str(exc))
+        book = exc
+    return validate_book(path, book, schema, form=form, as_of=as_of)
+
+
+def validate_workbooks(paths: Iterable[str | Path], schema: Any, *, form: str | None = None,
+                       as_of: dt.date | None = None) -> Iterator[tuple[Path, FileReport]]:
+    """validate_workbook for each path, in order; the next file is read while the current
+    one is validated (io.reader.read_workbooks)."""
+    for path, book in read_workbooks(paths, schema, form):
+        yield path, validate_book(path, book, schema, form=form, as_of=as_of)
+
+
+def validate_book(path: str | Path, book: Any, schema: Any, *, form: str | None = None,
+                  as_of: dt.date | None = None) -> FileReport:
+    """The FileReport of a workbook already read (``book``: WorkbookData, or the
+    UnreadableWorkbook raised when reading it)."""
+    path = str(path)
+    if isinstance(book, UnreadableWorkbook):
+        return FileReport.unreadable(path, str(book))
     if not book.sheets:
         return _no_form(path, book, schema, form)
     results = [validate_table(t, schema, as_of=as_of, date1904=bool(book.date1904))
@@ -71,11 +88,12 @@ def validate_paths(paths: Iterable[str | Path], schema: Any, *, form: str | None
                    as_of: dt.date | None = None) -> ValidationReport:
     """Validate files and directories; one FileReport per file, in the order found."""
     files, notes = expand_paths(paths)
-    reports = []
-    for path in files:
-        if not path.exists():
-            error = UnreadableWorkbook(path, "文件不存在", "请检查路径和文件名是否正确")
-            reports.append(FileReport.unreadable(str(path), str(error)))
-            continue
-        reports.append(validate_workbook(path, schema, form=form, as_of=as_of))
-    return ValidationReport(files=reports, notes=notes)
+    found = [p for p in files if p.exists()]
+    reports = dict(validate_workbooks(found, schema, form=form, as_of=as_of))
+    return ValidationReport(files=[reports.get(p) or _missing(p) for p in files], notes=notes)
+
+
+def _missing(path: Path) -> FileReport:
+    """A path given on the command line that does not exist."""
+    error = UnreadableWorkbook(path, "文件不存在", "请检查路径和文件名是否正确")
+    return FileReport.unreadable(str(path), str(error))
