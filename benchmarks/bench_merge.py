@@ -8,7 +8,7 @@ Every step runs in its own child process, so each peak memory (ru_maxrss, measur
 child right after its timed work) is that step's alone:
 
   merge    merge_files(): read + validate every file, merge, write the master (what we ship)
-  read     the reader alone: read_workbook() of every input, no validation
+  read     the reader alone: read_workbooks() of every input, no validation
   write:*  the writer alone, writing the master's sheets saved by the merge step:
            splice (shipped), xlsxwriter (cell by cell, constant_memory), xlsxwriter-normal,
            xlsxwriter-zlib1 (zip level 1, patched in: XlsxWriter has no option for it),
@@ -45,7 +45,7 @@ AS_OF, RUN = dt.date(2026, 11, 20), dt.date(2026, 11, 23)
 WRITERS = ("splice", "xlsxwriter", "xlsxwriter-normal", "xlsxwriter-zlib1", "splice-zlib6", "rustpy")
 LABELS = {
     "merge": "merge (merge_files, shipped)", "merge:xlsxwriter": "merge, XlsxWriter engine",
-    "read": "reader alone (read_workbook)",
+    "read": "reader alone (read_workbooks)",
     "write:splice": "writer: splice (shipped)", "write:xlsxwriter": "writer: XlsxWriter constant_memory",
     "write:xlsxwriter-normal": "writer: XlsxWriter normal mode", "write:xlsxwriter-zlib1": "writer: XlsxWriter + zlib 1",
     "write:splice-zlib6": "writer: splice + zlib 6", "write:rustpy": "writer: rustpy-xlsxwriter",
@@ -77,6 +77,12 @@ def inputs_for(files: int, customers: int, seed: int) -> list[Path]:
 # --- child steps (each in its own process) ------------------------------------------------
 
 
+def cpu_s() -> float:
+    """CPU seconds of this process so far (all its threads, user + system)."""
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -93,11 +99,11 @@ def step_merge(a: dict) -> dict:
         from workbook_tools.merge import master_writer
 
         master_writer.ENGINE = a["engine"]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_s()
     run = merge_files(a["inputs"], a["out"], schema=schema, as_of=AS_OF, run_date=RUN)
-    seconds, peak = time.perf_counter() - start, peak_mb()
+    seconds, cpu, peak = time.perf_counter() - start, cpu_s() - cpu, peak_mb()
     if not a.get("dump"):
-        return {"seconds": seconds, "peak_mb": peak}
+        return {"seconds": seconds, "cpu": cpu, "peak_mb": peak}
     # untimed: the master's sheets as plain rows, for the writer steps
     sheets = [Table(s.name, s.columns, list(s.rows), s.note, s.count) if isinstance(s, Table) else s
               for s in master_sheets(run.result, schema)]
@@ -105,7 +111,7 @@ def step_merge(a: dict) -> dict:
         pickle.dump((sheets, master_properties(run.result, schema)), fh, pickle.HIGHEST_PROTOCOL)
     cells = sum(v is not None for s in sheets if isinstance(s, Table) for r in s.rows for v in r)
     c = run.counts()
-    return {"seconds": seconds, "peak_mb": peak, "rows_read": c["rows_read"], "customers": c["customers"],
+    return {"seconds": seconds, "cpu": cpu, "peak_mb": peak, "rows_read": c["rows_read"], "customers": c["customers"],
             "cells": cells, "mb": Path(a["out"]).stat().st_size / 1e6, "ok": c["ok"]}
 
 
@@ -116,12 +122,12 @@ def step_phases(a: dict) -> dict:
     from workbook_tools.merge.core import merge_rows
     from workbook_tools.merge.master_writer import write_master
     from workbook_tools.schema import load_schema
-    from workbook_tools.validate.files import validate_workbook
+    from workbook_tools.validate.files import validate_workbooks
 
     schema, clock, t = load_schema(), time.perf_counter, {}
     with gc_paused():
         start = clock()
-        reports = [validate_workbook(p, schema, as_of=AS_OF) for p in a["inputs"]]
+        reports = [report for _, report in validate_workbooks(a["inputs"], schema, as_of=AS_OF)]
         t["read+validate"], start = clock() - start, clock()
         rows = [r for rep in reports for tr in rep.tables for r in table_rows(tr, Path(rep.path).name)]
         t["SourceRows"], start = clock() - start, clock()
@@ -134,22 +140,24 @@ def step_phases(a: dict) -> dict:
 
 
 def step_read(a: dict) -> dict:
-    from workbook_tools.io.reader import read_workbook
+    """The shipped reader: read_workbooks (as merge_files reads; it reads one file ahead on a
+    thread, which overlaps calamine's parse with the caller's work — here there is none)."""
+    from workbook_tools.io.reader import read_workbooks
     from workbook_tools.schema import load_schema
 
     schema = load_schema()
-    start = time.perf_counter()
-    rows = sum(len(t.records) for p in a["inputs"] for t in read_workbook(p, schema).sheets)
-    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(), "rows": rows}
+    start, cpu = time.perf_counter(), cpu_s()
+    rows = sum(len(t.records) for _, book in read_workbooks(a["inputs"], schema) for t in book.sheets)
+    return {"seconds": time.perf_counter() - start, "cpu": cpu_s() - cpu, "peak_mb": peak_mb(), "rows": rows}
 
 
 def step_write(a: dict) -> dict:
     with open(a["dump"], "rb") as fh:
         sheets, properties = pickle.load(fh)
     write = _writer(a["engine"])
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_s()
     note = write(sheets, properties, Path(a["out"]))
-    result = {"seconds": time.perf_counter() - start, "peak_mb": peak_mb(),
+    result = {"seconds": time.perf_counter() - start, "cpu": cpu_s() - cpu, "peak_mb": peak_mb(),
               "mb": Path(a["out"]).stat().st_size / 1e6}
     return {**result, "note": note} if note else result
 
@@ -271,6 +279,7 @@ def measure(files: int, args) -> dict:
     for floor, writer in (("floor", "write:splice"), ("floor:xlsxwriter", "write:xlsxwriter")):
         if "seconds" in res["read"] and "seconds" in res.get(writer, {}):
             res[floor] = {"seconds": res["read"]["seconds"] + res[writer]["seconds"],
+                          "cpu": res["read"].get("cpu", 0) + res[writer].get("cpu", 0),
                           "peak_mb": max(res["read"]["peak_mb"], res[writer]["peak_mb"])}
     dump.unlink(missing_ok=True)
     return res
@@ -284,10 +293,10 @@ def cell(r: dict | None) -> str:
     return f"{r['seconds']:7.1f} s {r['peak_mb']:6.0f} MB"
 
 
-def ratio(a: dict, b: dict) -> str:
-    if "seconds" not in (a or {}) or "seconds" not in (b or {}):
+def ratio(a: dict, b: dict, key: str = "seconds") -> str:
+    if key not in (a or {}) or key not in (b or {}):
         return "—"
-    return f"{a['seconds'] / b['seconds']:.2f}×"
+    return f"{a[key] / b[key]:.2f}×"
 
 
 def report(results: dict[int, dict], args) -> None:
@@ -308,12 +317,14 @@ def report(results: dict[int, dict], args) -> None:
     for key in keys:
         if any(key in results[n] for n in sizes):
             print(f"{LABELS.get(key, key):40s}" + "".join(f"{cell(results[n].get(key)):>{width}s}" for n in sizes))
-    for label, a, b in (("merge / floor   (target ≤ 1.5×)", "merge", "floor"),
+    for label, a, b, *key in (("merge / floor   (target ≤ 1.5×)", "merge", "floor"),
                         ("naive / merge   (target ≥ 4×)", "naive", "merge"),
+                        ("merge / floor, CPU seconds", "merge", "floor", "cpu"),
                         ("XlsxWriter engine: merge / floor", "merge:xlsxwriter", "floor:xlsxwriter"),
                         ("XlsxWriter engine: naive / merge", "naive", "merge:xlsxwriter"),
                         ("writer: XlsxWriter / splice", "write:xlsxwriter", "write:splice")):
-        print(f"{label:40s}" + "".join(f"{ratio(results[n].get(a), results[n].get(b)):>{width}s}" for n in sizes))
+        print(f"{label:40s}" + "".join(f"{ratio(results[n].get(a), results[n].get(b), *key):>{width}s}"
+                                       for n in sizes))
     peak = max((r.get("peak_mb", 0) for res in results.values() for k, r in res.items()
                 if isinstance(r, dict) and k in ("merge", "read", "write:splice")), default=0)
     print(f"{'peak memory, shipped steps (< 2 GB)':40s}{peak:>{width}.0f} MB")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_validate_support import cell_findings, codes, parsed
 
+from workbook_tools.validate import contact, identity
+from workbook_tools.validate.contact import check_url
 from workbook_tools.validate.phoneplan import number_plan
 
 MOBILE, PHONE = "手机", "电话"
@@ -171,3 +175,33 @@ def test_invalid_url(raw):
         "error", "url-invalid",
         f"网址“{raw}”不是有效的网址；请填写如 https://www.example.com 或 www.example.com",
     )]
+
+
+URLS = ["https://www.example.com", "http://example.com.cn/about?x=1", "www.example.cn", "example.com",
+        "HTTPS://Example.COM:8080/a/b.html#top", "example.com/?u=http://x.com", "https://a.b/c:d",
+        "-bad.example.com", "example.c", "example.123", "exa_mple.com", "ftp://example.com",
+        "http://example.com.", "www.example.com/路径", "http://[::1]/", "example.com:99999",
+        "https://example.com:80/x y", "a.bc", "http://example", "https://xn--fiqs8s.cn"]
+
+
+@pytest.mark.parametrize("raw", URLS)
+def test_url_fast_path_agrees_with_urlsplit(raw, monkeypatch):
+    fast = check_url(raw, None, None)
+    monkeypatch.setattr(contact, "_PLAIN_URL", re.compile(r"(?!)"))  # never matches
+    assert check_url(raw, None, None) == fast
+
+
+@pytest.mark.parametrize("raw", ["91310000MA1K3YJ12X", "91310000ma1k3yj12x", "9131 0000 MA1K 3YJ1 2X",
+                                 "９１310000MA1K3YJ12X", " 91310000MA1K3YJ12X ", "91-310000"])
+def test_compact_code_fast_path_agrees_with_the_general_one(raw, monkeypatch):
+    fast = identity.compact_code(raw)
+    slow = (identity._SEPARATORS.sub("", identity.nfkc(raw.strip())).upper())
+    assert fast[0] == slow
+    assert bool(fast[1]) == (slow != raw.strip())
+
+
+def test_url_fast_path_is_taken_by_the_common_forms():
+    taken = [u for u in URLS if contact._PLAIN_URL.fullmatch(u)]
+    assert taken == ["https://www.example.com", "http://example.com.cn/about?x=1", "www.example.cn",
+                     "example.com", "HTTPS://Example.COM:8080/a/b.html#top", "example.com:99999", "a.bc",
+                     "https://xn--fiqs8s.cn"]

@@ -34,6 +34,10 @@ _EMAIL = re.compile(
 )
 _POSTCODE = re.compile(r"\d{6}", re.ASCII)
 _HOST = re.compile(r"(?:\w(?:[\w-]{0,61}\w)?\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]{1,59})", re.IGNORECASE)
+# http(s)://host[:port][/path] or a bare host with an ASCII name (no ':' in the path): the
+# common forms, accepted without urlsplit, whose checks they would pass
+_PLAIN_URL = re.compile(r"(?:https?://)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+                        r"(?::\d{1,5})?(?:/[\x21-\x39\x3b-\x7e]*)?", re.ASCII | re.IGNORECASE)
 _MOBILE_TYPES = frozenset({MOBILE, FIXED_LINE_OR_MOBILE})
 
 
@@ -173,6 +177,8 @@ def check_url(raw: Any, field: Any, ctx: Any) -> tuple[Any, tuple]:
     if raw.__class__ is not str:
         return None, one("url-invalid")
     text = nfkc(raw.strip())
+    if _PLAIN_URL.fullmatch(text):  # www.example.com/…, https://example.com: nothing to split
+        return text, NO_ISSUES
     has_scheme = text.lower().startswith(("http://", "https://"))
     if not text or any(c.isspace() for c in text) or ("://" in text and not has_scheme):
         return None, one("url-invalid")

@@ -35,6 +35,9 @@ def compact_code(raw: str, grouping_ok: bool = False) -> tuple[str, tuple]:
     when that changed more than surrounding whitespace (and, if ``grouping_ok``, inner
     spaces and hyphens, as in a bank account written in groups of four)."""
     stripped = raw.strip()
+    if stripped.isalnum() and stripped.isascii():  # the usual case: nothing to remove
+        text = stripped.upper()
+        return text, (NO_ISSUES if text == stripped else one("value-normalized", parsed=text))
     text = _SEPARATORS.sub("", nfkc(stripped)).upper()
     if text == stripped or (grouping_ok and text == _SEPARATORS.sub("", stripped)):
         return text, NO_ISSUES
