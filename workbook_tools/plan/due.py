@@ -52,7 +52,7 @@ def _text(values: pd.Series, code: bool = False) -> pd.Series:
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     clean = _code if code else _name
-    table = np.array([clean(v) for v in uniques] + [""], dtype=object)
+    table = np.array([clean(v) for v in uniques.tolist()] + [""], dtype=object)  # tolist: fast iteration
     return pd.Series(table[codes], index=values.index, dtype=object)
 
 
