@@ -329,6 +329,15 @@ def test_big_files_use_constant_memory(tmp_path, schema):
         assert len(data) == f.rows[REG] >= 2100
     ids = [set(r[0] for _, r in table(result, f, REG, schema.form("registration"))[1]) for f in result.files]
     assert len(ids[0] & ids[1]) == 1  # only the customer kept in two files (cross_region_conflict)
+    for sheet, form, key, prefix in ((RECORDS, "visit-record", "record_id", "XB0{}-JL-"),
+                                     (PLANS, "visit-plan", "plan_id", "XB0{}-JH-")):
+        numbers = []
+        for f in result.files:
+            columns, data = table(result, f, sheet, schema.form(form))
+            numbers.append([r[columns[key]] for _, r in data])
+        for part, found in enumerate(numbers, 1):  # each file numbers its own series
+            assert found and all(str(n).startswith(prefix.format(part)) for n in found)
+        assert not set(numbers[0]) & set(numbers[1])
 
 
 def test_bad_parameters_are_refused_in_chinese(tmp_path):

@@ -20,8 +20,10 @@ HISTORY_DAYS = 56  # visit records cover the last eight weeks
 
 
 def visit_records(rng: random.Random, vocab: Vocabulary, ctx: RegionContext,
-                  customers: list[Customer]) -> list[dict]:
-    """Visit records of the last weeks, in date order, numbered HD-JL-00001 …"""
+                  customers: list[Customer], series: str = "") -> list[dict]:
+    """Visit records of the last weeks, in date order, numbered HD-JL-00001 … (``series``,
+    default the region code, keeps the numbers of a region's several files apart)."""
+    series = series or ctx.code
     form, cats = vocab.visit_record, vocab.categories
     visits = []
     for c in customers:
@@ -36,7 +38,7 @@ def visit_records(rng: random.Random, vocab: Vocabulary, ctx: RegionContext,
     for seq, (day, c) in enumerate(visits, 1):
         v = c.values
         out.append(dict(
-            record_id=f"{ctx.code}-JL-{seq:05d}", customer_id=v["customer_id"], customer_name=v["customer_name"],
+            record_id=f"{series}-JL-{seq:05d}", customer_id=v["customer_id"], customer_name=v["customer_name"],
             date=day, salesperson=v["owner"], method=vocab.pick(rng, "method", form),
             content=rng.choice(names.VISIT_CONTENT), result=rng.choice(names.VISIT_RESULTS),
             next_date=day + timedelta(days=rng.choice((7, 14, 14, 30))) if rng.random() < 0.7 else None,
@@ -45,8 +47,10 @@ def visit_records(rng: random.Random, vocab: Vocabulary, ctx: RegionContext,
 
 
 def visit_plans(rng: random.Random, vocab: Vocabulary, ctx: RegionContext, customers: list[Customer],
-                monday: date, week_tag: str) -> list[dict]:
-    """Plan rows for this week and next; past ones mostly 已完成 with 实际日期 and 拜访结果."""
+                monday: date, week_tag: str, series: str = "") -> list[dict]:
+    """Plan rows for this week and next; past ones mostly 已完成 with 实际日期 and 拜访结果.
+    Numbered HD-JH-2026W47-001 … (``series`` as for visit_records)."""
+    series = series or ctx.code
     form, cats = vocab.visit_plan, vocab.categories
     weights = [len(cats) - cats.index(c.values["category"]) for c in customers]
     count = max(5, round(len(customers) * PLAN_SHARE))
@@ -56,7 +60,7 @@ def visit_plans(rng: random.Random, vocab: Vocabulary, ctx: RegionContext, custo
     for seq, (day, c) in enumerate(zip(days, chosen), 1):
         v = c.values
         row = dict(
-            plan_id=f"{ctx.code}-JH-{week_tag}-{seq:03d}", salesperson=v["owner"], planned_date=day,
+            plan_id=f"{series}-JH-{week_tag}-{seq:03d}", salesperson=v["owner"], planned_date=day,
             customer_id=v["customer_id"], customer_name=v["customer_name"],
             method=vocab.pick(rng, "method", form), purpose=rng.choice(names.VISIT_CONTENT),
         )

@@ -101,7 +101,7 @@ def _jobs(vocab: Vocabulary, seed: int, regions: list[str], count: int, blocks: 
                  for name, region, code, block in specs]
         plans = mess.plan(random.Random(f"{seed}:mess"), files, vocab)
     return [FileJob(vocab.schema, seed, region, code, block, part, len(specs), count, width, week, monday, as_of,
-                    out_dir / name, plan)
+                    out_dir / name, plan, series=f"{code}{block + 1:02d}" if blocks > 1 else code)
             for part, ((name, region, code, block), plan) in enumerate(zip(specs, plans))]
 
 

@@ -38,6 +38,7 @@ class FileJob:
     as_of: date
     path: Path
     plan: mess.FilePlan | None  # None: a clean file
+    series: str = ""  # numbering of visit records and plans (HD01 …) when a region has several files
 
     @property
     def week_label(self) -> str:
@@ -81,8 +82,8 @@ def build(job: FileJob, vocab: Vocabulary) -> FileModel:
     if job.plan is not None and job.plan.shared is not None:
         _add_shared(rng, job, vocab, ctx, people)
     year, number = job.monday.isocalendar()[:2]
-    records = activity.visit_records(rng, vocab, ctx, people)
-    plans = activity.visit_plans(rng, vocab, ctx, people, job.monday, f"{year}W{number:02d}")
+    records = activity.visit_records(rng, vocab, ctx, people, job.series)
+    plans = activity.visit_plans(rng, vocab, ctx, people, job.monday, f"{year}W{number:02d}", job.series)
     sheets = {
         "registration": form_sheet(vocab.registration, [(c.values, c) for c in people]),
         "visit-record": form_sheet(vocab.visit_record, [(r, None) for r in records]),
