@@ -163,7 +163,7 @@ def step_write(a: dict) -> dict:
 
 
 def _writer(engine: str):
-    from workbook_tools.merge import sheet_xml
+    from workbook_tools.io import sheetxml
     from workbook_tools.merge.master_writer import WORKBOOK_OPTIONS, write_sheets
 
     if engine == "rustpy":
@@ -176,7 +176,7 @@ def _writer(engine: str):
 
         xlsxwriter.workbook.ZipFile = functools.partial(zipfile.ZipFile, compresslevel=1)
     if engine == "splice-zlib6":
-        sheet_xml.COMPRESSLEVEL = 6
+        sheetxml.COMPRESSLEVEL = 6
     options = {**WORKBOOK_OPTIONS, "constant_memory": False} if engine == "xlsxwriter-normal" else None
     kind = "splice" if engine.startswith("splice") else "xlsxwriter"
     return lambda sheets, props, out: write_sheets(sheets, out, properties=props, options=options, engine=kind) and ""

@@ -19,7 +19,6 @@ from workbook_tools.summary.followup import due_soon_table, followup_status, ove
 from workbook_tools.summary.load import load_master
 from workbook_tools.summary.parse import parse_dates, parse_numbers, parse_text
 from workbook_tools.summary.sales import in_window
-from workbook_tools.summary.sheetxml import col_letter
 from workbook_tools.summary.tables import SummarySheet, Table
 from workbook_tools.summary.writer import write_summary
 
@@ -120,10 +119,6 @@ def test_in_window_is_inclusive():
     assert in_window(dates, AS_OF, 7).tolist() == [False, True, True, False]
 
 
-def test_col_letter():
-    assert [col_letter(i) for i in (0, 25, 26, 51, 52, 701, 702)] == ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]
-
-
 def test_writer_escapes_text_and_marks_empty_tables(tmp_path):
     frame = pd.DataFrame({"名称": ["<甲&乙>", "控制\x01字符", None], "数量": [1, np.nan, 3.5],
                           "日期": pd.to_datetime(["2026-01-02", None, "2026-12-31"])})
@@ -132,7 +127,8 @@ def test_writer_escapes_text_and_marks_empty_tables(tmp_path):
     out = write_summary([SummarySheet("表", "表", [[table, empty]])], tmp_path / "x.xlsx")
     ws = openpyxl.load_workbook(out)["表"]
     assert [[c.value for c in row] for row in ws["A4:C6"]] == [
-        ["<甲&乙>", 1, dt.datetime(2026, 1, 2)], ["控制字符", None, None], [None, 3.5, dt.datetime(2026, 12, 31)]]
+        # a control character is kept as XlsxWriter keeps it: escaped as _x0001_ (Excel shows the character)
+        ["<甲&乙>", 1, dt.datetime(2026, 1, 2)], ["控制_x0001_字符", None, None], [None, 3.5, dt.datetime(2026, 12, 31)]]
     assert ws["A8"].value == "空表" and ws["A9"].value == "甲" and ws["A10"].value == "（无）"
     assert ws.max_row == 10
 

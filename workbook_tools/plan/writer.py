@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
+from xlsxwriter.utility import xl_col_to_name
 
 from workbook_tools.errors import OutputError
 from workbook_tools.generate.context import TemplateInfo
@@ -23,7 +24,7 @@ from workbook_tools.generate.styles import Formats
 from workbook_tools.generate.template import FIXED_CREATED, WORKBOOK_OPTIONS, write_data_sheet
 from workbook_tools.plan.schedule import PlanItem
 from workbook_tools.schema.model import Field, Schema
-from workbook_tools.summary.sheetxml import SheetRows, col_letter, number_cells, numeric, splice, text_cells
+from workbook_tools.summary.sheetxml import SheetRows, number_cells, numeric, splice, text_cells
 
 PENDING_SHEET = "待安排"
 NOTES_SHEET = "说明"
@@ -106,7 +107,7 @@ def write_pending_sheet(ws, pending: pd.DataFrame, formats) -> SheetRows:
         cell = formats.cell(f)
         ws.set_column(col, col, f.width, cell)
         ws.write_string(0, col, f.label, formats.header(False))
-        columns.append(_xml_column(col_letter(col), rows, pending[f.key], f, cell._get_xf_index()))
+        columns.append(_xml_column(xl_col_to_name(col), rows, pending[f.key], f, cell._get_xf_index()))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(pending), 1), len(PENDING_FIELDS) - 1)
     ws.set_landscape()

@@ -1,55 +1,37 @@
-"""Worksheet ``<row>`` XML for the summary tables, built column-wise in bulk.
+"""Worksheet ``<row>`` XML for the summary tables and the 待安排 lists, built column-wise in bulk.
 
-XlsxWriter costs ~15 µs per cell; a 300,000-customer master can put a few million cells
-on 跟进提醒 and 业务下滑. The writer therefore lets XlsxWriter write the workbook (styles,
-charts, column widths, the title row) and splices these rows into each sheet's
-``<sheetData>`` afterwards (see writer.py). Numbers are ``<v>`` numbers, text is inline
-strings, dates are serial numbers with a date style.
+A 300,000-customer master can put a few million cells on 跟进提醒 and 业务下滑. The
+writers let XlsxWriter write the workbook (styles, charts, column widths, the title row)
+and splice these rows into each sheet's ``<sheetData>`` afterwards (io.sheetxml). Numbers
+are ``<v>`` numbers, text is inline strings escaped as XlsxWriter escapes them, dates are
+serial numbers with a date style.
 """
 
 from __future__ import annotations
 
-import re
-import zipfile
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
+from xlsxwriter.utility import xl_col_to_name
 
+from workbook_tools.io import sheetxml
+from workbook_tools.io.sheetxml import any_special, plain_text, string_cell
 from workbook_tools.summary.tables import Table
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 EMPTY_NOTE = "（无）"  # written in the first data row of a table without rows
-_XML_ESCAPE = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;",
-     **{chr(c): None for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20))}}
-)
-_NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f]")
-_DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
-
-
-def col_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-def escape(text: str) -> str:
-    return text.translate(_XML_ESCAPE)
 
 
 def text_cells(letter: str, rows: list[str], values: Iterable, style: int) -> list[str]:
     """Inline-string cells ('' where the value is blank or empty)."""
     texts = [v if isinstance(v, str) else ("" if v is None or v != v else str(v)) for v in values]
-    if _NEEDS_ESCAPE.search("\n".join(texts)):  # one scan of the column; escaping is rarely needed
-        texts = [escape(v) if _NEEDS_ESCAPE.search(v) else v for v in texts]
-    head = f'<c r="{letter}'
-    tail = f'" s="{style}" t="inlineStr"><is><t>'
+    s = f' s="{style}"'
+    head, tail = f'<c r="{letter}', f'"{s} t="inlineStr"><is><t>'
+    if any_special(texts):  # one scan of the column; escaping is rarely needed
+        return ["" if not v else f"{head}{r}{tail}{v}</t></is></c>" if plain_text(v)
+                else string_cell(f"{letter}{r}", s, v) for r, v in zip(rows, texts)]
     return [f"{head}{r}{tail}{v}</t></is></c>" if v else "" for r, v in zip(rows, texts)]
 
 
@@ -78,6 +60,19 @@ class SheetRows:
         self.blocks: list[tuple[int, int, list[str]]] = []  # (first row, first column, row strings)
         self.max_row = -1
         self.max_col = -1
+
+    @property
+    def last_cell(self) -> str | None:
+        """The bottom-right cell (for ``<dimension>``); None when there are no cells."""
+        return f"{xl_col_to_name(max(self.max_col, 0))}{self.max_row + 1}" if self.blocks else None
+
+    @property
+    def large(self) -> bool:
+        return (self.max_row + 1) * (self.max_col + 1) > sheetxml.ZIP64_FROM_CELLS
+
+    def chunks(self) -> Iterator[bytes]:
+        if self.blocks:
+            yield self.xml()
 
     def add_block(self, first_row: int, first_col: int, last_col: int, columns: list[list[str]]) -> None:
         """Cells of adjacent columns (one list per column, left to right), rows from ``first_row`` down.
@@ -113,9 +108,9 @@ def add_table(rows: SheetRows, table: Table, header_row: int, first_col: int, st
 
     ``styles``: style index by name: "caption", "header", each kind and "total:" + kind.
     """
-    letters = [col_letter(first_col + j) for j in range(len(table.frame.columns))]
+    letters = [xl_col_to_name(first_col + j) for j in range(len(table.frame.columns))]
     last_col = first_col + max(len(letters), 1) - 1
-    first_letter = col_letter(first_col)
+    first_letter = xl_col_to_name(first_col)
     caption = [text_cells(first_letter, [str(header_row)], [table.title], styles["caption"])]
     rows.add_block(header_row - 1, first_col, first_col, caption)
     header = [str(header_row + 1)]
@@ -146,27 +141,6 @@ def _add_body(rows: SheetRows, table: Table, frame: pd.DataFrame, first_row: int
     rows.add_block(first_row, first_col, first_col + len(letters) - 1, columns)
 
 
-def splice(xlsx: Path, sheet_rows: dict[int, SheetRows], compresslevel: int = 1) -> None:
-    """Insert rows into ``xl/worksheets/sheet{N}.xml`` (N = 1-based sheet index) of a closed workbook."""
-    names = {f"xl/worksheets/sheet{index + 1}.xml": rows for index, rows in sheet_rows.items()}
-    out_path = xlsx.with_name(xlsx.name + ".splice")
-    try:
-        with zipfile.ZipFile(xlsx) as src, zipfile.ZipFile(out_path, "w") as dst:
-            for info in src.infolist():
-                data = src.read(info)
-                if info.filename in names:
-                    data = _splice_sheet(data, names[info.filename])
-                dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=compresslevel)
-        out_path.replace(xlsx)
-    finally:
-        out_path.unlink(missing_ok=True)
-
-
-def _splice_sheet(data: bytes, rows: SheetRows) -> bytes:
-    if not rows.blocks:
-        return data
-    last = f"{col_letter(max(rows.max_col, 0))}{rows.max_row + 1}"
-    data = _DIMENSION.sub(f'<dimension ref="A1:{last}"/>'.encode(), data, count=1)
-    if b"<sheetData/>" in data:
-        return data.replace(b"<sheetData/>", b"<sheetData>" + rows.xml() + b"</sheetData>", 1)
-    return data.replace(b"</sheetData>", rows.xml() + b"</sheetData>", 1)
+def splice(xlsx: Path, sheet_rows: Mapping[int, SheetRows]) -> None:
+    """io.sheetxml.splice, the sheets given by 0-based index."""
+    sheetxml.splice(xlsx, {f"xl/worksheets/sheet{index + 1}.xml": rows for index, rows in sheet_rows.items()})
