@@ -14,6 +14,7 @@ import click
 
 from workbook_tools import __version__
 from workbook_tools.cli.common import ChineseGroup
+from workbook_tools.cli.errors import localize
 from workbook_tools.errors import WorkbookToolsError
 
 # command name → module in this package defining a click command called `command`.
@@ -68,7 +69,7 @@ def main(argv=None):
         click.echo("已取消。", err=True)
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        localize(exc).show()
         sys.exit(2 if exc.exit_code in (1, 2) else exc.exit_code)
     except WorkbookToolsError as exc:
         click.echo(f"错误：{exc}", err=True)
