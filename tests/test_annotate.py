@@ -17,6 +17,7 @@ import xlsxwriter
 from python_calamine import CalamineWorkbook
 
 from workbook_tools.errors import OutputError, UnreadableWorkbook
+from workbook_tools.validate import annotate
 from workbook_tools.validate.annotate import AUTHOR, annotate_workbook, annotated_path
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -297,7 +298,7 @@ X14_LIST = (
 )
 
 
-def test_lost_excel2010_dropdown_is_announced(registration, tmp_path):
+def test_excel2010_dropdown_is_kept_or_its_loss_announced(registration, tmp_path, monkeypatch):
     src = tmp_path / "x14.xlsx"
     with zipfile.ZipFile(registration) as a, zipfile.ZipFile(src, "w") as b:
         for item in a.infolist():
@@ -306,6 +307,11 @@ def test_lost_excel2010_dropdown_is_announced(registration, tmp_path):
                 data = data.replace(b"</worksheet>", X14_LIST.encode() + b"</worksheet>")
             b.writestr(item, data)
     out = annotate_workbook(src, [], tmp_path / "o" / "x14.xlsx", checked_at=WHEN)
+    # edited as a package: the extension is kept byte for byte, nothing to announce
+    assert X14_LIST.encode() in zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml")
+    assert openpyxl.load_workbook(out)["校验结果"]["A1"].value == "未发现问题；文件：x14.xlsx；校验时间：2024-05-06 09:30"
+    monkeypatch.setattr(annotate, "annotate_package", lambda *args: None)  # the openpyxl path
+    out = annotate_workbook(src, [], tmp_path / "o2" / "x14.xlsx", checked_at=WHEN)
     assert openpyxl.load_workbook(out)["校验结果"]["A1"].value == (
         "未发现问题；文件：x14.xlsx；校验时间：2024-05-06 09:30；部分下拉列表（数据验证扩展）未能保留")
 

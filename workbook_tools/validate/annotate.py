@@ -16,23 +16,20 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from openpyxl.cell.cell import MergedCell
-from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-from openpyxl.utils.exceptions import CellCoordinatesException
+from openpyxl.utils.cell import coordinate_from_string
 
 from workbook_tools.io.atomic import atomic_path
 from workbook_tools.validate.annotate_load import Loaded, load_for_annotation
 from workbook_tools.validate.annotate_sheet import (
-    ERROR_RGB, RESULT_SHEET, WARNING_RGB, ResultRow, fill_for, is_error, level_label,
-    write_results_sheet,
+    AUTHOR, ERROR_RGB, RESULT_SHEET, WARNING_RGB, ResultRow, col_number, coordinate, fill_for,
+    level_label, make_comment, rank, summary_line, write_results_sheet,
 )
+from workbook_tools.validate.annotate_xml import annotate_package
 
-__all__ = ["AUTHOR", "RESULT_SHEET", "annotate_workbook", "annotated_path"]
+__all__ = ["AUTHOR", "RESULT_SHEET", "annotate_workbook", "annotated_path", "summary_line"]
 
-AUTHOR = "workbook-tools"
 NATIVE_SUFFIXES = (".xlsx", ".xlsm")
-MAX_ROW, MAX_COL = 1_048_576, 16_384
 
 
 def annotated_path(src: str | Path, outdir: str | Path) -> Path:
@@ -56,6 +53,9 @@ def annotate_workbook(src: str | Path, findings: Iterable[Any], out_path: str | 
     ``findings.sort_findings``. Raises UnreadableWorkbook, or OutputError from atomic_path.
     """
     src, findings = Path(src), list(findings)
+    fast = annotate_package(src, findings, Path(out_path), checked_at)
+    if fast is not None:  # edited the package directly: fast, and nothing else changes
+        return fast
     loaded = load_for_annotation(src)
     out_path = Path(out_path)
     if out_path.suffix.lower() != loaded.suffix:
@@ -67,15 +67,6 @@ def annotate_workbook(src: str | Path, findings: Iterable[Any], out_path: str | 
     with atomic_path(out_path, inputs=[src]) as tmp:
         loaded.wb.save(tmp)
     return out_path
-
-
-def summary_line(src: Path, findings: list, checked_at: str, notes: Iterable[str] = ()) -> str:
-    """The first row of 校验结果: 共 N 个问题：错误 E 个，警告 W 个；文件：…；校验时间：…；notes."""
-    errors = sum(1 for f in findings if is_error(f))
-    head = "未发现问题"
-    if findings:
-        head = f"共 {len(findings)} 个问题：错误 {errors} 个，警告 {len(findings) - errors} 个"
-    return "；".join([head, f"文件：{src.name}", f"校验时间：{checked_at}", *notes])
 
 
 def _mark_cells(loaded: Loaded, findings: list) -> list[ResultRow]:
@@ -92,8 +83,8 @@ def _mark_cells(loaded: Loaded, findings: list) -> list[ResultRow]:
     for (title, coord), group in marks.items():
         _mark(loaded.wb[title][coord], group)
     order = {title: i for i, title in enumerate(loaded.wb.sheetnames)}
-    rows.sort(key=lambda r: (_rank(r.finding), order.get(r.sheet, -1),
-                             r.row if isinstance(r.row, int) else 0, _col(r.coord)))
+    rows.sort(key=lambda r: (rank(r.finding), order.get(r.sheet, -1),
+                             r.row if isinstance(r.row, int) else 0, col_number(r.coord)))
     return rows
 
 
@@ -110,20 +101,8 @@ def _locate(loaded: Loaded, finding: Any):
     ws = wb[title]
     if not hasattr(ws, "merged_cells"):  # a chart sheet
         return None, None
-    coord = _coordinate(getattr(finding, "cell", None))
+    coord = coordinate(getattr(finding, "cell", None))
     return ws, (_merge_anchor(ws, coord) if coord else None)
-
-
-def _coordinate(text: Any) -> str | None:
-    """Normalise "c7" / "$C$7" / "C7:D9" to "C7"; None for anything that is not a cell."""
-    if not isinstance(text, str) or not text.strip():
-        return None
-    try:
-        column, row = coordinate_from_string(text.strip().split(":")[0].replace("$", "").upper())
-        ok = 1 <= row <= MAX_ROW and column_index_from_string(column) <= MAX_COL
-    except (CellCoordinatesException, ValueError):
-        return None
-    return f"{column}{row}" if ok else None
 
 
 def _merge_anchor(ws, coord: str) -> str:
@@ -137,7 +116,7 @@ def _merge_anchor(ws, coord: str) -> str:
 
 
 def _mark(cell, group: list) -> None:
-    group = sorted(group, key=_rank)
+    group = sorted(group, key=rank)
     cell.fill = fill_for(group[0])
     lines: list[str] = []
     for finding in group:
@@ -145,15 +124,6 @@ def _mark(cell, group: list) -> None:
         if line not in lines:
             lines.append(line)
     cell.comment = make_comment("\n".join(lines))
-
-
-def make_comment(text: str) -> Comment:
-    """A comment whose box fits its text (about 7 px per narrow and 13 px per wide character)."""
-    widths = [sum(13 if ord(ch) > 0x2E7F else 7 for ch in line) for line in text.split("\n")]
-    width = min(max(max(widths) + 16, 180), 400)
-    lines = sum(max(1, -(-w // (width - 16))) for w in widths)
-    height = min(max(lines * 17 + 14, 48), 600)
-    return Comment(text, AUTHOR, height=height, width=width)
 
 
 def _remove_previous_marks(wb) -> None:
@@ -180,11 +150,3 @@ def _activate(wb, results, *, force: bool) -> None:
         for view in chart.sheetViews.sheetView:
             view.tabSelected = chart is target
     wb.active = target
-
-
-def _rank(finding: Any) -> int:
-    return 0 if is_error(finding) else 1
-
-
-def _col(coord: str | None) -> int:
-    return column_index_from_string(coordinate_from_string(coord)[0]) if coord else 0

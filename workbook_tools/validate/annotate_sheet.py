@@ -1,18 +1,24 @@
-"""The 校验结果 sheet of an annotated workbook (helper of ``annotate``)."""
+"""The 校验结果 sheet of an annotated workbook, and what both annotators share (helper of ``annotate``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Iterable
 
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from openpyxl.utils.exceptions import CellCoordinatesException
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from workbook_tools.validate.annotate_load import put_value
 
 RESULT_SHEET = "校验结果"
+AUTHOR = "workbook-tools"  # of the comments we write (and remove when re-annotating)
+MAX_ROW, MAX_COL = 1_048_576, 16_384
 HEADERS = ("序号", "级别", "工作表", "单元格", "行号", "字段", "值", "问题说明", "代码")
 WIDTHS = (6, 7, 18, 9, 7, 16, 24, 60, 24)
 HEADER_ROW = 2  # row 1 holds the summary line
@@ -114,3 +120,44 @@ def _write_value(cell, value: Any) -> None:
         if isinstance(value, kind):
             cell.number_format = number_format
             break
+
+
+# --- shared by the openpyxl and the XML annotators ---------------------------------------
+
+
+def summary_line(src: Path, findings: list, checked_at: str, notes: Iterable[str] = ()) -> str:
+    """The first row of 校验结果: 共 N 个问题：错误 E 个，警告 W 个；文件：…；校验时间：…；notes."""
+    errors = sum(1 for f in findings if is_error(f))
+    head = "未发现问题"
+    if findings:
+        head = f"共 {len(findings)} 个问题：错误 {errors} 个，警告 {len(findings) - errors} 个"
+    return "；".join([head, f"文件：{src.name}", f"校验时间：{checked_at}", *notes])
+
+
+def coordinate(text: Any) -> str | None:
+    """Normalise "c7" / "$C$7" / "C7:D9" to "C7"; None for anything that is not a cell."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    try:
+        column, row = coordinate_from_string(text.strip().split(":")[0].replace("$", "").upper())
+        ok = 1 <= row <= MAX_ROW and column_index_from_string(column) <= MAX_COL
+    except (CellCoordinatesException, ValueError):
+        return None
+    return f"{column}{row}" if ok else None
+
+
+def make_comment(text: str) -> Comment:
+    """A comment whose box fits its text (about 7 px per narrow and 13 px per wide character)."""
+    widths = [sum(13 if ord(ch) > 0x2E7F else 7 for ch in line) for line in text.split("\n")]
+    width = min(max(max(widths) + 16, 180), 400)
+    lines = sum(max(1, -(-w // (width - 16))) for w in widths)
+    height = min(max(lines * 17 + 14, 48), 600)
+    return Comment(text, AUTHOR, height=height, width=width)
+
+
+def rank(finding: Any) -> int:
+    return 0 if is_error(finding) else 1
+
+
+def col_number(coord: str | None) -> int:
+    return column_index_from_string(coordinate_from_string(coord)[0]) if coord else 0
