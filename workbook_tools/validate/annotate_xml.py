@@ -26,6 +26,7 @@ from openpyxl.xml.functions import tostring
 
 from workbook_tools.errors import UnreadableWorkbook
 from workbook_tools.io.atomic import atomic_path
+from workbook_tools.io.sheetxml import COMPRESSLEVEL
 from workbook_tools.io.sniff import sniff
 from workbook_tools.validate import annotate_xml_parts as px
 from workbook_tools.validate.annotate_sheet import (
@@ -66,14 +67,14 @@ def annotate_package(src: Path, findings: list, out_path: Path, checked_at: str)
 
 
 def _write(archive: zipfile.ZipFile, parts: dict[str, bytes], tmp: Path) -> None:
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSLEVEL) as out:
         for info in archive.infolist():
             data = parts.pop(info.filename, None)
             entry = zipfile.ZipInfo(info.filename, info.date_time)
             entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
-            out.writestr(entry, data if data is not None else archive.read(info))
+            out.writestr(entry, data if data is not None else archive.read(info), compresslevel=COMPRESSLEVEL)
         for name, data in parts.items():  # new parts
-            out.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+            out.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED, COMPRESSLEVEL)
 
 
 class _Annotation:

@@ -20,8 +20,8 @@ from workbook_tools.io.sheetxml import string_cell
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _ATTR = re.compile(r'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
-_ROW = re.compile(r"<row\b([^>]*?)(/>|>(.*?)</row>)", re.S)
 _CELL = re.compile(r"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
+_NUMBERED_ROW = re.compile(r'<row\b(?=[^>]*?\sr="(\d+)")([^>]*?)(/>|>(.*?)</row>)', re.S)
 _REF = re.compile(r"([A-Z]{1,3})(\d+)$")
 _XF = re.compile(r"<xf\b[^>]*?(?:/>|>.*?</xf>)", re.S)
 _COL = re.compile(r"<col\b[^>]*/>")
@@ -146,8 +146,8 @@ def restyle_cells(sheet: str, styles: dict[tuple[int, int], object], new_style) 
     start, end, empty = _sheet_data(sheet)
     body = "" if empty else sheet[start:end]
     cols = column_styles(sheet)
-    rows = [(int(attrs(m[1]).get("r", 0)), m) for m in _ROW.finditer(body)]
-    if any(r == 0 for r, _ in rows):
+    rows = [(int(m[1]), m) for m in _NUMBERED_ROW.finditer(body)]
+    if len(rows) != body.count("<row"):
         raise Unsupported("row without r")
     numbers = [r for r, _ in rows]
     by_row: dict[int, dict[int, object]] = {}
@@ -192,9 +192,9 @@ def _sheet_data(sheet: str) -> tuple[int, int, bool]:
 
 
 def _restyle_row(match, row: int, cells: dict[int, object], cols: dict[int, int], new_style) -> str:
-    head_attrs = attrs(match[1])
-    head = "<row" + re.sub(r'\sspans\s*=\s*"[^"]*"', "", match[1]) + ">"
-    content = match[3] or ""
+    head_attrs = attrs(match[2])
+    head = "<row" + re.sub(r'\sspans\s*=\s*"[^"]*"', "", match[2]) + ">"
+    content = match[4] or ""
     row_style = int(head_attrs["s"]) if head_attrs.get("customFormat") in ("1", "true") and "s" in head_attrs else None
     found = []
     for cell in _CELL.finditer(content):
@@ -289,7 +289,8 @@ _AFTER_LEGACY = ("<legacyDrawingHF", "<drawingHF", "<picture", "<oleObjects", "<
 
 def insert_legacy_drawing(sheet: str, rid: str) -> str:
     sheet, prefix = ensure_rel_prefix(sheet)
-    at = min((i for i in (sheet.find(tag) for tag in _AFTER_LEGACY) if i >= 0),
+    data_end = max(sheet.rfind("</sheetData>"), 0)  # the elements after it are few and short
+    at = min((i for i in (sheet.find(tag, data_end) for tag in _AFTER_LEGACY) if i >= 0),
              default=sheet.rfind("</worksheet>"))
     if at < 0:
         raise Unsupported("worksheet end")
