@@ -24,7 +24,6 @@ from openpyxl.comments.comment_sheet import CommentRecord, CommentSheet
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.xml.functions import tostring
 
-from workbook_tools.errors import UnreadableWorkbook
 from workbook_tools.io.atomic import atomic_path
 from workbook_tools.io.sheetxml import COMPRESSLEVEL
 from workbook_tools.io.sniff import sniff
@@ -57,12 +56,8 @@ def annotate_package(src: Path, findings: list, out_path: Path, checked_at: str)
             with atomic_path(out_path, inputs=[src]) as tmp:
                 _write(archive, parts, tmp)
     except (px.Unsupported, KeyError, ValueError, IndexError, TypeError, UnicodeDecodeError,
-            zipfile.BadZipFile):
-        return None
-    except OSError as exc:
-        if isinstance(exc, UnreadableWorkbook):
-            raise
-        return None
+            zipfile.BadZipFile, OSError):
+        return None  # the openpyxl path annotates it, or reports the problem in Chinese
     return out_path
 
 
