@@ -15,7 +15,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
 from test_buttons_support import SHEET, fill, good_row, release
-from workbook_tools import buttons
+from workbook_tools import button_actions, buttons
 from workbook_tools.errors import WorkbookToolsError
 from workbook_tools.generate.buttons_xlsx import generate_button_template
 from workbook_tools.generate.headoffice import SETTINGS_SHEET, generate_headoffice
@@ -96,16 +96,16 @@ def _set(path: Path, label: str, value) -> None:
 
 
 def test_read_settings_resolves_paths_next_to_the_workbook(office, tmp_path):
-    settings = buttons.read_settings(office)
+    settings = button_actions.read_settings(office)
     assert (settings.incoming, settings.outdir, settings.previous, settings.week) == (
         tmp_path / "区域文件", tmp_path / "输出", None, None)
     _set(office, "计划周次", "2026-W49")
     _set(office, "上周总表", '"' + str(tmp_path / "旧" / "总表.xlsx") + '"')
-    settings = buttons.read_settings(office)
+    settings = button_actions.read_settings(office)
     assert (settings.week, settings.previous) == ("2026-W49", tmp_path / "旧" / "总表.xlsx")
     _set(office, "输出文件夹", None)
     with pytest.raises(WorkbookToolsError, match="请在“设置”表中填写“输出文件夹”"):
-        buttons.read_settings(office)
+        button_actions.read_settings(office)
 
 
 def _needs(module: str, name: str) -> None:
@@ -139,7 +139,7 @@ def test_summary_without_a_master_asks_to_merge_first(office):
 
 def test_missing_library_function_is_a_chinese_message():
     with pytest.raises(WorkbookToolsError, match="还不支持“合并”"):
-        buttons._library("no_such_function", "合并", "workbook_tools.merge", "workbook_tools.no_such_module")
+        button_actions._library("no_such_function", "合并", "workbook_tools.merge", "workbook_tools.no_such_module")
 
 
 # -- the Excel side, through a stand-in for xlwings --------------------------------------
@@ -271,6 +271,6 @@ def test_password_protected_sheet_gets_fills_but_no_notes(monkeypatch):
                                                ProtectDrawingObjects=True, ProtectScenarios=True, Unprotect=refuse)
     monkeypatch.setattr(sys, "platform", "win32")
     row = [1, "错误", SHEET, "L3", 3, "手机", "x", "x", "mobile-invalid"]
-    marks = buttons.ValidationMarks([buttons.CellMark(SHEET, "L3", buttons.ERROR_RGB, "错误：x")], [], [row], "共 1 个问题")
+    marks = buttons.ValidationMarks([button_actions.CellMark(SHEET, "L3", buttons.ERROR_RGB, "错误：x")], [], [row], "共 1 个问题")
     assert buttons._apply_marks(book, marks) == [SHEET]
     assert book.sheets[0]["L3"].color == buttons.ERROR_RGB and book.sheets[0]["L3"].note is None

@@ -19,9 +19,9 @@ from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 
-from workbook_tools.button_actions import (  # noqa: F401  (the plain side, re-exported)
-    ERROR_RGB, WARNING_RGB, ActionResult, CellMark, ValidationMarks, latest_master, read_settings,
-    run_merge, run_plan, run_summary, validation_marks, _library,
+from workbook_tools.button_actions import (
+    ERROR_RGB, WARNING_RGB, ActionResult, ValidationMarks, run_merge, run_plan, run_summary,
+    validation_marks,
 )
 from workbook_tools.errors import WorkbookToolsError
 from workbook_tools.validate.annotate_sheet import HEADERS, RESULT_SHEET, WIDTHS
