@@ -27,6 +27,7 @@ from openpyxl.xml.functions import tostring
 from workbook_tools.io.atomic import atomic_path
 from workbook_tools.io.sheetxml import COMPRESSLEVEL
 from workbook_tools.io.sniff import sniff
+from workbook_tools.validate import annotate_xml_cells as cells_xml
 from workbook_tools.validate import annotate_xml_parts as px
 from workbook_tools.validate.annotate_sheet import (
     AUTHOR, ERROR_RGB, HEADER_ROW, RESULT_SHEET, WARNING_RGB, col_number, coordinate, is_error,
@@ -129,7 +130,7 @@ class _Annotation:
             coord = coordinate(getattr(f, "cell", None)) if part else None
             if coord:
                 if part not in merged:
-                    merged[part] = px.merge_ranges(self._read(part))
+                    merged[part] = cells_xml.merge_ranges(self._read(part))
                 coord = _anchor(coord, merged[part])
                 marks.setdefault(part, {}).setdefault(px.parse_ref(coord), []).append(f)
             row = getattr(f, "row", None)
@@ -146,7 +147,7 @@ class _Annotation:
         if "<legacyDrawing" in sheet:  # comments or controls already there: openpyxl merges them
             raise px.Unsupported("legacyDrawing")
         groups = {pos: sorted(group, key=rank) for pos, group in cells.items()}
-        sheet = px.restyle_cells(sheet, groups, lambda base, group: self.styles.with_fill(
+        sheet = cells_xml.restyle_cells(sheet, groups, lambda base, group: self.styles.with_fill(
             base, self.fills[is_error(group[0])]))
         records = []
         for (row, col), group in sorted(groups.items()):
