@@ -118,10 +118,7 @@ def splice(xlsx: Path, parts: Mapping[str, SheetPart], compresslevel: int | None
     try:
         with zipfile.ZipFile(xlsx) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
             for info in src.infolist():
-                entry = zipfile.ZipInfo(info.filename, info.date_time)
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                entry._compresslevel = compresslevel  # what writestr(compresslevel=…) sets, for open()
-                entry.external_attr = info.external_attr
+                entry = copied_entry(info, compresslevel)
                 part = parts.get(info.filename)
                 if part is None or part.last_cell is None:
                     dst.writestr(entry, src.read(info))
@@ -130,6 +127,15 @@ def splice(xlsx: Path, parts: Mapping[str, SheetPart], compresslevel: int | None
         out.replace(xlsx)
     finally:
         out.unlink(missing_ok=True)
+
+
+def copied_entry(info: zipfile.ZipInfo, compresslevel: int | None = None) -> zipfile.ZipInfo:
+    """A deflated entry for a copy of ``info``: same name, timestamp and attributes."""
+    entry = zipfile.ZipInfo(info.filename, info.date_time)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry._compresslevel = COMPRESSLEVEL if compresslevel is None else compresslevel  # as writestr sets it
+    entry.external_attr = info.external_attr
+    return entry
 
 
 def _stream(dst: zipfile.ZipFile, entry: zipfile.ZipInfo, sheet: bytes, part: SheetPart) -> None:

@@ -150,10 +150,15 @@ def _merge_like(ws, source, name: str) -> None:
             ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
 
 
+def clean_text(value: str) -> str:
+    """Text as a cell can hold it: no characters XML forbids, at most 32,767 characters."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
+
+
 def put_value(cell, value) -> None:
     """Store a raw value as data: text stays text (never a formula), odd types become text."""
     if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
+        cell.value = clean_text(value)
         cell.data_type = "s"  # "=…" typed by a user is text, not a formula
         return
     try:

@@ -28,9 +28,10 @@ ERROR_FILL = PatternFill(fill_type="solid", fgColor=ERROR_RGB, bgColor=ERROR_RGB
 WARNING_FILL = PatternFill(fill_type="solid", fgColor=WARNING_RGB, bgColor=WARNING_RGB)
 LEVELS = {"error": "错误", "warning": "警告"}
 
-_HEADER_FILL = PatternFill(fill_type="solid", fgColor="FFD9E1F2", bgColor="FFD9E1F2")
-_HEADER_BORDER = Border(bottom=Side(style="thin", color="FF8EA9DB"))
-LINK_FONT = Font(color="FF0563C1", underline="single")
+HEADER_RGB, HEADER_BORDER_RGB, LINK_RGB = "FFD9E1F2", "FF8EA9DB", "FF0563C1"
+_HEADER_FILL = PatternFill(fill_type="solid", fgColor=HEADER_RGB, bgColor=HEADER_RGB)
+_HEADER_BORDER = Border(bottom=Side(style="thin", color=HEADER_BORDER_RGB))
+LINK_FONT = Font(color=LINK_RGB, underline="single")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _DATE_FORMATS = ((dt.datetime, "yyyy-mm-dd hh:mm:ss"), (dt.date, "yyyy-mm-dd"), (dt.time, "hh:mm:ss"))
 

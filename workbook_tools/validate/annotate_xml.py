@@ -25,7 +25,7 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.xml.functions import tostring
 
 from workbook_tools.io.atomic import atomic_path
-from workbook_tools.io.sheetxml import COMPRESSLEVEL
+from workbook_tools.io.sheetxml import COMPRESSLEVEL, copied_entry
 from workbook_tools.io.sniff import sniff
 from workbook_tools.validate import annotate_xml_cells as cells_xml
 from workbook_tools.validate import annotate_xml_parts as px
@@ -66,9 +66,7 @@ def _write(archive: zipfile.ZipFile, parts: dict[str, bytes], tmp: Path) -> None
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSLEVEL) as out:
         for info in archive.infolist():
             data = parts.pop(info.filename, None)
-            entry = zipfile.ZipInfo(info.filename, info.date_time)
-            entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
-            out.writestr(entry, data if data is not None else archive.read(info), compresslevel=COMPRESSLEVEL)
+            out.writestr(copied_entry(info), data if data is not None else archive.read(info))
         for name, data in parts.items():  # new parts
             out.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED, COMPRESSLEVEL)
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from html import escape
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.cell import column_index_from_string
 
 from workbook_tools.io.sheetxml import string_cell
+from workbook_tools.validate.annotate_load import clean_text
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _ATTR = re.compile(r'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
@@ -54,9 +54,8 @@ def parse_ref(ref: str) -> tuple[int, int]:
 
 
 def text_cell(ref: str, style: str, value: str) -> str:
-    """An inline-string cell holding ``value`` as put_value stores text: no illegal
-    characters, at most 32,767 characters."""
-    return string_cell(ref, style, ILLEGAL_CHARACTERS_RE.sub("", value)[:32767])
+    """An inline-string cell holding ``value`` as put_value stores text (clean_text)."""
+    return string_cell(ref, style, clean_text(value))
 
 
 # --- styles.xml ----------------------------------------------------------------------------

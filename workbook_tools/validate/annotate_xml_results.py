@@ -11,7 +11,8 @@ from openpyxl.utils.cell import get_column_letter
 from workbook_tools.validate import annotate_xml_parts as px
 from workbook_tools.validate.annotate_xml_parts import text_cell
 from workbook_tools.validate.annotate_sheet import (
-    ERROR_RGB, HEADER_ROW, HEADERS, WARNING_RGB, WIDTHS, is_error, level_label, quote_sheet,
+    ERROR_RGB, HEADER_BORDER_RGB, HEADER_ROW, HEADER_RGB, HEADERS, LINK_RGB, WARNING_RGB, WIDTHS,
+    is_error, level_label, quote_sheet,
 )
 
 _HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -26,10 +27,10 @@ class _Formats:
     def __init__(self, styles: px.Styles):
         put = styles.append
         bold12, bold = put("fonts", '<font><b/><sz val="12"/></font>'), put("fonts", "<font><b/></font>")
-        link = put("fonts", '<font><u/><color rgb="FF0563C1"/></font>')
-        header_fill = put("fills", px.solid_fill("FFD9E1F2"))
-        border = put("borders", '<border><left/><right/><top/><bottom style="thin"><color rgb="FF8EA9DB"/>'
-                                "</bottom><diagonal/></border>")
+        link = put("fonts", f'<font><u/><color rgb="{LINK_RGB}"/></font>')
+        header_fill = put("fills", px.solid_fill(HEADER_RGB))
+        bottom = f'<bottom style="thin"><color rgb="{HEADER_BORDER_RGB}"/></bottom>'
+        border = put("borders", f"<border><left/><right/><top/>{bottom}<diagonal/></border>")
         base = 'numFmtId="0" xfId="0"'
         self.summary = put("cellXfs", f'<xf {base} fontId="{bold12}" fillId="0" borderId="0" applyFont="1"/>')
         self.header = put("cellXfs", f'<xf {base} fontId="{bold}" fillId="{header_fill}" borderId="{border}" '

@@ -18,14 +18,14 @@ from workbook_tools.validate import rules
 from workbook_tools.validate.checkers import checker_for
 from workbook_tools.validate.columns import ColumnData, header_findings, map_columns
 from workbook_tools.validate.common import CheckContext, display
-from workbook_tools.validate.findings import Finding, count_severity, sort_findings
+from workbook_tools.validate.findings import Finding, SeverityCounts, sort_findings
 from workbook_tools.validate.sink import FindingSink
 
 _BLANK = object()
 
 
 @dataclass
-class TableResult:
+class TableResult(SeverityCounts):
     """Findings for one table, and per record (same order as ``table.records``) a dict of
     field key → parsed value (canonical choice, int/float, date, normalised code; None
     when blank or unusable) for every field that has a column."""
@@ -34,13 +34,6 @@ class TableResult:
     findings: list[Finding]
     parsed: list[dict[str, Any]] = field(repr=False)
 
-    @property
-    def errors(self) -> int:
-        return count_severity(self.findings, "error")
-
-    @property
-    def warnings(self) -> int:
-        return count_severity(self.findings, "warning")
 
     def messages_by_row(self, severity: str = "error") -> dict[int, list[str]]:
         """Sheet row → messages of that severity (e.g. merge's SourceRow.errors)."""

@@ -49,6 +49,20 @@ def count_severity(findings: Iterable[Finding], severity: str) -> int:
     return sum(1 for f in findings if f.severity == severity)
 
 
+class SeverityCounts:
+    """``errors`` and ``warnings`` of a class holding ``findings``."""
+
+    findings: list
+
+    @property
+    def errors(self) -> int:
+        return count_severity(self.findings, "error")
+
+    @property
+    def warnings(self) -> int:
+        return count_severity(self.findings, "warning")
+
+
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Errors first, then sheet (in the order sheets first appear), row, column."""
     items = list(findings)
@@ -67,7 +81,7 @@ def _flatten(findings: Iterable[Finding], fields: Sequence[str], extra: dict) ->
 
 
 @dataclass
-class FileReport:
+class FileReport(SeverityCounts):
     """The validation of one file. ``tables`` holds the engine's TableResults (parsed
     values for --fix and merge); it is not part of the JSON."""
 
@@ -88,13 +102,6 @@ class FileReport:
             return "unreadable"
         return "invalid" if self.errors else "ok"
 
-    @property
-    def errors(self) -> int:
-        return count_severity(self.findings, "error")
-
-    @property
-    def warnings(self) -> int:
-        return count_severity(self.findings, "warning")
 
     def flatten(self, fields: Sequence[str] = ("row", "field", "code")) -> list[tuple]:
         """Findings as tuples of the chosen fields (also "path")."""
