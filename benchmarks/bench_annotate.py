@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_merge import inputs_for  # noqa: E402
 
 from workbook_tools.schema import load_schema  # noqa: E402
-from workbook_tools.validate import annotate  # noqa: E402
+from workbook_tools.validate.annotate import workbook as annotate  # noqa: E402
 from workbook_tools.validate.files import validate_workbook  # noqa: E402
 
 

@@ -17,7 +17,7 @@ import xlsxwriter
 from python_calamine import CalamineWorkbook
 
 from workbook_tools.errors import OutputError, UnreadableWorkbook
-from workbook_tools.validate import annotate
+from workbook_tools.validate.annotate import workbook as annotate
 from workbook_tools.validate.annotate import AUTHOR, annotate_workbook, annotated_path
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"

@@ -1,4 +1,4 @@
-"""The fast annotator (validate/annotate_xml.py) writes what the openpyxl annotator writes —
+"""The fast annotator (validate/annotate/package.py) writes what the openpyxl annotator writes —
 values, fills, comments, the 校验结果 sheet and its links, the selected sheet — and leaves
 every other part of the package byte for byte as it was; where it cannot, openpyxl does it."""
 
@@ -17,9 +17,9 @@ from test_annotate import HEADER, OTHER, SHEET, WHEN, Finding, _data_rows
 from workbook_tools.generate import generate_template
 from workbook_tools.io.reader import read_workbook
 from workbook_tools.schema import load_schema
-from workbook_tools.validate import annotate
+from workbook_tools.validate.annotate import workbook as annotate
 from workbook_tools.validate.annotate import annotate_workbook
-from workbook_tools.validate.annotate_xml import annotate_package
+from workbook_tools.validate.annotate.package import annotate_package
 from workbook_tools.validate.files import validate_workbook
 
 ROOT = Path(__file__).resolve().parents[1]

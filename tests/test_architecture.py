@@ -14,12 +14,15 @@ PACKAGE = Path(__file__).resolve().parents[1] / "workbook_tools"
 RANK = {
     "(root)": 0, "errors": 0, "resources": 0,
     "schema": 1,
+    "privacy": 1.5,  # 权限分配表 views, masks, the 发放 ledger: pure, below every writer
     "io": 2,
     "generate": 3, "sampledata": 3,
     "validate": 4,
+    "history": 4.5,  # the archive's memory (embedded database); merge and weekly record into it
     "merge": 5,
     "summary": 6,
     "plan": 7,
+    "card": 7.5, "export": 7.5,  # 客户资料卡 and 发放 exports: read the master, summary figures, history
     "weekly": 8,
     "button_actions": 9,
     "buttons": 10, "cli": 10,

@@ -17,8 +17,8 @@ from openpyxl.styles import PatternFill
 from test_buttons_support import SHEET, fill, good_row, release
 from workbook_tools import button_actions, buttons
 from workbook_tools.errors import WorkbookToolsError
-from workbook_tools.generate.buttons_xlsx import generate_button_template
-from workbook_tools.generate.headoffice import SETTINGS_SHEET, generate_headoffice
+from workbook_tools.generate.xlsm.workbook import generate_button_template
+from workbook_tools.generate.xlsm.headoffice import SETTINGS_SHEET, generate_headoffice
 
 AS_OF = dt.date(2026, 11, 22)
 TODAY = dt.date(2026, 11, 20)

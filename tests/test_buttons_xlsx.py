@@ -19,8 +19,8 @@ from test_buttons_support import (
 )
 from workbook_tools.errors import OutputError, UnreadableWorkbook, WorkbookToolsError
 from workbook_tools.generate import generate_template
-from workbook_tools.generate.buttons_xlsx import enable_workbook, generate_button_template
-from workbook_tools.generate.headoffice import HEADOFFICE_BUTTONS, SETTINGS_SHEET, generate_headoffice
+from workbook_tools.generate.xlsm.workbook import enable_workbook, generate_button_template
+from workbook_tools.generate.xlsm.headoffice import HEADOFFICE_BUTTONS, SETTINGS_SHEET, generate_headoffice
 
 MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 
@@ -185,7 +185,7 @@ def test_annotated_copy_keeps_the_button_beside_the_notes(template, tmp_path):
 def test_buttons_added_to_a_drawing_with_other_prefixes_stay_well_formed():
     from defusedxml import ElementTree
 
-    from workbook_tools.generate.buttons_vml import Button, SheetGeometry, add_to_drawing, button_shape, place_buttons
+    from workbook_tools.generate.xlsm.vml import Button, SheetGeometry, add_to_drawing, button_shape, place_buttons
 
     vml = ('<xml xmlns:ns0="urn:schemas-microsoft-com:office:office" xmlns:ns1="urn:schemas-microsoft-com:vml">'
            '<ns1:shape id="_x0000_s1025"/></xml>')

@@ -9,7 +9,7 @@ import pytest
 from test_buttons_support import buttons, codenames, document_modules, fill, good_row, vba_bin
 from workbook_tools.cli import main
 from workbook_tools.generate import generate_template
-from workbook_tools.generate.buttons_config import (
+from workbook_tools.generate.xlsm.config import (
     interpreter_key, setup_xlwings, user_config_path, write_xlwings_conf,
 )
 

@@ -1,4 +1,4 @@
-"""The VBA project writer (generate.vba*): MS-OVBA compression, the compound file, and a
+"""The VBA project writer (generate.xlsm.vba*): MS-OVBA compression, the compound file, and a
 source-only project holding xlwings' RunPython module plus our button macros."""
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from oletools.olevba import VBA_Parser, decompress_stream
 
 from test_buttons_support import BUTTON_SUBS, RUN_PYTHON, document_modules, project_lines
 from workbook_tools.errors import WorkbookToolsError
-from workbook_tools.generate.vba import (
+from workbook_tools.generate.xlsm.vba import (
     VBA_PROJECT_STREAM, build_vba_project, decrypt, encrypt, sheet_codenames,
 )
-from workbook_tools.generate.vba_cfb import compound_file
-from workbook_tools.generate.vba_compress import compress, decompress
-from workbook_tools.generate.vba_source import (
+from workbook_tools.generate.xlsm.cfb import compound_file
+from workbook_tools.generate.xlsm.compress import compress, decompress
+from workbook_tools.generate.xlsm.vba_source import (
     base_project, dir_records, macro_modules, macros_folder, public_subs, xlwings_folder,
 )
 

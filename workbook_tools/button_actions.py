@@ -20,11 +20,11 @@ from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.utils.exceptions import CellCoordinatesException
 
 from workbook_tools.errors import WorkbookToolsError
-from workbook_tools.generate.headoffice import MASTER_PREFIX, SETTINGS_SHEET
-from workbook_tools.generate.headoffice_settings import HeadOfficeSettings, read_settings
+from workbook_tools.generate.xlsm.headoffice import MASTER_PREFIX, SETTINGS_SHEET
+from workbook_tools.generate.xlsm.headoffice_settings import HeadOfficeSettings, read_settings
 from workbook_tools.schema import load_schema
 from workbook_tools.validate.annotate import summary_line
-from workbook_tools.validate.annotate_sheet import is_error, level_label
+from workbook_tools.validate.annotate.sheet import is_error, level_label
 from workbook_tools.validate.findings import sort_findings
 from workbook_tools.validate.run import run_validation
 from workbook_tools.weekly.run import MASTER, SUMMARY, find_previous, iso_week

@@ -24,7 +24,7 @@ from workbook_tools.button_actions import (
     validation_marks,
 )
 from workbook_tools.errors import WorkbookToolsError
-from workbook_tools.validate.annotate_sheet import HEADERS, RESULT_SHEET, WIDTHS
+from workbook_tools.validate.annotate.sheet import HEADERS, RESULT_SHEET, WIDTHS
 
 TITLE = "workbook-tools"
 HEADER_RGB = (217, 225, 242)

@@ -40,7 +40,7 @@ def _check_output(output: Path, force: bool) -> None:
 @click.option("-f", "--force", is_flag=True, help="输出文件已存在时覆盖它。")
 def enable(source, output, sheet, force):
     """One library call: enable_workbook."""
-    from workbook_tools.generate.buttons_xlsx import enable_workbook
+    from workbook_tools.generate.xlsm.workbook import enable_workbook
 
     if source is None:
         raise ChineseUsageError("缺少要添加按钮的工作簿，例如 workbook-tools excel enable 登记表.xlsx",
@@ -64,7 +64,7 @@ def enable(source, output, sheet, force):
 @click.option("--user", is_flag=True, help="写入当前用户的 xlwings 配置文件（~/.xlwings/xlwings.conf；macOS 为 Excel 沙盒目录）。")
 def setup(workbook, user):
     """One library call: setup_xlwings."""
-    from workbook_tools.generate.buttons_config import setup_xlwings
+    from workbook_tools.generate.xlsm.config import setup_xlwings
 
     if workbook is None and not user:
         raise ChineseUsageError("请指定工作簿，或加 --user", click.get_current_context())
@@ -83,7 +83,7 @@ def setup(workbook, user):
 @click.option("-f", "--force", is_flag=True, help="输出文件已存在时覆盖它。")
 def headoffice(output, force):
     """One library call: generate_headoffice."""
-    from workbook_tools.generate.headoffice import generate_headoffice
+    from workbook_tools.generate.xlsm.headoffice import generate_headoffice
 
     if output is None:
         raise ChineseUsageError("请用 -o 指定输出文件，例如 -o 总部工具.xlsm", click.get_current_context())

@@ -56,7 +56,7 @@ def command(kind, output, region, owner, rows, schema_path, force, buttons):
     if output.exists() and not force:
         raise OutputError(f"输出文件 {output} 已存在，未覆盖；如确需覆盖请加 --force")
     if buttons:
-        from workbook_tools.generate.buttons_xlsx import generate_button_template
+        from workbook_tools.generate.xlsm.workbook import generate_button_template
 
         path = generate_button_template(schema_path, kind, output, region=region, owner=owner, rows=rows).path
     else:

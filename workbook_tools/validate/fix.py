@@ -28,8 +28,8 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from workbook_tools.io.atomic import atomic_path
 from workbook_tools.validate.annotate import annotated_path
-from workbook_tools.validate.annotate_load import Loaded, load_for_annotation, put_value
-from workbook_tools.validate.annotate_sheet import RESULT_SHEET
+from workbook_tools.validate.annotate.load import Loaded, load_for_annotation, put_value
+from workbook_tools.validate.annotate.sheet import RESULT_SHEET
 from workbook_tools.validate.common import CheckContext
 from workbook_tools.validate.files import validate_workbook
 from workbook_tools.validate.fix_rules import Fix, safe_fix

@@ -7,8 +7,8 @@ from typing import Any, Iterable
 
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from workbook_tools.validate.annotate_load import put_value
-from workbook_tools.validate.annotate_sheet import HEADER_ROW, LINK_FONT, list_sheet, quote_sheet
+from workbook_tools.validate.annotate.load import put_value
+from workbook_tools.validate.annotate.sheet import HEADER_ROW, LINK_FONT, list_sheet, quote_sheet
 
 FIX_SHEET = "修正记录"
 HEADERS = ("序号", "工作表", "单元格", "字段", "原值", "新值", "修正类型")

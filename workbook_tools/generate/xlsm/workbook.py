@@ -4,7 +4,7 @@
 a spreadsheet library, so staff data, formats, data validations, comments and charts stay
 byte-identical). It adds:
 
-* ``xl/vbaProject.bin`` (see ``generate.vba``) with its workbook relationship and content
+* ``xl/vbaProject.bin`` (see ``generate.xlsm.vba``) with its workbook relationship and content
   type, and switches the workbook part to the macro-enabled content type;
 * ``codeName`` on ``<workbookPr>`` (ThisWorkbook) and on every worksheet's ``<sheetPr>``
   (Sheet1, Sheet2, … in workbook order), equal to the project's document modules;
@@ -25,14 +25,14 @@ from typing import Sequence
 from defusedxml import ElementTree
 
 from workbook_tools.errors import OutputError, WorkbookToolsError
-from workbook_tools.generate import buttons_xml as px
-from workbook_tools.generate.buttons_package import Package, SheetPart, last_used_column
-from workbook_tools.generate.buttons_vml import (
+from workbook_tools.generate.xlsm import parts as px
+from workbook_tools.generate.xlsm.package import Package, SheetPart, last_used_column
+from workbook_tools.generate.xlsm.vml import (
     Button, SheetGeometry, add_to_drawing, button_shape, idmap_numbers, new_drawing,
     place_buttons, shape_ids,
 )
 from workbook_tools.generate.template import generate_template
-from workbook_tools.generate.vba import VbaProject, build_vba_project, sheet_codenames
+from workbook_tools.generate.xlsm.vba import VbaProject, build_vba_project, sheet_codenames
 from workbook_tools.io.atomic import atomic_path
 from workbook_tools.io.reader import read_workbook
 from workbook_tools.schema.loader import load_schema

@@ -1,5 +1,5 @@
-"""The 校验结果 sheet as worksheet XML (helper of ``annotate_xml``): the same rows, widths,
-styles, frozen header, filter and links as annotate_sheet writes with openpyxl."""
+"""The 校验结果 sheet as worksheet XML (helper of ``annotate.package``): the same rows, widths,
+styles, frozen header, filter and links as annotate.sheet writes with openpyxl."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Any
 
 from openpyxl.utils.cell import get_column_letter
 
-from workbook_tools.validate import annotate_xml_parts as px
-from workbook_tools.validate.annotate_xml_parts import text_cell
-from workbook_tools.validate.annotate_sheet import (
+from workbook_tools.validate.annotate import parts as px
+from workbook_tools.validate.annotate.parts import text_cell
+from workbook_tools.validate.annotate.sheet import (
     ERROR_RGB, HEADER_BORDER_RGB, HEADER_ROW, HEADER_RGB, HEADERS, LINK_RGB, WARNING_RGB, WIDTHS,
     is_error, level_label, quote_sheet,
 )

@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 
 from workbook_tools.errors import WorkbookToolsError
-from workbook_tools.generate.headoffice import INCOMING, OUTDIR, PREVIOUS, SETTINGS_SHEET, WEEK
+from workbook_tools.generate.xlsm.headoffice import INCOMING, OUTDIR, PREVIOUS, SETTINGS_SHEET, WEEK
 
 
 @dataclass(frozen=True)

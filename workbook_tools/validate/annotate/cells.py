@@ -1,4 +1,4 @@
-"""A worksheet's cells restyled in its XML text (helper of ``annotate_xml``): the marked
+"""A worksheet's cells restyled in its XML text (helper of ``annotate.package``): the marked
 cells get a new ``s``; cells and rows that do not exist yet are created in order."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import re
 
 from openpyxl.utils.cell import get_column_letter
 
-from workbook_tools.validate.annotate_xml_parts import Unsupported, attrs, parse_ref, set_attr
+from workbook_tools.validate.annotate.parts import Unsupported, attrs, parse_ref, set_attr
 
 _CELL = re.compile(r"<c\b([^>]*?)(/>|>(.*?)</c>)", re.S)
 _NUMBERED_ROW = re.compile(r'<row\b(?=[^>]*?\sr="(\d+)")([^>]*?)(/>|>(.*?)</row>)', re.S)

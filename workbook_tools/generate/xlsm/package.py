@@ -1,4 +1,4 @@
-"""An .xlsx package held in memory for a few exact part edits (helper of ``buttons_xlsx``).
+"""An .xlsx package held in memory for a few exact part edits (helper of ``xlsm.workbook``).
 
 Parts not edited are written back with their original bytes, names, order, timestamps
 and compression, so the result differs from the input only where it must.
@@ -15,7 +15,7 @@ from pathlib import Path
 from defusedxml import ElementTree
 
 from workbook_tools.errors import WorkbookToolsError
-from workbook_tools.generate import buttons_xml as px
+from workbook_tools.generate.xlsm import parts as px
 from workbook_tools.io.sniff import sniff
 
 OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"

@@ -1,4 +1,4 @@
-"""String-level edits of an .xlsx package's XML parts (helper of ``annotate_xml``).
+"""String-level edits of an .xlsx package's XML parts (helper of ``annotate.package``).
 
 Only the parts that change are touched, and only where they change: a cell's ``s``
 attribute, a few styles appended to styles.xml, relationships and content types added.
@@ -15,7 +15,7 @@ from html import escape
 from openpyxl.utils.cell import column_index_from_string
 
 from workbook_tools.io.sheetxml import string_cell
-from workbook_tools.validate.annotate_load import clean_text
+from workbook_tools.validate.annotate.load import clean_text
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _ATTR = re.compile(r'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')

@@ -20,12 +20,12 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils.cell import coordinate_from_string
 
 from workbook_tools.io.atomic import atomic_path
-from workbook_tools.validate.annotate_load import Loaded, load_for_annotation
-from workbook_tools.validate.annotate_sheet import (
+from workbook_tools.validate.annotate.load import Loaded, load_for_annotation
+from workbook_tools.validate.annotate.sheet import (
     AUTHOR, ERROR_RGB, RESULT_SHEET, WARNING_RGB, ResultRow, col_number, coordinate, fill_for,
     level_label, make_comment, rank, summary_line, write_results_sheet,
 )
-from workbook_tools.validate.annotate_xml import annotate_package
+from workbook_tools.validate.annotate.package import annotate_package
 
 __all__ = ["AUTHOR", "RESULT_SHEET", "annotate_workbook", "annotated_path", "summary_line"]
 

@@ -4,7 +4,7 @@ One sheet 设置 holds the weekly settings (区域文件夹, 上周总表, 输�
 value rows, and the 合并 / 汇总 / 生成拜访计划 buttons to the right of them.
 ``workbook_tools.buttons`` reads the values back by their labels, so rows may be moved.
 Built with XlsxWriter (``add_vba_project`` + ``insert_button``) and the VBA project of
-``generate.vba``; output is deterministic.
+``generate.xlsm.vba``; output is deterministic.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
 
 from workbook_tools.errors import OutputError, WorkbookToolsError
-from workbook_tools.generate.buttons_vml import Button
+from workbook_tools.generate.xlsm.vml import Button
 from workbook_tools.generate.context import GENERATOR
 from workbook_tools.generate.template import FIXED_CREATED
-from workbook_tools.generate.vba import build_vba_project
+from workbook_tools.generate.xlsm.vba import build_vba_project
 from workbook_tools.io.atomic import atomic_path
 
 SETTINGS_SHEET = "设置"

@@ -27,13 +27,13 @@ from openpyxl.xml.functions import tostring
 from workbook_tools.io.atomic import atomic_path
 from workbook_tools.io.sheetxml import COMPRESSLEVEL, copied_entry
 from workbook_tools.io.sniff import sniff
-from workbook_tools.validate import annotate_xml_cells as cells_xml
-from workbook_tools.validate import annotate_xml_parts as px
-from workbook_tools.validate.annotate_sheet import (
+from workbook_tools.validate.annotate import cells as cells_xml
+from workbook_tools.validate.annotate import parts as px
+from workbook_tools.validate.annotate.sheet import (
     AUTHOR, ERROR_RGB, HEADER_ROW, RESULT_SHEET, WARNING_RGB, col_number, coordinate, is_error,
     level_label, make_comment, quote_sheet, rank, summary_line,
 )
-from workbook_tools.validate.annotate_xml_results import results_sheet
+from workbook_tools.validate.annotate.results import results_sheet
 
 WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"

@@ -14,7 +14,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.exceptions import CellCoordinatesException
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from workbook_tools.validate.annotate_load import put_value
+from workbook_tools.validate.annotate.load import put_value
 
 RESULT_SHEET = "校验结果"
 AUTHOR = "workbook-tools"  # of the comments we write (and remove when re-annotating)

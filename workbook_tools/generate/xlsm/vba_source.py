@@ -26,7 +26,7 @@ from pathlib import Path
 import olefile
 
 from workbook_tools.errors import WorkbookToolsError
-from workbook_tools.generate.vba_compress import CompressionError, decompress
+from workbook_tools.generate.xlsm.compress import CompressionError, decompress
 
 STANDALONE = "quickstart_standalone.xlsm"
 XLWINGS_MODULES = ("xlwings", "Dictionary")
@@ -162,7 +162,7 @@ def _project_kinds(text: str) -> dict[str, str]:
 
 def macros_folder() -> Path:
     """``macros/`` of a source checkout, else the installed data folder."""
-    checkout = Path(__file__).resolve().parents[2] / "macros"
+    checkout = Path(__file__).resolve().parents[3] / "macros"
     if checkout.is_dir():
         return checkout
     return Path(sys.prefix) / "share" / "workbook_tools" / "macros"

@@ -18,9 +18,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Sequence
 
-from workbook_tools.generate.vba_cfb import compound_file
-from workbook_tools.generate.vba_compress import compress
-from workbook_tools.generate.vba_source import (
+from workbook_tools.generate.xlsm.cfb import compound_file
+from workbook_tools.generate.xlsm.compress import compress
+from workbook_tools.generate.xlsm.vba_source import (
     BaseProject, VbaModule, base_project, crlf, macro_modules, public_subs,
 )
 
