@@ -100,7 +100,7 @@ def step_merge(a: dict) -> dict:
 
         master_writer.ENGINE = a["engine"]
     start, cpu = time.perf_counter(), cpu_s()
-    run = merge_files(a["inputs"], a["out"], schema=schema, as_of=AS_OF, run_date=RUN)
+    run = merge_files(a["inputs"], a["out"], schema=schema, as_of=AS_OF, run_date=RUN, force=True)
     seconds, cpu, peak = time.perf_counter() - start, cpu_s() - cpu, peak_mb()
     if not a.get("dump"):
         return {"seconds": seconds, "cpu": cpu, "peak_mb": peak}

@@ -113,6 +113,7 @@ def test_config_bad_region_and_cycle(tmp_path):
 
 def test_config_cycles_override_schema(tmp_path):
     custom = dict(CONFIG, contact_cycles={"重要客户": 3})
+    (tmp_path / "incoming").mkdir()
     (tmp_path / "archive.yaml").write_text(yaml.safe_dump(custom, allow_unicode=True), encoding="utf-8")
     cfg = load_config(tmp_path)
     assert cfg.schema.settings["contact_cycles"]["重要客户"] == 3

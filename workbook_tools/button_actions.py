@@ -151,7 +151,8 @@ def run_merge(path: str | Path, *, today: dt.date | None = None, schema=None) ->
     output = settings.outdir / week / MASTER.format(week=week)
     previous = settings.previous or find_previous(settings.outdir, week)
     merge_files = _library("merge_files", "合并", "workbook_tools.merge.files", "workbook_tools.merge")
-    run = merge_files([settings.incoming], output, previous=previous, schema=schema, as_of=today, run_date=today)
+    run = merge_files([settings.incoming], output, previous=previous, schema=schema, as_of=today, run_date=today,
+                      force=True)  # as weekly: the week's own dated master is replaced
     c = run.counts()
     lines = [f"已合并：读取 {c['files_read']} 个文件，跳过 {c['files_skipped']} 个"
              + (f"；上期总表：{previous.name}" if previous else "；首次合并（没有上期总表）")]

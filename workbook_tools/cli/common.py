@@ -4,6 +4,17 @@ from __future__ import annotations
 
 import click
 
+from workbook_tools.errors import OutputError
+
+force_option = click.option("-f", "--force", is_flag=True,
+                            help="输出文件已存在时覆盖它（默认不覆盖，以免误删已有的文件）。")
+
+
+def refuse_existing(output, force: bool) -> None:
+    """Writing over an existing file needs --force (every command that writes a file)."""
+    if output is not None and output.exists() and not force:
+        raise OutputError(f"输出文件 {output} 已存在，未覆盖；如确需覆盖请加 --force")
+
 
 class ChineseUsageError(click.UsageError):
     """A usage error shown entirely in Chinese."""

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from workbook_tools.cli.common import ChineseCommand, ChineseGroup, ChineseUsageError
-from workbook_tools.errors import OutputError
+from workbook_tools.cli.common import ChineseCommand, ChineseGroup, ChineseUsageError, refuse_existing
 
 HELP = """Excel 按钮：不用命令行，在 Excel 里点按钮完成校验、合并、汇总和生成拜访计划（通过 xlwings 运行本工具）。
 
@@ -21,11 +20,6 @@ WPS 不支持这些按钮（xlwings 不支持 WPS），WPS 用户请使用命令
              options_metavar="[选项]", subcommand_metavar="命令 [参数]...")
 def command():
     """The `excel` command group."""
-
-
-def _check_output(output: Path, force: bool) -> None:
-    if output.exists() and not force:
-        raise OutputError(f"输出文件 {output} 已存在，未覆盖；如确需覆盖请加 --force")
 
 
 @command.command("enable", cls=ChineseCommand, options_metavar="[选项]",
@@ -46,7 +40,7 @@ def enable(source, output, sheet, force):
         raise ChineseUsageError("缺少要添加按钮的工作簿，例如 workbook-tools excel enable 登记表.xlsx",
                                 click.get_current_context())
     output = output or source.with_suffix(".xlsm")
-    _check_output(output, force)
+    refuse_existing(output, force)
     result = enable_workbook(source, output, sheet=sheet)
     captions = "、".join(f"“{b.caption}”" for b in result.buttons)
     click.echo(f"已生成：{result.path}（按钮 {captions} 在工作表“{result.sheet}”最后一列的右侧）")
@@ -87,7 +81,7 @@ def headoffice(output, force):
 
     if output is None:
         raise ChineseUsageError("请用 -o 指定输出文件，例如 -o 总部工具.xlsm", click.get_current_context())
-    _check_output(output, force)
+    refuse_existing(output, force)
     path = generate_headoffice(output)
     click.echo(f"已生成总部工具：{path}")
     click.echo("第一次使用前请运行：workbook-tools excel setup " + str(path))

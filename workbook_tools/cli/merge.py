@@ -34,11 +34,12 @@ HELP = """把各区域提交的工作簿合并成客户档案总表：按客户�
 @click.option("-o", "--output", metavar="总表.xlsx", type=click.Path(path_type=Path),
               help="要写出的总表文件（必填）。")
 @click.option("--previous", metavar="上期总表.xlsx", type=click.Path(path_type=Path),
-              help="上周合并生成的总表：本周未出现的客户保留，并生成“变更记录”。")
+              help="上周合并生成的总表（只接受本工具生成的总表）：本周未出现的客户保留，并生成“变更记录”。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出各项数量（供脚本使用）。")
 @as_of_option
 @schema_option
-def command(inputs, output, previous, as_json, as_of, schema_path):
+@click.option("-f", "--force", is_flag=True, help="总表文件已存在时用本次合并结果覆盖它（只会覆盖本工具生成的总表）。")
+def command(inputs, output, previous, as_json, as_of, schema_path, force):
     ctx = click.get_current_context()
     if not inputs:
         raise ChineseUsageError("请指定要合并的文件或文件夹", ctx)
@@ -48,7 +49,7 @@ def command(inputs, output, previous, as_json, as_of, schema_path):
     try:
         with _progress(enabled=not as_json) as progress:
             run = merge_files(inputs, output, previous=previous, schema=schema, as_of=as_of,
-                              run_date=as_of, progress=progress)
+                              run_date=as_of, progress=progress, force=force)
     except NothingToMerge as exc:
         _nothing(exc, as_json)
         raise click.exceptions.Exit(2) from None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from workbook_tools.cli.common import ChineseCommand, ChineseUsageError, schema_option
+from workbook_tools.cli.common import ChineseCommand, ChineseUsageError, force_option, refuse_existing, schema_option
 from workbook_tools.plan import build_plans
 
 HELP = """按联系策略为每位业务员生成下周的客户拜访计划：逾期或本周到期的客户按重要程度排序，
@@ -32,7 +32,9 @@ HELP = """按联系策略为每位业务员生成下周的客户拜访计划：�
 @click.option("--holiday", "holidays", multiple=True, metavar="日期", help="额外的休息日（可重复），如 2026-12-31。")
 @click.option("--workday", "workdays", multiple=True, metavar="日期", help="额外的调休上班日（可重复）。")
 @schema_option
-def command(master, week, max_per_day, output, out_dir, holidays, workdays, schema_path):
+@force_option
+def command(master, week, max_per_day, output, out_dir, holidays, workdays, schema_path, force):
+    refuse_existing(output, force)
     if (output is None) == (out_dir is None):
         raise ChineseUsageError("请指定 -o 文件.xlsx 或 --out-dir 目录 其中之一", click.get_current_context())
     result = build_plans(master, schema=schema_path, week=week, max_per_day=max_per_day, out=output,

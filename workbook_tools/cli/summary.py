@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from workbook_tools.cli.common import ChineseCommand, as_of_option, schema_option
+from workbook_tools.cli.common import ChineseCommand, as_of_option, force_option, refuse_existing, schema_option
 from workbook_tools.schema import load_schema
 from workbook_tools.summary.build import build_summary
 
@@ -26,7 +26,9 @@ HELP = """根据客户档案总表生成汇总表：客户归类汇总、客户�
               help="输出的汇总工作簿。")
 @as_of_option
 @schema_option
-def command(master, output, as_of, schema_path):
+@force_option
+def command(master, output, as_of, schema_path, force):
+    refuse_existing(output, force)
     result = build_summary(master, output, schema=load_schema(schema_path), as_of=as_of)
     click.echo(f"已生成汇总表：{result.path}（统计日期 {result.as_of}）")
     click.echo(f"客户 {result.customers} 位，拜访记录 {result.visits} 条，拜访计划 {result.plans} 条；"

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from workbook_tools.cli.common import ChineseCommand, ChineseUsageError
-from workbook_tools.errors import OutputError
+from workbook_tools.cli.common import ChineseCommand, ChineseUsageError, refuse_existing
 from workbook_tools.generate import DEFAULT_ROWS, generate_template
 
 HELP = f"""生成可以直接填写的空白 Excel 表格：表头带 * 的为必填列，下拉选项、文本/日期格式、填写提示和“填表说明”页都按 schema 自动生成。
@@ -53,8 +52,7 @@ def command(kind, output, region, owner, rows, schema_path, force, buttons):
         raise ChineseUsageError("缺少表格类型 KIND（registration / visit-plan / visit-record / complaint）", ctx)
     if output is None:
         raise ChineseUsageError("请用 -o 指定输出文件，例如 -o 客户档案登记表.xlsx", ctx)
-    if output.exists() and not force:
-        raise OutputError(f"输出文件 {output} 已存在，未覆盖；如确需覆盖请加 --force")
+    refuse_existing(output, force)
     if buttons:
         from workbook_tools.generate.xlsm.workbook import generate_button_template
 

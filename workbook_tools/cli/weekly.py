@@ -40,5 +40,9 @@ def print_weekly(result) -> None:
                f"本周未出现 {counts['absent']}）；待修正 {counts['quarantined']} 行；"
                f"冲突 {counts['conflicts']} 处；疑似重复 {counts['suspected_duplicates']} 对")
     click.echo(f"  {result.merge.result.reconciliation('客户档案').text}")
+    for item in result.merge.skipped:
+        click.echo(f"  已跳过 {item.name}：{item.skipped_reason}")
+    for notice in result.notices:
+        click.echo(f"  注意：{notice}")
     for label, path in result.outputs():
         click.echo(f"  {label}：{path}")

@@ -7,6 +7,8 @@ workbook was filled against.
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from defusedxml import ElementTree
@@ -65,3 +67,38 @@ def _value(node):
         except ValueError:
             return text
     return text
+
+
+# --- our own outputs -------------------------------------------------------------------
+# What each stamped output of this tool is, for messages ("本工具生成的文件（…）").
+OUTPUT_KINDS = {"master": "合并生成的客户档案总表", "summary": "客户档案汇总表", "headoffice": "总部工具工作簿"}
+# Older outputs carried no stamp: recognised by the sheets only they have together.
+_SIGNATURES = (({"客户归类汇总", "客户构成分析"}, "summary"), ({"客户档案", "合并说明", "待修正"}, "master"))
+_SHEET_NAME = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
+_MAX_WORKBOOK_XML = 4 * 1024 * 1024
+
+
+def output_kind(path: str | Path) -> str | None:
+    """'master' / 'summary' / 'headoffice' when ``path`` is one of this tool's outputs (by its
+    stamp, else by its sheet names), None otherwise (submissions, blank or filled forms, and
+    files that cannot be read — the reader says why)."""
+    try:
+        pkg = open_package(Path(path))
+    except (UnreadableWorkbook, OSError):
+        return None
+    try:
+        form = stamp_from_package(pkg).get("form")
+        if form in OUTPUT_KINDS:
+            return form
+        names = _sheet_names(pkg)
+    finally:
+        pkg.close()
+    return next((kind for sheets, kind in _SIGNATURES if sheets <= names), None)
+
+
+def _sheet_names(pkg: ZipPackage) -> set[str]:
+    name = "xl/workbook.xml"
+    if pkg.kind not in ("xlsx", "xlsm") or not pkg.has(name) or pkg.entries[name].file_size > _MAX_WORKBOOK_XML:
+        return set()
+    head = pkg.read_head(name, _MAX_WORKBOOK_XML)
+    return {html.unescape(m.group(1).decode("utf-8", "replace")) for m in _SHEET_NAME.finditer(head)}

@@ -24,8 +24,11 @@ from workbook_tools.merge.master_writer import write_master
 from workbook_tools.merge.reading import OnReport, Progress, read_inputs
 from workbook_tools.merge.result import MergeResult
 from workbook_tools.merge.rows import InputFile
+from workbook_tools.merge.submissions import check_previous, drop_duplicate_submissions, own_output_reason
 from workbook_tools.schema import Schema, load_schema
-from workbook_tools.validate.files import LOCK_PREFIX, WORKBOOK_SUFFIXES, expand_paths
+from workbook_tools.validate.files import (
+    LOCK_PREFIX, MACOS_RESIDUE, WORKBOOK_SUFFIXES, expand_paths, is_macos_residue,
+)
 
 LOCK_FILE = ("这是 Office 打开文件时自动生成的临时锁定文件（~$ 开头），不是工作簿；"
              "请忽略或删除它，提交同名的正式文件")
@@ -61,9 +64,11 @@ class MergeRun:
 def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
                 previous: str | Path | None = None, schema: Schema | None = None,
                 run_date: dt.date | None = None, as_of: dt.date | None = None,
-                progress: Progress | None = None, on_report: OnReport | None = None) -> MergeRun:
+                progress: Progress | None = None, on_report: OnReport | None = None,
+                force: bool = False) -> MergeRun:
     """Merge the workbooks in ``inputs`` (files, or folders searched recursively) into the
-    master ``output``. ``previous``: last week's master (or any registration workbook).
+    master ``output``. ``previous``: last week's master (a master this tool wrote).
+    ``force``: replace an existing master at ``output`` (otherwise OutputError).
     ``as_of``: the validation date (default today); ``run_date``: the date written in the
     master (default today). ``progress(path, done, total)`` is called before the first file
     is read (done 0) and after each file read; ``on_report(path, FileReport)`` receives each
@@ -75,12 +80,15 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
     if not paths:
         raise NothingToMerge("没有指定要合并的文件或文件夹")
     _check_output(output, paths, previous)
+    if previous is not None:
+        check_previous(previous, schema)
     with OutputLock(output) as lock, gc_paused():
         offered = discover(paths, previous, lock.path)
         refuse_inputs(output, [p for p, reason in offered if reason is None])
-        _refuse_foreign(output)
+        _refuse_existing(output, force)
         prev = load_previous(previous, schema) if previous is not None else None
         files, rows = read_inputs(offered, schema, as_of, progress, on_report)
+        files, rows = drop_duplicate_submissions(files, rows, schema)
         if not any(f.skipped_reason is None for f in files):
             raise NothingToMerge(_nothing_message(files), files)
         flag_duplicate_ids(rows, schema)
@@ -100,11 +108,16 @@ def _check_output(output: Path, paths: list[Path], previous: Path | None) -> Non
     refuse_inputs(output, [p for p in paths if not p.is_dir()] + ([previous] if previous else []))
 
 
-def _refuse_foreign(output: Path) -> None:
-    """Only a master made by this tool is overwritten (not, by a typo, someone's workbook)."""
-    if output.exists() and read_version_stamp(output).get("form") != MASTER_FORM:
+def _refuse_existing(output: Path, force: bool) -> None:
+    """An existing file is replaced only with ``force``, and only if it is a master made by
+    this tool (never, by a typo, someone's workbook)."""
+    if not output.exists():
+        return
+    if read_version_stamp(output).get("form") != MASTER_FORM:
         raise OutputError(f"输出文件 {output} 已存在，但不是合并生成的总表；为避免覆盖其他文件，"
                           "请换一个输出文件名，或确认无用后先删除它")
+    if not force:
+        raise OutputError(f"输出文件 {output} 已存在；如确实要用本次合并结果覆盖它，请加 --force")
 
 
 def _nothing_message(files: list[InputFile]) -> str:
@@ -144,10 +157,15 @@ def _files_of(item: Path) -> list[Path]:
     files, _ = expand_paths([item])
     if not item.is_dir():
         return files
-    others = [p for p in item.rglob("*") if p.is_file()
-              and not any(part.startswith(".") for part in p.relative_to(item).parts)
-              and (p.suffix.lower() not in WORKBOOK_SUFFIXES or p.name.startswith(LOCK_PREFIX))]
+    others = [p for p in item.rglob("*") if p.is_file() and _listed(p.relative_to(item))
+              and (p.suffix.lower() not in WORKBOOK_SUFFIXES or p.name.startswith(LOCK_PREFIX)
+                   or is_macos_residue(p.relative_to(item)))]
     return sorted([*files, *others])
+
+
+def _listed(relative: Path) -> bool:
+    """Hidden files and folders are ignored, except macOS residue (listed as such)."""
+    return is_macos_residue(relative) or not any(part.startswith(".") for part in relative.parts)
 
 
 def _identity(path: Path) -> Path:
@@ -160,6 +178,8 @@ def _identity(path: Path) -> Path:
 def _skip_reason(path: Path, is_previous: bool) -> str | None:
     if path.name.startswith(LOCK_PREFIX):
         return LOCK_FILE
+    if is_macos_residue(path):
+        return MACOS_RESIDUE
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:
         if path.name.endswith(LOCK_SUFFIX):
             return "这是合并程序的锁文件，不是工作簿"
@@ -167,6 +187,4 @@ def _skip_reason(path: Path, is_previous: bool) -> str | None:
         return f"不是工作簿文件（扩展名为“{path.suffix or '无'}”）；请提交 {kinds} 格式的文件"
     if is_previous:
         return PREVIOUS_INPUT
-    if read_version_stamp(path).get("form") == MASTER_FORM:
-        return MASTER_INPUT
-    return None
+    return own_output_reason(path, MASTER_INPUT)

@@ -23,6 +23,7 @@ from typing import Iterable, Sequence
 
 import xlsxwriter
 
+from workbook_tools.generate.context import GENERATOR
 from workbook_tools.io.atomic import atomic_path
 from workbook_tools.summary.charts import add_charts
 from workbook_tools.summary.sheetxml import EMPTY_NOTE, SheetRows, add_table, numeric, splice
@@ -33,6 +34,7 @@ NUM_FORMATS = {"int": "#,##0", "money": "#,##0.00", "pct": "0.0%", "date": "yyyy
 KIND_WIDTHS = {"int": 10, "money": 15, "pct": 9, "date": 12, "text": 8}
 MAX_WIDTH = 40
 WIDTH_SAMPLE = 300
+SUMMARY_STAMP = {"form": "summary", "generator": GENERATOR}
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ def write_summary(sheets: Sequence[SummarySheet], path: str | Path, *, created: 
         book = xlsxwriter.Workbook(str(tmp))
         book.set_properties({"title": "客户档案汇总", "author": "workbook-tools",
                              "created": created or dt.datetime(2000, 1, 1)})
+        for name, value in SUMMARY_STAMP.items():   # recognised as our output (io.stamp.output_kind)
+            book.set_custom_property(name, value)
         styles = Styles(book)
         cells = {index: _write_sheet(book, sheet, styles) for index, sheet in enumerate(sheets)}
         book.close()

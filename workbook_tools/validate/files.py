@@ -15,6 +15,13 @@ from workbook_tools.validate.sink import FindingSink
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 LOCK_PREFIX = "~$"
+MACOS_FOLDER, MACOS_PREFIX = "__MACOSX", "._"
+MACOS_RESIDUE = "这是 macOS 压缩或拷贝时留下的附属文件（__MACOSX 文件夹或 ._ 开头），不含数据，可以忽略"
+
+
+def is_macos_residue(path: Path) -> bool:
+    """AppleDouble files (._name) and anything under a __MACOSX folder of an unpacked zip."""
+    return path.name.startswith(MACOS_PREFIX) or MACOS_FOLDER in path.parts
 
 
 def _example_labels(schema: Any, form: str | None) -> str:
@@ -79,6 +86,8 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
         for found in sorted(p for p in item.rglob("*") if p.suffix.lower() in WORKBOOK_SUFFIXES):
             if found.name.startswith(LOCK_PREFIX):
                 notes.append(f"已跳过 {found}：这是 Excel 打开工作簿时生成的临时锁文件，不含数据，可以忽略")
+            elif is_macos_residue(found.relative_to(item)):
+                notes.append(f"已跳过 {found}：{MACOS_RESIDUE}")
             elif found.is_file():
                 files.append(found)
     return files, notes

@@ -77,7 +77,7 @@ def load_config(folder: str | Path) -> WeeklyConfig:
     settings = {**schema.settings, "contact_cycles": contact, "purchase_cycles": purchase}
     return WeeklyConfig(
         path=path, regions=regions, salespeople=_salespeople(ctx, data, regions),
-        incoming=base / _text(ctx, data, "incoming"),
+        incoming=_folder(ctx, data, base, "incoming"),
         previous=(base / _text(ctx, data, "previous")) if data.get("previous") else None,
         contact_cycles=contact, purchase_cycles=purchase,
         output=base / (_text(ctx, data, "output") if data.get("output") else "output"),
@@ -92,6 +92,16 @@ def _text(ctx: YamlContext, data: dict, key: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ctx.fail(data, f"“{key}”应当是一个路径文字", key)
     return value.strip()
+
+
+def _folder(ctx: YamlContext, data: dict, base: Path, key: str) -> Path:
+    """An existing folder named by ``key`` (a misspelt name is reported at its line)."""
+    folder = base / _text(ctx, data, key)
+    if not folder.is_dir():
+        what = "不是文件夹" if folder.exists() else "不存在"
+        raise ctx.fail(data, f"“{key}”指定的文件夹 {folder} {what}；请检查 {CONFIG_NAME} 中的拼写，"
+                             "或先创建该文件夹", key)
+    return folder
 
 
 def _region_names(schema: Schema) -> dict[str, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from workbook_tools.merge.submissions import previous_inputs
 from workbook_tools.validate.findings import FileReport
 from workbook_tools.weekly.report import OfficeStatus, relative_link
 
@@ -50,3 +51,17 @@ def unknown_owners(cfg, plans) -> list[str]:
     """负责业务员 of the archive that archive.yaml's salespeople do not list."""
     known = {name for names in cfg.salespeople.values() for name in names}
     return sorted(p for p in plans.plans if p and p not in known)
+
+
+def submission_notices(cfg, inputs, reports: dict[str, FileReport], previous: Path | None) -> list[str]:
+    """What the console and the report say about the week's submissions: files resent
+    unchanged from the week before (same sha256 as a file merged into ``previous``) and
+    configured regions that sent nothing."""
+    last = previous_inputs(previous) if previous is not None else {}
+    notes = [f"{item.name} 与上期已合并的 {last[item.sha256]} 内容完全相同：可能是重复发送的旧文件，请与该区域确认"
+             for item in inputs if item.skipped_reason is None and item.sha256 in last]
+    sent = {file_region(i.path, reports.get(i.path), cfg.regions) for i in inputs if i.skipped_reason is None}
+    missing = [region for region in cfg.regions if region not in sent]
+    if missing:
+        notes.append(f"本周未收到以下区域的文件：{'、'.join(missing)}")
+    return notes

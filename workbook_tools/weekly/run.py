@@ -22,7 +22,7 @@ from workbook_tools.summary.load import MasterData, load_master
 from workbook_tools.validate.annotate import annotate_workbook, annotated_path
 from workbook_tools.validate.findings import FileReport
 from workbook_tools.weekly.config import WeeklyConfig, load_config
-from workbook_tools.weekly.offices import office_statuses, unknown_owners
+from workbook_tools.weekly.offices import office_statuses, submission_notices, unknown_owners
 from workbook_tools.weekly.report import relative_link, render_report
 
 MASTER = "客户档案总表_{week}.xlsx"
@@ -49,6 +49,7 @@ class WeeklyResult:
     report: Path
     reports: dict[str, FileReport] = field(default_factory=dict)   # input path → validation
     annotated: dict[str, Path] = field(default_factory=dict)      # input path → annotated copy
+    notices: list[str] = field(default_factory=list)   # resent files, regions that sent nothing
 
     def outputs(self) -> list[tuple[str, Path]]:
         items = [("客户档案总表", self.merge.output), ("汇总表", self.summary.path)]
@@ -84,7 +85,8 @@ def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
     reports: dict[str, FileReport] = {}
     merge = merge_files([cfg.incoming], out / MASTER.format(week=week), previous=previous,
                         schema=cfg.schema, run_date=as_of, as_of=as_of,
-                        on_report=lambda path, report: reports.__setitem__(str(path), report))
+                        on_report=lambda path, report: reports.__setitem__(str(path), report),
+                        force=True)  # re-running a week replaces its own dated outputs
     annotated = _annotate(reports, out / RETURNED, as_of)
     data = load_for_summary_and_plans(merge.output, cfg.schema)   # read once, used twice
     summary = build_summary(merge.output, out / SUMMARY.format(week=week), schema=cfg.schema, as_of=as_of,
@@ -94,7 +96,8 @@ def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
                         extra_workdays=cfg.workdays, data=data)
     del data
     result = WeeklyResult(week, plan_week, out, previous, merge, summary, plans,
-                          out / REPORT.format(week=week), reports, annotated)
+                          out / REPORT.format(week=week), reports, annotated,
+                          submission_notices(cfg, merge.inputs, reports, previous))
     _write_report(result, cfg, as_of)
     return result
 
@@ -132,7 +135,7 @@ def _write_report(result: WeeklyResult, cfg: WeeklyConfig, as_of: dt.date) -> No
                     for f in result.merge.inputs if f.skipped_reason],
         "unknown_owners": unknown_owners(cfg, result.plans),
         "outputs": [(label, relative_link(p, result.report)) for label, p in result.outputs()],
-        "warnings": [*result.merge.notices, *result.plans.warnings],
+        "warnings": [*result.notices, *result.merge.notices, *result.plans.warnings],
     }
     with atomic_path(result.report) as tmp:
         tmp.write_text(render_report(context), encoding="utf-8")

@@ -1,0 +1,129 @@
+"""Which offered files are really this week's submissions.
+
+Our own outputs (a master, a summary, the 总部工具) are not submissions; ``--previous`` must be a
+master this tool wrote; and a file sent twice — byte-identical, or whose rows all stand in
+another input (a '… - 副本.xlsx') — is a probable duplicate submission, counted once."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from workbook_tools.errors import WorkbookToolsError
+from workbook_tools.io.reader import MASTER_FORM
+from workbook_tools.io.stamp import OUTPUT_KINDS, output_kind, read_version_stamp
+from workbook_tools.merge.rows import InputFile, SourceRow, norm_id
+from workbook_tools.merge.summary_sheet import SUMMARY
+from workbook_tools.schema import Schema
+
+OWN_OUTPUT = "本工具生成的文件（{what}），未作为提交处理"
+SAME_BYTES = "疑似重复提交：与 {other} 内容完全相同，只计一次"
+SUBSET = "疑似重复提交：全部 {rows} 行都已包含在 {other} 中，只计一次"
+_COPY = re.compile(r"副本|复制|copy|[(（]\d+[)）]\s*$", re.IGNORECASE)
+
+
+def own_output_reason(path: Path, master_reason: str) -> str | None:
+    """The skip reason of one of our outputs offered as input (``master_reason`` for a master)."""
+    kind = output_kind(path)
+    if kind is None:
+        return None
+    return master_reason if kind == MASTER_FORM else OWN_OUTPUT.format(what=OUTPUT_KINDS[kind])
+
+
+def check_previous(path: Path, schema: Schema) -> None:
+    """Raise unless ``path`` is a master written by this tool (its stamp says so)."""
+    if not path.exists():
+        raise WorkbookToolsError(f"上期总表（--previous）{path} 不存在；请检查路径，首次合并时不要指定 --previous")
+    kind = output_kind(path)
+    if kind == MASTER_FORM:
+        return
+    if kind is not None:
+        what = f"是{OUTPUT_KINDS[kind]}"
+    else:
+        form = read_version_stamp(path).get("form")
+        what = (f"是一份{schema.form(form).title}（区域提交的表格）" if form in schema.form_keys
+                else "不是本工具合并生成的总表")
+    raise WorkbookToolsError(f"上期总表（--previous）{path.name} {what}；--previous 只接受上次合并生成的"
+                             "客户档案总表（如 客户档案总表_2026-W47.xlsx），以免把其他表格的内容当作上期档案")
+
+
+def drop_duplicate_submissions(files: list[InputFile], rows: list[SourceRow], schema: Schema,
+                               ) -> tuple[list[InputFile], list[SourceRow]]:
+    """Mark as skipped every used file whose content is another used file's (same sha256) or
+    whose rows all stand in one other file; their rows leave the merge. Of two identical
+    files the first (input order) is kept."""
+    used = [f for f in files if f.skipped_reason is None and f.rows_read]
+    if len(used) < 2:
+        return files, rows
+    by_file: dict[str, list[SourceRow]] = defaultdict(list)
+    for row in rows:
+        by_file[row.file].append(row)
+    reasons = _duplicates(used, by_file, schema)
+    if not reasons:
+        return files, rows
+    files = [dataclasses.replace(f, skipped_reason=reasons[f.name], rows_read_by_sheet={})
+             if f.name in reasons else f for f in files]
+    return files, [r for r in rows if r.file not in reasons]
+
+
+def _duplicates(used: list[InputFile], by_file: dict, schema: Schema) -> dict[str, str]:
+    """name → reason for every file that repeats another; of two identical files the one whose
+    name looks like a copy ('… - 副本', '(1)', 'copy') goes, else the later one."""
+    keys = {f.name: _keys(by_file[f.name], schema) for f in used}
+    order = sorted(used, key=lambda f: (-len(keys[f.name]), _looks_like_copy(f.name), used.index(f)))
+    reasons: dict[str, str] = {}
+    for i, small in enumerate(order):              # biggest first; a file is only dropped for a kept one
+        for big in order[:i]:
+            if big.name in reasons:
+                continue
+            if small.sha256 and small.sha256 == big.sha256:
+                reasons[small.name] = SAME_BYTES.format(other=big.name)
+            elif keys[small.name] <= keys[big.name] and _contents(by_file[small.name]) <= _contents(by_file[big.name]):
+                reasons[small.name] = SUBSET.format(rows=len(by_file[small.name]), other=big.name)
+            if small.name in reasons:
+                break
+    return reasons
+
+
+def _looks_like_copy(name: str) -> bool:
+    return bool(_COPY.search(Path(name).stem))
+
+
+def _keys(rows: list[SourceRow], schema: Schema) -> set:
+    """A cheap necessary condition: (form, id) of every row (the whole row where a form has no id)."""
+    id_keys = {f.key: f.id_field or next((x.key for x in f.fields if x.unique), None) for f in schema.forms}
+    out = set()
+    for row in rows:
+        key = id_keys.get(row.form)
+        out.add((row.form, norm_id(row.values.get(key))) if key else _content(row))
+    return out
+
+
+def _contents(rows: list[SourceRow]) -> set:
+    return {_content(r) for r in rows}
+
+
+def _content(row: SourceRow) -> tuple:
+    return (row.form, repr(sorted(row.raw.items(), key=lambda kv: kv[0])), repr(sorted(row.extras.items())))
+
+
+def previous_inputs(master: Path) -> dict[str, str]:
+    """sha256 → file name of the files merged into ``master`` (read from its 合并说明), so a
+    file resent unchanged a week later can be told apart; {} when the sheet cannot be read."""
+    try:
+        rows = CalamineWorkbook.from_path(str(master)).get_sheet_by_name(SUMMARY).to_python()
+    except Exception:  # an unreadable or foreign previous master: load_previous reports it
+        return {}
+    out: dict[str, str] = {}
+    for row in rows:
+        if len(row) >= 6 and _is_sha(row[1]) and not str(row[5]).startswith("已跳过"):
+            out.setdefault(row[1], str(row[0]))
+    return out
+
+
+def _is_sha(value) -> bool:
+    return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
