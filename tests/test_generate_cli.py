@@ -51,8 +51,8 @@ def test_help_is_chinese():
     result = CliRunner().invoke(cli, ["template", "--help"], prog_name="workbook-tools")
     assert result.exit_code == 0
     text = result.output
-    assert text.startswith("用法：workbook-tools template [选项] KIND")
-    for phrase in ("表格类型 KIND", "registration   客户档案登记表", "visit-plan     客户拜访计划",
+    assert text.startswith("用法：workbook-tools template [选项] 表格类型")
+    for phrase in ("表格类型：", "registration   客户档案登记表", "visit-plan     客户拜访计划",
                    "complaint      客户投诉记录", "输出文件", "显示本帮助并退出", "--region 区域"):
         assert phrase in text
     assert "Show this message" not in text and "Usage:" not in text
@@ -72,13 +72,13 @@ def test_invalid_kind_subprocess(tmp_path):
 def test_missing_output_is_a_chinese_usage_error(capsys):
     code, out, err = run_main(["template", "registration"], capsys)
     assert code == 2
-    assert "用法：workbook-tools template [选项] KIND" in err
+    assert "用法：workbook-tools template [选项] 表格类型" in err
     assert "错误：请用 -o 指定输出文件" in err
 
 
 def test_missing_kind(capsys):
     code, _, err = run_main(["template"], capsys)
-    assert code == 2 and "错误：缺少表格类型 KIND" in err
+    assert code == 2 and "错误：缺少表格类型（" in err
 
 
 @pytest.mark.parametrize("argv, message", [

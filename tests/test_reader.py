@@ -144,7 +144,7 @@ def test_explicit_form_restricts_detection(tmp_path, schema):
     assert data.other_sheets == ["客户"]  # only 2 visit-record fields there
     data = read_workbook(path, schema, form=schema.form("registration"))
     assert data.sheets[0].sheet == "客户"
-    with pytest.raises(WorkbookToolsError, match="未知的表单类型"):
+    with pytest.raises(WorkbookToolsError, match="未知的表格类型"):
         read_workbook(path, schema, form="no-such-form")
 
 

@@ -72,6 +72,6 @@ def test_inspect_errors_are_one_chinese_line(tmp_path, capsys):
     assert code == 2 and out == ""
     assert err.startswith("错误：无法读取文件") and "空" in err and len(err.strip().splitlines()) == 1
     code, _, err = run(["inspect", str(empty), "--form", "nope"], capsys)
-    assert code == 2 and "未知的表单类型" in err
+    assert code == 2 and "未知的表格类型" in err
     code, _, err = run(["inspect"], capsys)
     assert code == 2 and "缺少要查看的文件" in err

@@ -76,8 +76,14 @@ def test_bundled_schema_loads(schema):
 
 
 def test_unknown_form_key_is_a_chinese_key_error(schema):
-    with pytest.raises(KeyError, match="未知的表单类型“nosuch”"):
+    with pytest.raises(KeyError, match="未知的表格类型“nosuch”，可用的类型：registration（客户档案登记表）"):
         schema.form("nosuch")
+
+
+def test_form_by_key_title_or_alias(schema):
+    assert schema.form("客户拜访计划").key == "visit-plan"
+    assert schema.form(" 客户档案登记表 ").key == "registration"
+    assert schema.form("客户资料卡").key == "registration"   # an alias of the registration form
 
 
 @pytest.mark.parametrize("header, key", [

@@ -17,6 +17,8 @@ from workbook_tools.cli.common import ChineseGroup
 from workbook_tools.cli.errors import localize
 from workbook_tools.errors import WorkbookToolsError
 
+_NO_ARGS = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click ≥ 8.2
+
 # command name → module in this package defining a click command called `command`.
 COMMANDS = {
     "template": "template",
@@ -68,6 +70,9 @@ def main(argv=None):
     except click.exceptions.Abort:
         click.echo("已取消。", err=True)
         sys.exit(130)
+    except _NO_ARGS as exc:   # a bare `workbook-tools` (or group): the help, once, not as an error
+        click.echo(exc.ctx.get_help())
+        sys.exit(0)
     except click.ClickException as exc:
         localize(exc).show()
         sys.exit(2 if exc.exit_code in (1, 2) else exc.exit_code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from workbook_tools.cli.help import ChineseContext
 from workbook_tools.errors import OutputError
 
 force_option = click.option("-f", "--force", is_flag=True,
@@ -29,6 +30,8 @@ class ChineseUsageError(click.UsageError):
 class ChineseCommand(click.Command):
     """A command whose help page headings are Chinese."""
 
+    context_class = ChineseContext
+
     def format_usage(self, ctx, formatter) -> None:
         pieces = self.collect_usage_pieces(ctx)
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法：")
@@ -50,6 +53,8 @@ class ChineseCommand(click.Command):
 
 class ChineseGroup(click.Group):
     """The top-level group, with Chinese headings."""
+
+    context_class = ChineseContext
 
     def format_usage(self, ctx, formatter) -> None:
         pieces = self.collect_usage_pieces(ctx)
@@ -106,3 +111,20 @@ def schema_option(func):
     return click.option("--schema", "schema_path", metavar="schema.yaml",
                         type=click.Path(path_type=Path),
                         help="使用自定义的 schema 文件（默认使用自带的 templates/archive_schema.yaml）。")(func)
+
+
+def form_option(func):
+    """--form 表格类型: read every sheet as this form (key, Chinese title or alias)."""
+    return click.option("--form", "form", metavar="表格类型",
+                        help="只按这种表格识别：registration / visit-plan / visit-record / complaint，"
+                             "也可写中文表名，如“客户拜访计划”。")(func)
+
+
+def form_key(schema, form: str | None, ctx=None) -> str | None:
+    """The schema key of the form named on the command line (a usage error if unknown)."""
+    if form is None:
+        return None
+    try:
+        return schema.form(form).key
+    except KeyError as exc:
+        raise ChineseUsageError(exc.args[0], ctx or click.get_current_context()) from None

@@ -17,7 +17,7 @@ HELP = """演示：生成四套空白模板和四个区域的示例文件（含�
 
 @click.command("demo", cls=ChineseCommand, help=HELP, options_metavar="[选项]",
                short_help="用示例数据演示完整的每周流程")
-@click.argument("folder", metavar="DIR", default="build/demo", type=click.Path(path_type=Path))
+@click.argument("folder", metavar="[目录]", default="build/demo", type=click.Path(path_type=Path))
 @click.option("--customers", default=300, show_default=True, type=int, metavar="数量",
               help="每个区域的示例客户数。")
 def command(folder, customers):

@@ -58,7 +58,7 @@ def enable(source, output, sheet, force):
 @click.option("--user", is_flag=True, help="写入当前用户的 xlwings 配置文件（~/.xlwings/xlwings.conf；macOS 为 Excel 沙盒目录）。")
 def setup(workbook, user):
     """One library call: setup_xlwings."""
-    from workbook_tools.generate.xlsm.config import setup_xlwings
+    from workbook_tools.generate.xlsm.config import platform_note, setup_xlwings
 
     if workbook is None and not user:
         raise ChineseUsageError("请指定工作簿，或加 --user", click.get_current_context())
@@ -66,6 +66,8 @@ def setup(workbook, user):
         click.echo(f"已写入 {written.path}：")
         for key, value in written.settings.items():
             click.echo(f"  {key} = {value}")
+    if note := platform_note():
+        click.echo(note, err=True)
 
 
 @command.command("headoffice", cls=ChineseCommand, options_metavar="[选项]",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from workbook_tools.cli.common import ChineseCommand, ChineseUsageError
+from workbook_tools.cli.common import ChineseCommand, ChineseUsageError, form_key, form_option
 
 HELP = """查看工具如何读取一个工作簿：每个工作表识别成哪种表格、表头在第几行、
 每一列对应哪个字段（标注按别名识别的列）、未知列、缺少的必填列、数据行数和表尾位置。
@@ -22,9 +22,8 @@ HELP = """查看工具如何读取一个工作簿：每个工作表识别成哪�
 
 @click.command("inspect", cls=ChineseCommand, help=HELP, short_help="查看工作簿的表头识别结果",
                options_metavar="[选项]")
-@click.argument("file", metavar="FILE", required=False, type=click.Path(path_type=Path))
-@click.option("--form", "form", metavar="KIND",
-              help="只按这种表格识别（registration / visit-plan / visit-record / complaint）。")
+@click.argument("file", metavar="文件", required=False, type=click.Path(path_type=Path))
+@form_option
 @click.option("--schema", "schema_path", metavar="schema.yaml", type=click.Path(path_type=Path),
               help="使用自定义的 schema 文件（默认使用自带的 templates/archive_schema.yaml）。")
 def command(file, form, schema_path):
@@ -33,8 +32,9 @@ def command(file, form, schema_path):
     from workbook_tools.schema import load_schema
 
     if file is None:
-        raise ChineseUsageError("缺少要查看的文件 FILE", click.get_current_context())
-    info = describe_workbook(file, load_schema(schema_path), form)
+        raise ChineseUsageError("缺少要查看的文件", click.get_current_context())
+    schema = load_schema(schema_path)
+    info = describe_workbook(file, schema, form_key(schema, form))
     for line in format_report(info):
         click.echo(line)
 

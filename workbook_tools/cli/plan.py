@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from workbook_tools.cli.common import ChineseCommand, ChineseUsageError, force_option, refuse_existing, schema_option
+from workbook_tools.cli.progress import steps
 from workbook_tools.plan import build_plans
 
 HELP = """按联系策略为每位业务员生成下周的客户拜访计划：逾期或本周到期的客户按重要程度排序，
@@ -37,7 +38,8 @@ def command(master, week, max_per_day, output, out_dir, holidays, workdays, sche
     refuse_existing(output, force)
     if (output is None) == (out_dir is None):
         raise ChineseUsageError("请指定 -o 文件.xlsx 或 --out-dir 目录 其中之一", click.get_current_context())
-    result = build_plans(master, schema=schema_path, week=week, max_per_day=max_per_day, out=output,
-                         out_dir=out_dir, extra_holidays=holidays, extra_workdays=workdays)
+    with steps(f"正在读取 {master.name} 并安排拜访计划…"):
+        result = build_plans(master, schema=schema_path, week=week, max_per_day=max_per_day, out=output,
+                             out_dir=out_dir, extra_holidays=holidays, extra_workdays=workdays)
     for line in result.summary_lines():
         click.echo(line)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+
+from workbook_tools.cli.help import wrap
 
 SEVERITY = {"error": "[red]错误[/red]", "warning": "[yellow]警告[/yellow]"}
 
@@ -26,3 +29,28 @@ def findings_table(findings) -> Table:
                       "" if f.row is None else str(f.row), f.cell or "",
                       f.field or "", value[:30], f.message)
     return table
+
+
+WIDE = 120   # below this many columns a table would wrap every message over several lines
+
+
+def findings_list(findings, width: int = 80) -> list[str]:
+    """The findings for a narrow terminal: where (level, sheet!cell, field: value) on one line,
+    the message below it, indented and wrapped between Chinese characters — readable at 80 columns."""
+    out = []
+    for f in findings:
+        where = f"{f.sheet or ''}!{f.cell}" if f.cell else (f.sheet or "") + (f"（第 {f.row} 行）" if f.row else "")
+        value = "" if f.value is None else str(f.value)[:30]
+        field = f"  {f.field}：{value}" if f.field else ""
+        out.append(f"{SEVERITY.get(f.severity, f.severity)}  {escape(where + field)}")
+        out.extend(f"      {escape(line)}" for line in wrap(f.message, width - 7))
+    return out
+
+
+def print_findings(out: Console, findings) -> None:
+    """A table on a wide console (or when piped), a two-line list on a narrow terminal."""
+    if out.width >= WIDE:
+        out.print(findings_table(findings))
+        return
+    for line in findings_list(findings, out.width):
+        out.print(line, overflow="ignore", crop=False)

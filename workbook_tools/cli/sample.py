@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from workbook_tools.cli.common import ChineseCommand
+from workbook_tools.cli.progress import steps
 
 DEFAULT_REGIONS = "华东,华南,华北,西南"
 HELP = """生成示例区域客户档案工作簿：每个区域一个文件（客户档案登记表、客户拜访记录、客户拜访计划三个工作表），\
@@ -24,7 +25,7 @@ HELP = """生成示例区域客户档案工作簿：每个区域一个文件（�
 
 @click.command("sample", cls=ChineseCommand, help=HELP, short_help="生成带常见问题的示例区域工作簿",
                options_metavar="[选项]")
-@click.argument("outdir", metavar="OUTDIR", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("outdir", metavar="目录", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--seed", type=int, default=2026, show_default=True, help="随机种子。")
 @click.option("--customers", type=click.IntRange(min=1), default=300, show_default=True, help="每个文件的客户数。")
 @click.option("--regions", default=DEFAULT_REGIONS, show_default=True, help="区域，逗号分隔；可写名称或代码，如 华东,HN。")
@@ -40,8 +41,10 @@ def command(outdir, seed, customers, regions, week, files_per_region, clean, sch
     from workbook_tools.schema import load_schema
 
     names = [r for r in re.split(r"[,，、;；\s]+", regions) if r]
-    result = generate_samples(outdir, seed=seed, regions=names, customers_per_region=customers, week=week,
-                              messy=not clean, schema=load_schema(schema_path), files_per_region=files_per_region)
+    with steps(f"正在生成 {len(names)} 个区域的示例工作簿…"):
+        result = generate_samples(outdir, seed=seed, regions=names, customers_per_region=customers, week=week,
+                                  messy=not clean, schema=load_schema(schema_path),
+                                  files_per_region=files_per_region)
     for f in result.files:
         counts = "，".join(f"{sheet} {n} 行" for sheet, n in f.rows.items())
         click.echo(f"已生成 {f.path}：{counts}")

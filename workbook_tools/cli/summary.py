@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from workbook_tools.cli.common import ChineseCommand, as_of_option, force_option, refuse_existing, schema_option
+from workbook_tools.cli.progress import steps
 from workbook_tools.schema import load_schema
 from workbook_tools.summary.build import build_summary
 
@@ -29,7 +30,8 @@ HELP = """根据客户档案总表生成汇总表：客户归类汇总、客户�
 @force_option
 def command(master, output, as_of, schema_path, force):
     refuse_existing(output, force)
-    result = build_summary(master, output, schema=load_schema(schema_path), as_of=as_of)
+    with steps(f"正在读取 {master.name} 并生成汇总表…"):
+        result = build_summary(master, output, schema=load_schema(schema_path), as_of=as_of)
     click.echo(f"已生成汇总表：{result.path}（统计日期 {result.as_of}）")
     click.echo(f"客户 {result.customers} 位，拜访记录 {result.visits} 条，拜访计划 {result.plans} 条；"
                f"逾期未跟进 {result.overdue} 位，7 天内到期 {result.due_soon} 位，业务下滑 {result.declining} 位；"

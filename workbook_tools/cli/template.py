@@ -12,7 +12,7 @@ from workbook_tools.generate import DEFAULT_ROWS, generate_template
 HELP = f"""生成可以直接填写的空白 Excel 表格：表头带 * 的为必填列，下拉选项、文本/日期格式、填写提示和“填表说明”页都按 schema 自动生成。
 
 \b
-表格类型 KIND：
+表格类型：
   registration   客户档案登记表
   visit-plan     客户拜访计划
   visit-record   客户拜访记录
@@ -33,7 +33,7 @@ HELP = f"""生成可以直接填写的空白 Excel 表格：表头带 * 的为�
 
 @click.command("template", cls=ChineseCommand, help=HELP, short_help="生成空白表格模板（带下拉选项和填表说明）",
                options_metavar="[选项]")
-@click.argument("kind", metavar="KIND", required=False)
+@click.argument("kind", metavar="表格类型", required=False)
 @click.option("-o", "--output", metavar="文件.xlsx", type=click.Path(path_type=Path),
               help="输出文件（.xlsx），必填。")
 @click.option("--region", metavar="区域", help="所属区域，如 华东（记录在文件中，不预填数据行）。")
@@ -49,7 +49,7 @@ def command(kind, output, region, owner, rows, schema_path, force, buttons):
     """Check the invocation, then one library call: generate_template."""
     ctx = click.get_current_context()
     if not kind:
-        raise ChineseUsageError("缺少表格类型 KIND（registration / visit-plan / visit-record / complaint）", ctx)
+        raise ChineseUsageError("缺少表格类型（registration / visit-plan / visit-record / complaint）", ctx)
     if output is None:
         raise ChineseUsageError("请用 -o 指定输出文件，例如 -o 客户档案登记表.xlsx", ctx)
     refuse_existing(output, force)

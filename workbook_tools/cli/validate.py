@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from workbook_tools.cli.common import ChineseCommand, as_of_option, schema_option
-from workbook_tools.cli.render import console, findings_table
+from workbook_tools.cli.common import ChineseCommand, as_of_option, form_key, form_option, schema_option
+from workbook_tools.cli.render import console, print_findings
 from workbook_tools.schema import load_schema
 from workbook_tools.validate.run import run_validation
 
@@ -38,12 +38,12 @@ MAX_ROWS_SHOWN = 30
               help="为每个文件写一份标注副本：错误单元格标红、警告标黄并加批注，另附“校验结果”表。")
 @click.option("--fix", "fix_dir", metavar="目录", type=click.Path(path_type=Path),
               help="为每个文件写一份只做安全修正的副本（去空格、全角转半角、文本日期转日期等），附“修正记录”表。")
-@click.option("--form", metavar="表格类型", help="只按这种表格识别（registration / visit-plan / visit-record / complaint）。")
+@form_option
 @as_of_option
 @schema_option
 def command(paths, as_json, annotate_dir, fix_dir, form, as_of, schema_path):
     schema = load_schema(schema_path)
-    run = run_validation(paths, schema, form=form, as_of=as_of, annotate_dir=annotate_dir,
+    run = run_validation(paths, schema, form=form_key(schema, form), as_of=as_of, annotate_dir=annotate_dir,
                          fix_dir=fix_dir)
     if as_json:
         data = run.report.to_dict()
@@ -73,7 +73,7 @@ def _print_file(out, item, run) -> None:
     mark = "[green]✓[/green]" if item.status == "ok" else "[red]✗[/red]"
     out.print(f"{mark} [bold]{item.path}[/bold]：{item.rows} 行，错误 {item.errors} 个，警告 {item.warnings} 个")
     if item.findings:
-        out.print(findings_table(item.findings[:MAX_ROWS_SHOWN]))
+        print_findings(out, item.findings[:MAX_ROWS_SHOWN])
         if len(item.findings) > MAX_ROWS_SHOWN:
             out.print(f"  （另有 {len(item.findings) - MAX_ROWS_SHOWN} 个问题未显示，完整列表请用 --annotate 或 --json）")
     for label, table in (("标注副本", run.annotated), ("修正副本", run.fixed)):

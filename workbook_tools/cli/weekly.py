@@ -7,13 +7,14 @@ from pathlib import Path
 import click
 
 from workbook_tools.cli.common import ChineseCommand, as_of_option
+from workbook_tools.cli.progress import file_progress, steps
 from workbook_tools.weekly import run_weekly
 
 HELP = """一条命令完成每周流程：校验各区域文件 → 为有问题的文件生成标注副本（退回修改）→ 与上周总表合并
 → 汇总表 → 下周拜访计划 → HTML 周报，全部写入按周命名的输出目录（下周自动作为“上周总表”）。
 
 \b
-DIR 中需要有 archive.yaml（键的说明见 README）。同一周重复运行得到相同的结果。
+目录中需要有 archive.yaml（键的说明见 README）。同一周重复运行得到相同的结果。
 
 \b
 示例：
@@ -23,12 +24,14 @@ DIR 中需要有 archive.yaml（键的说明见 README）。同一周重复运�
 
 @click.command("weekly", cls=ChineseCommand, help=HELP, options_metavar="[选项]",
                short_help="每周一键流程：校验、退回、合并、汇总、拜访计划、周报")
-@click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
+@click.argument("folder", metavar="目录", type=click.Path(path_type=Path))
 @click.option("-o", "--out-dir", metavar="目录", type=click.Path(path_type=Path),
               help="输出目录，默认为 archive.yaml 中 output 下的 <年>-W<周>。")
 @as_of_option
 def command(folder, out_dir, as_of):
-    result = run_weekly(folder, out_dir=out_dir, as_of=as_of)
+    with steps("正在读取 archive.yaml…") as step:
+        result = run_weekly(folder, out_dir=out_dir, as_of=as_of, step=step,
+                            progress=file_progress(step, "正在读取和校验文件"))
     print_weekly(result)
 
 

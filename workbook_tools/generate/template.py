@@ -16,7 +16,7 @@ from workbook_tools.generate.styles import Formats, header_text
 from workbook_tools.generate.validation import add_validations
 from workbook_tools.io.atomic import atomic_path
 from workbook_tools.schema.loader import load_schema
-from workbook_tools.schema.model import Form, Schema, normalize_choice, normalize_header
+from workbook_tools.schema.model import Form, Schema, normalize_choice
 
 DEFAULT_ROWS = 200
 MAX_ROWS = 10_000
@@ -55,14 +55,10 @@ def generate_template(schema: Schema | str | Path | None, kind: str, path: str |
 
 def resolve_form(schema: Schema, kind: str) -> Form:
     """The form named by key (registration) or by its title or an alias (客户档案登记表)."""
-    if kind in schema.form_keys:
+    try:
         return schema.form(kind)
-    wanted = normalize_header(kind)
-    for form in schema.forms:
-        if wanted and wanted in {normalize_header(n) for n in (form.key, *form.title_names())}:
-            return form
-    choices = "、".join(f"{f.key}（{f.title}）" for f in schema.forms)
-    raise WorkbookToolsError(f"未知的表格类型“{kind}”，可用的类型：{choices}")
+    except KeyError as exc:
+        raise WorkbookToolsError(exc.args[0]) from None
 
 
 def canonical_region(schema: Schema, form: Form, region: str | None) -> str | None:

@@ -17,7 +17,9 @@ from workbook_tools.io.xlsx_meta import date1904
 from workbook_tools.io.zipcheck import open_package
 
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
+# Only .csv is read as a text table (as merge and weekly, which take the workbook suffixes only):
+# a .txt is more often a note than a table, and says so instead of being guessed at.
+TEXT_SUFFIXES = {".csv"}
 
 
 @dataclass
@@ -114,6 +116,8 @@ def describe_bytes(head: bytes, suffix: str) -> str:
     if probe.startswith(b"%pdf"):
         return f"这是 PDF 文件，只是扩展名为 {ext}"
     if _is_text(head):
+        if suffix.lower() in (".txt", ".tsv"):
+            return f"这是纯文本文件（扩展名为 {ext}）；如果它是逗号分隔的表格（CSV），请把扩展名改为 .csv"
         return f"这是纯文本文件，只是扩展名为 {ext}"
     return "文件格式无法识别"
 

@@ -131,10 +131,10 @@ def load_previous(path: str | Path, schema: Schema) -> list[SourceRow]:
     try:
         book = read_workbook(path, schema, form="registration")
     except UnreadableWorkbook as exc:
-        raise WorkbookToolsError(f"上期主档（--previous）无法使用：{exc}") from None
+        raise WorkbookToolsError(f"上期总表（--previous）无法使用：{exc}") from None
     if not book.sheets:
         raise WorkbookToolsError(
-            f"上期主档 {path} 中找不到客户档案表（工作表：{'、'.join(book.other_sheets) or '无'}）；"
+            f"上期总表 {path} 中找不到客户档案表（工作表：{'、'.join(book.other_sheets) or '无'}）；"
             "请确认 --previous 指定的是上次合并生成的总表")
     out: list[SourceRow] = []
     for table in book.sheets:

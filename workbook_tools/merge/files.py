@@ -32,8 +32,8 @@ from workbook_tools.validate.files import (
 
 LOCK_FILE = ("这是 Office 打开文件时自动生成的临时锁定文件（~$ 开头），不是工作簿；"
              "请忽略或删除它，提交同名的正式文件")
-MASTER_INPUT = "这是合并生成的总表，不作为本周的输入；如要以它为上期主档，请用 --previous 指定"
-PREVIOUS_INPUT = "已用 --previous 指定为上期主档，不作为本周的输入"
+MASTER_INPUT = "这是合并生成的总表，不作为本周的输入；如要以它为上期总表，请用 --previous 指定"
+PREVIOUS_INPUT = "已用 --previous 指定为上期总表，不作为本周的输入"
 REPEATED = "与前面列出的文件是同一个文件，只读取一次"
 
 

@@ -200,5 +200,5 @@ def previous_row(item: SourceRow | Mapping[str, Any]) -> SourceRow:
     for key in _PREV_KEYS:
         values.pop(key, None)
     return SourceRow("registration", values, values, dict(item.get(PREV_EXTRAS) or {}),
-                     str(item.get(PREV_FILE) or "上期主档"), str(item.get(PREV_SHEET) or MASTER_SHEET),
+                     str(item.get(PREV_FILE) or "上期总表"), str(item.get(PREV_SHEET) or MASTER_SHEET),
                      int(item.get(PREV_ROW) or 0))

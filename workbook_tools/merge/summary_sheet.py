@@ -38,7 +38,7 @@ def _header(report: Report, result: MergeResult) -> None:
     report.add("plain", "模式", f"{result.schema_name} v{result.schema_version}")
     previous = ("无（首次合并）" if result.previous_count is None
                 else f"{result.previous_count} 位客户")
-    report.add("plain", "上期主档", previous)
+    report.add("plain", "上期总表", previous)
     report.add("plain", "名称相似度阈值", result.settings.get("fuzzy_threshold"))
     report.add("plain", "冲突取值规则", CONFLICT_RULE)
     report.add("plain", "核对结果", "全部一致" if result.ok else "有不一致，请检查下方“核对”")
@@ -87,7 +87,7 @@ def _reconciliation(report: Report, result: MergeResult) -> None:
     week = sum(1 for c in result.customers if c.from_this_week)
     kept = len(result.customers) - week
     report.add("plain", "客户档案总数",
-               f"客户档案 {len(result.customers)} 行 = 本周客户 {week} + 沿用上期主档记录 {kept}",
+               f"客户档案 {len(result.customers)} 行 = 本周客户 {week} + 沿用上期总表记录 {kept}",
                "一致")
 
 

@@ -198,11 +198,16 @@ class Schema:
     source: str = ""
 
     def form(self, key: str) -> Form:
+        """The form by key (registration), or by its title or an alias (客户档案登记表)."""
         for f in self.forms:
             if f.key == key:
                 return f
-        known = "、".join(f.key for f in self.forms)
-        raise KeyError(f"未知的表单类型“{key}”，可用：{known}")
+        wanted = normalize_header(key)
+        for f in self.forms:
+            if wanted and wanted in {normalize_header(n) for n in (f.key, *f.title_names())}:
+                return f
+        known = "、".join(f"{f.key}（{f.title}）" for f in self.forms)
+        raise KeyError(f"未知的表格类型“{key}”，可用的类型：{known}")
 
     @property
     def form_keys(self) -> list[str]:

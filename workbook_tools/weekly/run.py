@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 from workbook_tools.io.atomic import atomic_path
 from workbook_tools.merge.files import MergeRun, merge_files
+from workbook_tools.merge.reading import Progress
 from workbook_tools.plan import PlanResult, build_plans
 from workbook_tools.plan.build import PLAN_FIELDS
 from workbook_tools.schema.model import Schema
@@ -75,22 +77,29 @@ def load_for_summary_and_plans(master: str | Path, schema: Schema) -> MasterData
 
 
 def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
-               as_of: dt.date | None = None) -> WeeklyResult:
-    """Run the week for the archive folder ``folder`` (it holds archive.yaml)."""
+               as_of: dt.date | None = None, step: Callable[[str], Any] | None = None,
+               progress: Progress | None = None) -> WeeklyResult:
+    """Run the week for the archive folder ``folder`` (it holds archive.yaml). ``step(text)`` is
+    told each stage as it starts (Chinese), ``progress`` is merge_files' per-file callback."""
+    step = step or (lambda text: None)
     cfg = load_config(folder)
     as_of = as_of or dt.date.today()
     week, plan_week = iso_week(as_of), iso_week(as_of + dt.timedelta(days=7))
     out = Path(out_dir) if out_dir else cfg.output / week
     previous = cfg.previous or find_previous(cfg.output, week)
     reports: dict[str, FileReport] = {}
+    step("正在校验并合并各区域文件…")
     merge = merge_files([cfg.incoming], out / MASTER.format(week=week), previous=previous,
                         schema=cfg.schema, run_date=as_of, as_of=as_of,
                         on_report=lambda path, report: reports.__setitem__(str(path), report),
-                        force=True)  # re-running a week replaces its own dated outputs
+                        force=True, progress=progress)  # a re-run replaces the week's own outputs
+    step("正在生成退回修改的标注副本…")
     annotated = _annotate(reports, out / RETURNED, as_of)
+    step("正在生成汇总表…")
     data = load_for_summary_and_plans(merge.output, cfg.schema)   # read once, used twice
     summary = build_summary(merge.output, out / SUMMARY.format(week=week), schema=cfg.schema, as_of=as_of,
                             data=data)
+    step("正在生成拜访计划…")
     plans = build_plans(merge.output, schema=cfg.schema, week=plan_week, max_per_day=cfg.max_per_day,
                         out_dir=_fresh(out / PLANS), extra_holidays=cfg.holidays,
                         extra_workdays=cfg.workdays, data=data)
@@ -98,6 +107,7 @@ def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
     result = WeeklyResult(week, plan_week, out, previous, merge, summary, plans,
                           out / REPORT.format(week=week), reports, annotated,
                           submission_notices(cfg, merge.inputs, reports, previous))
+    step("正在写出周报…")
     _write_report(result, cfg, as_of)
     return result
 

@@ -30,6 +30,15 @@ class ConfigWritten:
     settings: dict[str, str]  # the keys written by this run
 
 
+def platform_note(platform: str = sys.platform) -> str | None:
+    """What to tell a user who runs `excel setup` where Excel cannot run (Linux and others)."""
+    if platform in ("win32", "darwin"):
+        return None
+    return ("注意：本机不是 Windows 或 macOS，无法运行 Excel 和 Excel 按钮；写入的 INTERPRETER_WIN 是本机的 "
+            "Python 路径，在 Windows 电脑上无效。请在使用 Excel 的那台电脑上安装本工具后重新运行 "
+            "workbook-tools excel setup。")
+
+
 def interpreter_key(platform: str = sys.platform) -> str:
     return "INTERPRETER_MAC" if platform == "darwin" else "INTERPRETER_WIN"
 
