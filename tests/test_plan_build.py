@@ -160,7 +160,7 @@ def test_workbook_layout_dropdowns_formats(master, tmp_path):
     assert wb["_lists"].sheet_state == "hidden"
     ws = wb["客户拜访计划-张三"]
     assert ws.freeze_panes == "A2"
-    assert ws["C2"].value == dt.datetime(2026, 9, 28) and ws["C2"].number_format == "yyyy-mm-dd"
+    assert ws["C2"].value == dt.datetime(2026, 9, 28) and ws["C2"].number_format == "[$-804]yyyy-mm-dd aaaa"
     assert ws["D2"].value == "HD0001" and ws["D2"].number_format == "@"
     lists = {str(dv.sqref)[0]: dv for dv in ws.data_validations.dataValidation if dv.type == "list"}
     assert sorted(lists) == ["F", "H", "K"]        # 拜访方式, 状态, 客户满意度

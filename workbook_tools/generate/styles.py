@@ -29,6 +29,9 @@ def header_text(field: Field) -> str:
     return f"{field.label}*" if field.required else field.label
 
 
+WEEKDAY_DATE = "[$-804]yyyy-mm-dd aaaa"
+
+
 class Formats:
     """XlsxWriter formats of one workbook, created on first use and reused."""
 
@@ -55,6 +58,11 @@ class Formats:
         if num:
             props["num_format"] = num
         return self._get(("cell", num), props)
+
+    def weekday_date(self):
+        """A data cell showing the date with its weekday: 2026-11-30 星期一 (Excel, WPS, LibreOffice)."""
+        return self._get(("cell", WEEKDAY_DATE), {"locked": False, "valign": "top", **_BORDER,
+                                                  "num_format": WEEKDAY_DATE})
 
     def title(self):
         return self._get(("title",), {"bold": True, "font_size": 16})

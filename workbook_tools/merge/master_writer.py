@@ -18,6 +18,7 @@ from xlsxwriter.exceptions import XlsxWriterException
 from workbook_tools import __version__
 from workbook_tools.errors import OutputError
 from workbook_tools.io.atomic import atomic_path
+from workbook_tools.io.pagesetup import setup_table_page, setup_text_page
 from workbook_tools.merge.result import MergeResult
 from workbook_tools.merge.rows import code_text
 from workbook_tools.merge.sheet_xml import Body, splice
@@ -34,6 +35,7 @@ WORKBOOK_OPTIONS = {
 }
 _EPOCH = dt.date(1899, 12, 30)
 MASTER_FORM = "master"
+KEY_HEADERS = {"客户编号", "客户名称", "记录编号", "计划编号", "文件"}   # repeated on every page across
 ENGINES = ("splice", "xlsxwriter")
 ENGINE = "splice"  # the default engine; "xlsxwriter" is the fallback if sheet_xml ever misbehaves
 
@@ -80,6 +82,7 @@ def write_sheets(sheets: Iterable[Table | Report], path: str | Path, *, properti
             styles = _Styles(workbook)
             for index, sheet in enumerate(sheets, start=1):
                 ws = workbook.add_worksheet(sheet.name)
+                _page_setup(ws, sheet, properties)
                 if isinstance(sheet, Report):
                     _write_report(ws, sheet, styles)
                 elif engine == "xlsxwriter":
@@ -91,6 +94,21 @@ def write_sheets(sheets: Iterable[Table | Report], path: str | Path, *, properti
         if bodies:
             splice(tmp, bodies)
     return target
+
+
+def _page_setup(ws, sheet: Table | Report, properties: dict[str, Any]) -> None:
+    """Every sheet prints deliberately: tables with their header repeated and, when too wide to
+    shrink legibly, 客户编号 and the name repeated on every page across; reports one page wide."""
+    title = f"{properties.get('title', '')} · {sheet.name}"
+    run = properties.get("custom", {}).get("run_date")
+    subtitle = f"合并日期 {run}" if run else None
+    if isinstance(sheet, Report):
+        setup_text_page(ws, sum(sheet.widths), title=title, subtitle=subtitle)
+        return
+    header = 1 if sheet.note else 0
+    keys = max(1, sum(1 for col in sheet.columns[:2] if col.header in KEY_HEADERS))
+    setup_table_page(ws, [col.width for col in sheet.columns], title=title, subtitle=subtitle,
+                     header_row=header, key_columns=keys)
 
 
 def _close(workbook: xlsxwriter.Workbook, target: Path) -> None:

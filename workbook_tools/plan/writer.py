@@ -22,12 +22,15 @@ from workbook_tools.generate.context import TemplateInfo
 from workbook_tools.generate.lists import LISTS_SHEET, write_lists
 from workbook_tools.generate.styles import Formats
 from workbook_tools.generate.template import FIXED_CREATED, WORKBOOK_OPTIONS, write_data_sheet
+from workbook_tools.io.pagesetup import setup_table_page, setup_text_page
 from workbook_tools.plan.schedule import PlanItem
 from workbook_tools.schema.model import Field, Schema
 from workbook_tools.summary.sheetxml import SheetRows, number_cells, numeric, splice, text_cells
 
 PENDING_SHEET = "待安排"
 NOTES_SHEET = "说明"
+NOTES_WIDTH = 90         # one A4 portrait page wide; the notes wrap
+WEEKDAY_WIDTH = 17       # 计划日期 shown as 2026-11-30 星期一
 SPARE_ROWS = 20          # formatted, validated empty rows under the plan for extra visits
 # visit-plan field key → PlanItem attribute; other fields stay blank for the salesperson.
 ITEM_VALUES = {"plan_id": "plan_id", "salesperson": "salesperson", "planned_date": "date",
@@ -78,7 +81,9 @@ def write_plan_sheet(ws, sheet: PlanSheet, schema: Schema, formats, list_names) 
         attr = ITEM_VALUES.get(f.key)
         if attr is None:
             continue
-        cell = formats.cell(f)
+        cell = formats.weekday_date() if f.key == "planned_date" else formats.cell(f)
+        if f.key == "planned_date":
+            ws.set_column(col, col, max(f.width, WEEKDAY_WIDTH), formats.cell(f))
         for row, item in enumerate(sheet.items, start=1):
             _write(ws, row, col, getattr(item, attr), cell)
 
@@ -94,7 +99,7 @@ def _write(ws, row: int, col: int, value, fmt) -> None:
         ws.write_string(row, col, str(value), fmt)
 
 
-def write_pending_sheet(ws, pending: pd.DataFrame, formats) -> SheetRows:
+def write_pending_sheet(ws, pending: pd.DataFrame, formats, title: str = "客户拜访计划") -> SheetRows:
     """待安排: one row per customer that could not be planned, with the reason.
 
     XlsxWriter writes the header, column formats and sheet setup; the data rows (hundreds of
@@ -110,10 +115,8 @@ def write_pending_sheet(ws, pending: pd.DataFrame, formats) -> SheetRows:
         columns.append(_xml_column(xl_col_to_name(col), rows, pending[f.key], f, cell._get_xf_index()))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(pending), 1), len(PENDING_FIELDS) - 1)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.repeat_rows(0)
-    ws.fit_to_pages(1, 0)
+    setup_table_page(ws, [f.width for f in PENDING_FIELDS], title=f"{title} · {PENDING_SHEET}",
+                     key_columns=3)
     cells = SheetRows()
     cells.add_block(1, 0, len(PENDING_FIELDS) - 1, columns)
     return cells
@@ -128,7 +131,8 @@ def _xml_column(letter: str, rows: list[str], values: pd.Series, f: Field, style
 
 def write_notes_sheet(ws, book: PlanBook, formats) -> None:
     """说明: title, warnings first (highlighted), then the notes."""
-    ws.set_column(0, 0, 110, formats.note())
+    ws.set_column(0, 0, NOTES_WIDTH, formats.note())
+    setup_text_page(ws, NOTES_WIDTH, title=f"{book.title} · {NOTES_SHEET}")
     ws.write_string(0, 0, book.title, formats.title())
     row = 2
     if book.warnings:
@@ -161,7 +165,7 @@ def write_book(target: Path, book: PlanBook, schema: Schema) -> None:
     list_names = write_lists(workbook, lists, schema.form("visit-plan"), formats)
     for ws, sheet in zip(plan_sheets, book.sheets):
         write_plan_sheet(ws, sheet, schema, formats, list_names)
-    pending_rows = write_pending_sheet(pending, book.pending, formats)
+    pending_rows = write_pending_sheet(pending, book.pending, formats, book.title)
     write_notes_sheet(notes, book, formats)
     _properties(workbook, book, schema)
     (notes if book.warnings or not plan_sheets else plan_sheets[0]).activate()
