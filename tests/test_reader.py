@@ -155,7 +155,8 @@ def test_duplicate_fields_and_missing_required(tmp_path, schema):
         ws.write_row("A4", ["合计", "", "", "", "", ""])
         ws.write_row("A5", ["HN0002", "不读"])
 
-    table = read_workbook(build_xlsx(tmp_path / "d.xlsx", {"Sheet1": sheet}), schema).sheets[0]
+    # no column describes the customer itself (类型, 区域 …): only the sheet name makes it a register
+    table = read_workbook(build_xlsx(tmp_path / "d.xlsx", {"客户档案": sheet}), schema).sheets[0]
     assert table.header_row == 2 and table.form.key == "registration"
     assert [(c.letter, c.field, c.matched) for c in table.columns] == [
         ("A", "customer_id", "label"), ("B", "customer_name", "label"), ("C", "customer_name", "alias"),

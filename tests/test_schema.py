@@ -161,11 +161,11 @@ def test_parse_schema_names_the_source():
 
 def test_company_adds_field_alias_and_choice_by_editing_yaml(tmp_path):
     text = BUNDLED
-    for needle in ("aliases: [手机号, 手机号码, 移动电话, 联系手机]", "      - key: phone\n",
+    for needle in ("aliases: [手机号, 手机号码, 移动电话, 联系手机, 客户手机号]", "      - key: phone\n",
                    "          - {value: 朋友介绍, aliases: [熟人介绍]}\n"):
         assert text.count(needle) == 1, needle
-    text = text.replace("aliases: [手机号, 手机号码, 移动电话, 联系手机]",
-                        "aliases: [手机号, 手机号码, 移动电话, 联系手机, 手机号码2]")
+    text = text.replace("aliases: [手机号, 手机号码, 移动电话, 联系手机, 客户手机号]",
+                        "aliases: [手机号, 手机号码, 移动电话, 联系手机, 客户手机号, 手机号码2]")
     text = text.replace("      - key: phone\n",
                         "      - key: wechat\n        label: 微信号\n        type: text\n"
                         "        help: 填微信号，不是昵称\n        width: 14\n      - key: phone\n")

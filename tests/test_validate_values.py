@@ -19,7 +19,7 @@ def test_real_date_cells_are_accepted():
 
 
 @pytest.mark.parametrize("raw", ["2025-11-22", "2025/11/22", "2025.11.22", "2025年11月22日",
-                                 "20251122", 20251122.0, "２０２５年１１月２２日", "2025-11-22 10:30"])
+                                 "20251122", 20251122.0, "２０２５年１１月２２日", "2025-11-22 00:00:00"])
 def test_text_dates_are_read_with_a_warning(raw):
     shown = "20251122" if raw == 20251122.0 else raw
     assert cell_findings(CREATED, raw) == [(
@@ -27,6 +27,19 @@ def test_text_dates_are_read_with_a_warning(raw):
         f"建档日期“{shown}”是文本日期，已按 2025-11-22 读取；请把单元格设为日期格式后重新输入 2025-11-22",
     )]
     assert parsed(CREATED, raw) == dt.date(2025, 11, 22)
+
+
+@pytest.mark.parametrize("raw, time", [("2025-07-24T01:23:22.623Z", "01:23:22.623"),
+                                       ("2025-07-24T09:05:00+08:00", "09:05:00"),
+                                       ("2025-07-24 10:30", "10:30"), ("2025年7月24日 8:00", "8:00")])
+def test_timestamps_keep_the_date_part_with_a_note(raw, time):
+    """ISO 8601 timestamps from system exports and dates typed with a time of day."""
+    assert cell_findings(CREATED, raw) == [(
+        "warning", "date-time-dropped",
+        f"建档日期“{raw}”带有时间 {time}，已按日期 2025-07-24 读取，时间部分不保留；"
+        "请把单元格设为日期格式后重新输入 2025-07-24",
+    )]
+    assert parsed(CREATED, raw) == dt.date(2025, 7, 24)
 
 
 def test_short_month_and_day():

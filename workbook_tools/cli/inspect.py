@@ -61,7 +61,9 @@ def format_report(info: dict) -> list[str]:
         lines.append("没有找到任何可识别的表头：请确认表头行包含“客户编号”“客户名称”等列名。")
     if info["other_sheets"]:
         lines.append("")
-        lines.append("其他工作表（未识别到表头，或为隐藏/说明页，不读取）：" + "、".join(info["other_sheets"]))
+        lines.append("其他工作表（不读取）：")
+        reasons = info.get("other_reasons", {})
+        lines.extend(f"  {name}：{reasons.get(name, '未识别到表头')}" for name in info["other_sheets"])
     return lines
 
 
@@ -80,13 +82,17 @@ def _sheet_lines(sheet: dict) -> list[str]:
         lines.append("  未知列：" + "、".join(f"{c['letter']} 列 {_one_line(c['header'])}"
                                           for c in sheet["unknown_columns"]))
     for dup in sheet["duplicate_fields"]:
-        lines.append(f"  重复列：{dup['label']} 出现在 {'、'.join(dup['letters'])} 列（只读取第一列）")
+        kept = "各列内容都保留，用“；”连接" if dup.get("kept") else "只读取第一列"
+        lines.append(f"  重复列：{dup['label']} 出现在 {'、'.join(dup['letters'])} 列（{kept}）")
     missing = "、".join(m["label"] for m in sheet["missing_required"])
     lines.append(f"  缺少必填列：{missing or '无'}")
     if sheet["record_count"]:
         lines.append(f"  数据行：{sheet['record_count']} 行（第 {sheet['first_row']}–{sheet['last_row']} 行）")
     else:
         lines.append("  数据行：0 行")
+    if sheet.get("skipped_rows"):
+        lines.append("  跳过的行：" + "、".join(f"第 {s['row']} 行（{s['kind']}，不是数据）"
+                                            for s in sheet["skipped_rows"]))
     footer = f"第 {sheet['footer_row']} 行（之后的内容不读取）" if sheet["footer_row"] else "无"
     lines.append(f"  表尾：{footer}")
     return lines

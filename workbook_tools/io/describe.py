@@ -27,6 +27,7 @@ def describe_workbook(path: str | Path, schema: Schema | None = None,
         "schema": {"name": schema.name, "version": schema.version},
         "sheets": [describe_table(t) for t in data.sheets],
         "other_sheets": list(data.other_sheets),
+        "other_reasons": dict(data.other_reasons),
     }
 
 
@@ -48,11 +49,13 @@ def describe_table(table: SheetTable) -> dict:
         "unknown_columns": [{"letter": c.letter, "header": c.header} for c in table.unknown_columns],
         "missing_required": [{"field": k, "label": label[k]} for k in table.missing_required],
         "duplicate_fields": [
-            {"field": k, "label": label[k], "letters": [c.letter for c in cols]}
+            {"field": k, "label": label[k], "letters": [c.letter for c in cols],
+             "kept": form.field(k).is_free_text}
             for k, cols in table.duplicate_fields.items()
         ],
         "record_count": len(rows),
         "first_row": rows[0] if rows else None,
         "last_row": rows[-1] if rows else None,
         "footer_row": table.footer_row,
+        "skipped_rows": [{"row": row, "kind": kind} for row, kind in table.skipped_rows],
     }

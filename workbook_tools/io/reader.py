@@ -19,7 +19,8 @@ from workbook_tools.io.body import extract_records
 from workbook_tools.io.calamine_source import CalamineFailed, CalamineSource
 from workbook_tools.io.csv_source import CsvSource
 from workbook_tools.io.grid import SheetGrid, SheetInfo
-from workbook_tools.io.header import find_header
+from workbook_tools.io.header import scan_header
+from workbook_tools.io.header_rows import header_like_rows
 from workbook_tools.io.problems import unreadable
 from workbook_tools.io.sniff import Sniffed, sniff
 from workbook_tools.io.stamp import read_version_stamp
@@ -47,16 +48,17 @@ def read_workbook(path: str | Path, schema: Schema, form: str | Form | None = No
     """Read every sheet of ``path``; ``form`` (a key such as "registration", or a Form)
     restricts detection to that form. Raises UnreadableWorkbook with a Chinese reason."""
     forms = resolve_forms(schema, form)
+    named = form is not None
     sniffed = sniff(path)
     prefer = sniffed.stamp.get("form") if sniffed.stamp.get("form") in schema.form_keys else None
     try:
-        return _read(sniffed, _calamine_or_csv(sniffed), forms, prefer)
+        return _read(sniffed, _calamine_or_csv(sniffed), forms, prefer, named, list(schema.forms))
     except CalamineFailed:
         if sniffed.kind not in ("xlsx", "xlsm"):
             raise unreadable(sniffed.path, "corrupt", what="工作簿内部结构无法解析") from None
     from workbook_tools.io.openpyxl_source import OpenpyxlSource
 
-    return _read(sniffed, OpenpyxlSource(sniffed.path), forms, prefer)
+    return _read(sniffed, OpenpyxlSource(sniffed.path), forms, prefer, named, list(schema.forms))
 
 
 def read_workbooks(paths: Iterable[str | Path], schema: Schema, form: str | Form | None = None,
@@ -105,30 +107,60 @@ def _calamine_or_csv(sniffed: Sniffed):
     return CalamineSource(sniffed.path, sniffed.kind)
 
 
-def _read(sniffed: Sniffed, source, forms: list[Form], prefer: str | None) -> WorkbookData:
+def _read(sniffed: Sniffed, source, forms: list[Form], prefer: str | None,
+          named: bool = False, all_forms: list[Form] | None = None) -> WorkbookData:
     data = WorkbookData(str(sniffed.path), sniffed.kind, sniffed.stamp, date1904=sniffed.date1904)
     master = sniffed.stamp.get("form") == MASTER_FORM
     ignore = MASTER_PROVENANCE if master else frozenset()
     try:
         for info in source.sheets():
-            table = None
             sheet_forms = master_forms(info.name, forms) if master else forms
-            if sheet_forms and is_data_sheet(info):
+            why = not_data_reason(info) if sheet_forms else _master_reason(info.name)
+            if why is None:
                 grid = source.load(info.name)
-                table = build_table(str(sniffed.path), grid, sheet_forms, prefer, ignore=ignore)
-            if table is None:
-                data.other_sheets.append(info.name)
-            else:
-                data.sheets.append(table)
+                found = read_table(str(sniffed.path), grid, sheet_forms, prefer, ignore=ignore,
+                                   named=named, all_forms=all_forms)
+                if isinstance(found, SheetTable):
+                    data.sheets.append(found)
+                    continue
+                why = found
+            data.other_sheets.append(info.name)
+            data.other_reasons[info.name] = why
     finally:
         source.close()
     return data
 
 
+EMPTY_SHEET = "空工作表"
+HIDDEN_SHEET = "隐藏的工作表"
+CHART_SHEET = "图表或宏工作表"
+INSTRUCTION_SHEET = "说明页或本工具添加的工作表"
+MASTER_REPORT_SHEET = "主档的报表页，不是输入数据"
+OTHER_FORM_SHEET = "不是所选的表格类型"
+# Sheets never examined for a header (the others say why no header was found).
+NOT_DATA_REASONS = frozenset({HIDDEN_SHEET, CHART_SHEET, INSTRUCTION_SHEET, MASTER_REPORT_SHEET,
+                              OTHER_FORM_SHEET})
+
+
+def _master_reason(sheet: str) -> str:
+    return OTHER_FORM_SHEET if sheet in MASTER_DATA_SHEETS else MASTER_REPORT_SHEET
+
+
 def is_data_sheet(info: SheetInfo) -> bool:
     """Hidden sheets (our templates' choice lists), chart sheets and instruction sheets
     (填表说明) never hold records."""
-    return info.visible and info.worksheet and normalize_header(info.name) not in INSTRUCTION_SHEETS
+    return not_data_reason(info) is None
+
+
+def not_data_reason(info: SheetInfo) -> str | None:
+    """Why a sheet is never read (in Chinese), or None for a sheet that may hold data."""
+    if not info.worksheet:
+        return CHART_SHEET
+    if not info.visible:
+        return HIDDEN_SHEET
+    if normalize_header(info.name) in INSTRUCTION_SHEETS:
+        return INSTRUCTION_SHEET
+    return None
 
 
 def master_forms(sheet: str, forms: list[Form]) -> list[Form]:
@@ -138,16 +170,28 @@ def master_forms(sheet: str, forms: list[Form]) -> list[Form]:
 
 
 def build_table(path: str, grid: SheetGrid, forms: list[Form], prefer: str | None = None, *,
-                ignore: frozenset[str] = frozenset()) -> SheetTable | None:
+                ignore: frozenset[str] = frozenset(), named: bool = False) -> SheetTable | None:
     """The table on ``grid``, or None when no form's header is recognisable. Columns whose
     normalised header is in ``ignore`` are kept but not listed as unknown columns."""
-    match = find_header(grid, forms, prefer)
+    found = read_table(path, grid, forms, prefer, ignore=ignore, named=named)
+    return found if isinstance(found, SheetTable) else None
+
+
+def read_table(path: str, grid: SheetGrid, forms: list[Form], prefer: str | None = None, *,
+               ignore: frozenset[str] = frozenset(), named: bool = False,
+               all_forms: list[Form] | None = None) -> SheetTable | str:
+    """The table on ``grid``, or why there is none (Chinese). ``named``: the caller named
+    the form, so one required field in a header row is enough; ``all_forms``: the schema's
+    forms (their titles name other tables)."""
+    scan = scan_header(grid, forms, prefer, named, all_forms)
+    match = scan.match
     if match is None:
-        return None
+        return scan.reason or no_header_reason(grid)
     columns = match.columns
     mapped = [c.field is not None for c in columns]
-    records, footer = extract_records(grid.rows, match.row, match.start, match.end,
-                                      grid.first_row, mapped)
+    skipped = header_like_rows(grid.rows, match)
+    body = skipped[-1][0] if skipped else match.row
+    records, footer = extract_records(grid.rows, body, match.start, match.end, grid.first_row, mapped)
     by_field: dict[str, list[Column]] = defaultdict(list)
     for col in columns:
         if col.field is not None:
@@ -160,5 +204,14 @@ def build_table(path: str, grid: SheetGrid, forms: list[Form], prefer: str | Non
         unknown_columns=[c for c in columns if c.field is None and c.header.strip()
                          and normalize_header(c.header) not in ignore],
         footer_row=footer, title_matched=match.title_matched,
+        skipped_rows=[(grid.first_row + i + 1, kind) for i, kind in skipped],
     )
 
+
+def no_header_reason(grid: SheetGrid) -> str:
+    """An empty sheet says so; otherwise no row matched any column name."""
+    for row in grid.rows:
+        for value in row:
+            if not (value is None or value == "" or (isinstance(value, str) and value.isspace())):
+                return "没有找到与表格列名对得上的表头"
+    return EMPTY_SHEET

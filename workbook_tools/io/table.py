@@ -62,6 +62,9 @@ class SheetTable:
     unknown_columns: list[Column] = field(default_factory=list)
     footer_row: int | None = None
     title_matched: bool = False  # the sheet name or a title row names the form
+    # rows under the header that are not data (an English second header, 必填/选填 notes):
+    # (1-based sheet row, kind), kind "英文表头" | "填写说明" | "重复表头"
+    skipped_rows: list[tuple[int, str]] = field(default_factory=list)
 
     def __post_init__(self):
         self._positions: dict[str, int] = {}
@@ -110,6 +113,7 @@ class WorkbookData:
     sheets: list[SheetTable] = field(default_factory=list)
     other_sheets: list[str] = field(default_factory=list)
     date1904: bool = False
+    other_reasons: dict[str, str] = field(default_factory=dict)  # other sheet → why (Chinese)
 
     @property
     def name(self) -> str:

@@ -49,7 +49,7 @@ def extra_columns(table: Any) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     seen: set[str] = set()
     for pos, col in enumerate(table.columns):
-        if pos in first or not str(col.header).strip():
+        if pos in first or not str(col.header).strip() or _joined(table, col.field):
             continue
         header = str(col.header).strip()
         if header in seen:
@@ -57,6 +57,11 @@ def extra_columns(table: Any) -> list[tuple[int, str]]:
         seen.add(header)
         out.append((pos, header))
     return out
+
+
+def _joined(table: Any, key: str | None) -> bool:
+    """A repeated free-text column (a second 备注): validation joins it into the field."""
+    return key is not None and table.form.field(key).is_free_text
 
 
 def table_rows(result: Any, file: str) -> list[SourceRow]:

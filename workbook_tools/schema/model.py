@@ -93,6 +93,13 @@ class Field:
         return self.type in TEXT_TYPES
 
     @property
+    def is_free_text(self) -> bool:
+        """Notes (备注, 职务, 开户银行…): plain text nothing is keyed or checked on. A sheet
+        may repeat such a column; both values are kept."""
+        return (self.type == "text" and not self.pattern and not self.required
+                and not self.unique and not self.important)
+
+    @property
     def choice_values(self) -> list[str]:
         return [c.value for c in self.choices]
 

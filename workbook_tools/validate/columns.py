@@ -60,9 +60,37 @@ def header_findings(table: Any, columns: dict[str, ColumnData], sink: FindingSin
         if len(same) < 2:
             continue
         letters = "、".join(c.letter for c in same)
-        sink.add("column-duplicate", cell=f"{same[1].letter}{header_row}", row=header_row,
-                 label=labels.get(key, key), value=str(same[1].header or ""),
-                 count=len(same), letters=letters, first=same[0].letter)
+        where = dict(cell=f"{same[1].letter}{header_row}", row=header_row, label=labels.get(key, key),
+                     value=str(same[1].header or ""), count=len(same), letters=letters)
+        if _free_text(form, key):
+            sink.add("column-repeated-text", **where)
+        else:
+            sink.add("column-duplicate", first=same[0].letter, **where)
     for column in getattr(table, "unknown_columns", None) or []:
         sink.add("column-unknown", cell=f"{column.letter}{header_row}", row=header_row,
                  label=None, value=str(column.header or ""), form=form.title)
+
+
+def _free_text(form: Any, key: str) -> bool:
+    try:
+        return form.field(key).is_free_text
+    except KeyError:
+        return False
+
+
+def join_repeated_text(table: Any, columns: dict[str, ColumnData], values: list) -> None:
+    """A free-text field with several columns (two 备注): each record's parsed value is
+    the distinct non-blank texts of all its columns, in sheet order, joined by "；"."""
+    for key, listed in (getattr(table, "duplicate_fields", None) or {}).items():
+        col = columns.get(key)
+        if col is None or not _free_text(table.form, key):
+            continue
+        positions = [p for p, c in enumerate(table.columns) if c.field == key]
+        for i, row_values in enumerate(values):
+            texts = [str(row_values[p]).strip() for p in positions if row_values[p] is not None]
+            texts = list(dict.fromkeys(t for t in texts if t))
+            col.parsed[i] = "；".join(texts) if texts else None
+            if texts:
+                col.blank.discard(i)
+            else:
+                col.blank.add(i)

@@ -2,7 +2,8 @@
 
 Real date cells are accepted. Text dates staff type (2026-11-22, 2026/11/22, 2026.11.22,
 2026.3.5, 2026年11月22日, 20261122 as text or number) are read with a ``date-text``
-warning; a bare number in Excel's serial range is read as a serial with ``date-serial``.
+warning; a date with a time of day (2026-11-22 09:30, the ISO timestamps system exports
+write: 2025-07-24T01:23:22.623Z) is read as its date part with ``date-time-dropped``; a bare number in Excel's serial range is read as a serial with ``date-serial``.
 Impossible days, years outside 1900–2100 and future dates in fields with
 ``allow_future: false`` (relative to ``ctx.as_of``) are errors.
 """
@@ -16,9 +17,13 @@ from typing import Any
 from workbook_tools.validate.common import NO_ISSUES, nfkc, one
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
-_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+# An optional time of day, as typed (2026-11-22 9:30) or as ISO 8601 timestamps from
+# system exports (2025-07-24T01:23:22.623Z, +08:00): group "time", None when absent.
+_TIME = (r"(?:\s*(?P<time>(?:[ T]|\s+)(?P<hms>\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)"
+         r"(?:\s*(?:Z|[+-]\d{2}(?::?\d{2})?))?))?")
 _SEPARATED = re.compile(r"(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})" + _TIME, re.ASCII)
 _CHINESE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?" + _TIME, re.ASCII)
+_MIDNIGHT = re.compile(r"0{1,2}:00(?::00(?:[.,]0+)?)?", re.ASCII)
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII)
 _MONTH_ONLY = re.compile(r"(\d{4})\s*(?:年\s*(\d{1,2})\s*月份?|[-/.]\s*(\d{1,2}))", re.ASCII)
 # Excel serials: 1 = 1900-01-01 … 73050 = 2099-12-31 (1900 system).
@@ -38,18 +43,33 @@ def _make(year: int, month: int, day: int) -> tuple[dt.date | None, tuple]:
 
 def parse_text_date(text: str) -> tuple[dt.date | None, tuple]:
     """(date, issues) for a text cell; issues hold the error when no date came out."""
+    value, issues, _ = _parse_text(text)
+    return value, issues
+
+
+def _parse_text(text: str) -> tuple[dt.date | None, tuple, str | None]:
+    """(date, issues, time of day dropped or None)."""
     text = nfkc(text).strip()
     match = _SEPARATED.fullmatch(text)
     if match:
-        return _make(int(match[1]), int(match[3]), int(match[4]))
-    match = _CHINESE.fullmatch(text) or _COMPACT.fullmatch(text)
+        return (*_make(int(match[1]), int(match[3]), int(match[4])), _dropped(match))
+    match = _CHINESE.fullmatch(text)
     if match:
-        return _make(int(match[1]), int(match[2]), int(match[3]))
+        return (*_make(int(match[1]), int(match[2]), int(match[3])), _dropped(match))
+    match = _COMPACT.fullmatch(text)
+    if match:
+        return (*_make(int(match[1]), int(match[2]), int(match[3])), None)
     match = _MONTH_ONLY.fullmatch(text)
     if match:
         year, month = int(match.group(1)), int(match.group(2) or match.group(3))
-        return None, one("date-incomplete", example=f"{year}-{month:02d}-01")
-    return None, one("date-invalid")
+        return None, one("date-incomplete", example=f"{year}-{month:02d}-01"), None
+    return None, one("date-invalid"), None
+
+
+def _dropped(match: re.Match) -> str | None:
+    """The time of day a date-and-time text carries, unless it is midnight."""
+    hms = match["hms"]
+    return None if hms is None or _MIDNIGHT.fullmatch(hms) else hms
 
 
 def _from_number(raw: float | int, ctx: Any) -> tuple[dt.date | None, tuple]:
@@ -87,8 +107,10 @@ def check_date(raw: Any, field: Any, ctx: Any) -> tuple[Any, tuple]:
             return None, one("date-out-of-range")
         return raw, _future(raw, field, ctx)
     if cls is str:
-        value, issues = parse_text_date(raw)
-        if value is not None:
+        value, issues, time = _parse_text(raw)
+        if value is not None and time is not None:
+            issues = one("date-time-dropped", parsed=value.isoformat(), time=time)
+        elif value is not None:
             issues = one("date-text", parsed=value.isoformat())
     elif cls is float or cls is int:
         value, issues = _from_number(raw, ctx)

@@ -16,7 +16,7 @@ from typing import Any
 
 from workbook_tools.validate import rules
 from workbook_tools.validate.checkers import checker_for
-from workbook_tools.validate.columns import ColumnData, header_findings, map_columns
+from workbook_tools.validate.columns import ColumnData, header_findings, join_repeated_text, map_columns
 from workbook_tools.validate.common import CheckContext, display
 from workbook_tools.validate.findings import Finding, SeverityCounts, sort_findings
 from workbook_tools.validate.sink import FindingSink
@@ -179,6 +179,7 @@ def validate_table(table: Any, schema: Any = None, *, as_of: dt.date | None = No
     rows = [record.row for record in table.records]
     for col in columns.values():
         _check_column(col, values, rows, ctx, sink)
+    join_repeated_text(table, columns, values)
     rules.required(columns, rows, sink)
     rules.required_if(table.form, columns, rows, sink)
     _form_rules(table.form, columns, rows, values, sink, table.header_row)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from workbook_tools.errors import UnreadableWorkbook
-from workbook_tools.io.reader import read_workbook, read_workbooks
+from workbook_tools.io.reader import EMPTY_SHEET, NOT_DATA_REASONS, read_workbook, read_workbooks
 from workbook_tools.validate.engine import validate_table
 from workbook_tools.validate.findings import FileReport, ValidationReport, sort_findings
 from workbook_tools.validate.sink import FindingSink
@@ -31,10 +31,17 @@ def _example_labels(schema: Any, form: str | None) -> str:
 
 
 def _no_form(path: str, book: Any, schema: Any, form: str | None) -> FileReport:
+    """No sheet was read: say why per sheet (the reader's reasons), or that it is empty."""
     sink = FindingSink("")
-    sheets = "、".join(book.other_sheets) or "无"
-    sink.add("form-not-found", cell=None, row=None, label=None, sheets=sheets,
-             example=_example_labels(schema, form))
+    reasons = getattr(book, "other_reasons", None) or {}
+    data_sheets = [s for s in book.other_sheets if reasons.get(s) not in NOT_DATA_REASONS]
+    if data_sheets and all(reasons.get(s) == EMPTY_SHEET for s in data_sheets):
+        sink.add("workbook-empty", cell=None, row=None, label=None, sheets="、".join(data_sheets))
+    else:
+        named = [f"{s}：{reasons[s]}" for s in book.other_sheets if reasons.get(s)]
+        sheets = "；".join(named) if named else "、".join(book.other_sheets)
+        sink.add("form-not-found", cell=None, row=None, label=None, sheets=sheets or "无",
+                 example=_example_labels(schema, form))
     return FileReport(path=path, form=form, findings=sink.findings)
 
 
