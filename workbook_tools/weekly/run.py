@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 from workbook_tools.io.atomic import atomic_path
 from workbook_tools.merge.files import MergeRun, merge_files
@@ -21,9 +22,11 @@ from workbook_tools.summary.build import SummaryResult, build_summary, merge_fie
 from workbook_tools.summary.load import MasterData, load_master
 from workbook_tools.validate.annotate import annotate_workbook, annotated_path
 from workbook_tools.validate.findings import FileReport
+from workbook_tools.weekly.charts import WeekFigures, week_charts, week_figures
 from workbook_tools.weekly.config import WeeklyConfig, load_config
 from workbook_tools.weekly.offices import office_statuses, unknown_owners
 from workbook_tools.weekly.report import relative_link, render_report
+from workbook_tools.weekly.trends import NO_HISTORY, WeekTrend, trend_charts
 
 MASTER = "客户档案总表_{week}.xlsx"
 SUMMARY = "客户档案汇总_{week}.xlsx"
@@ -49,6 +52,7 @@ class WeeklyResult:
     report: Path
     reports: dict[str, FileReport] = field(default_factory=dict)   # input path → validation
     annotated: dict[str, Path] = field(default_factory=dict)      # input path → annotated copy
+    figures: WeekFigures = field(default_factory=WeekFigures)    # the report's chart numbers
 
     def outputs(self) -> list[tuple[str, Path]]:
         items = [("客户档案总表", self.merge.output), ("汇总表", self.summary.path)]
@@ -74,8 +78,9 @@ def load_for_summary_and_plans(master: str | Path, schema: Schema) -> MasterData
 
 
 def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
-               as_of: dt.date | None = None) -> WeeklyResult:
-    """Run the week for the archive folder ``folder`` (it holds archive.yaml)."""
+               as_of: dt.date | None = None, trends: Sequence[WeekTrend] = ()) -> WeeklyResult:
+    """Run the week for the archive folder ``folder`` (it holds archive.yaml). ``trends``: the
+    totals of earlier weeks (history store) for the report's 12-week trend."""
     cfg = load_config(folder)
     as_of = as_of or dt.date.today()
     week, plan_week = iso_week(as_of), iso_week(as_of + dt.timedelta(days=7))
@@ -92,10 +97,11 @@ def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
     plans = build_plans(merge.output, schema=cfg.schema, week=plan_week, max_per_day=cfg.max_per_day,
                         out_dir=_fresh(out / PLANS), extra_holidays=cfg.holidays,
                         extra_workdays=cfg.workdays, data=data)
+    figures = week_figures(data, cfg.schema, as_of)
     del data
     result = WeeklyResult(week, plan_week, out, previous, merge, summary, plans,
-                          out / REPORT.format(week=week), reports, annotated)
-    _write_report(result, cfg, as_of)
+                          out / REPORT.format(week=week), reports, annotated, figures)
+    write_report(result, cfg, as_of, trends)
     return result
 
 
@@ -118,11 +124,15 @@ def _annotate(reports: dict[str, FileReport], folder: Path, as_of: dt.date) -> d
     return out
 
 
-def _write_report(result: WeeklyResult, cfg: WeeklyConfig, as_of: dt.date) -> None:
+def write_report(result: WeeklyResult, cfg: WeeklyConfig, as_of: dt.date,
+                 trends: Sequence[WeekTrend] = ()) -> None:
+    """(Re)write the week's HTML report ``result.report`` (atomically)."""
     counts = result.merge.result.counts()
     recon = result.merge.result.reconciliation("客户档案")
-    offices = office_statuses(cfg, result.merge.inputs, result.reports, result.annotated, result.report)
+    offices = office_statuses(cfg, result.merge.inputs, result.reports, result.annotated, result.report,
+                              result.week)
     context = {
+        "charts": week_charts(result.figures, counts), "trends": trend_charts(trends), "no_history": NO_HISTORY,
         "week": result.week, "as_of": as_of.isoformat(), "config": cfg.path.name,
         "previous": str(result.previous) if result.previous else None,
         "figures": _figures(result, counts), "offices": offices,
