@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from workbook_tools.merge.files import merge_files
 from workbook_tools.sampledata import generate_samples
 from workbook_tools.summary import build_summary
+from workbook_tools.summary.printing import ChartSpot, paginate, row_tops
 
 AS_OF = dt.date(2026, 11, 22)
 PERIOD = "2026-W47（统计日期 2026-11-22）"
@@ -150,3 +151,14 @@ def test_each_chart_on_one_page(printed):
     _, _, pages = printed
     for title in ("各区域客户类别分布", "客户价值分类（客户数）", "各行业客户数"):
         assert sum(title in text for text, _, _ in pages) == 1, title
+
+
+def test_paginate_keeps_blocks_and_charts_whole():
+    tops = row_tops(100, {})  # 15-point rows
+    chart = ChartSpot(row=30, col=5, width_px=560, height_px=400)  # 300 points: rows 30..49
+    assert chart.last_row == 49
+    page = 40 * 15.0
+    assert paginate([(1, 20), (22, 50), (52, 90)], tops, page, [chart]) == [22, 52]
+    assert paginate([(0, 99)], tops, page, [chart]) == [30, 70]  # not at 40: the chart would be cut
+    taller = row_tops(100, {r: 45.0 for r in range(10)})  # ten rows of wrapped text, three lines each
+    assert paginate([(0, 9), (10, 40)], taller, page, []) == [10]
