@@ -118,6 +118,8 @@ def test_sections_and_offices(demo):
     for title in ("各区域客户数（按客户类别）", "本周客户变动", "各负责业务员逾期未跟进客户数", "各办事处档案质量"):
         assert f"<figcaption>{title}</figcaption>" in plain
     assert plain.count("<svg") == 4 and with_trends.count("<svg") == 6
+    assert '<tr><td>2026-W47</td><td class="num">1176</td><td class="num">21</td>' in with_trends
+    assert "<td>2026-W35</td>" not in with_trends and "<td>2026-W36</td>" in with_trends
     for region in ("华东", "华南", "华北", "西南"):
         assert re.search(rf"<td>{region}</td>\s*<td class=\"ok\">按时提交</td>", plain)
     overdue = sum(n for _, n in result.weekly.figures.overdue_by_owner)

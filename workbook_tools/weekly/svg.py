@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from html import escape
 from typing import Sequence
 
-WIDTH = 480
+WIDTH = 400
 FONT = 13
 BAR = 16  # thickness of one bar
 GAP = 8  # between categories
 PALETTE = ("#4472C4", "#ED7D31", "#70AD47", "#FFC000", "#5B9BD5", "#A5A5A5", "#264478", "#9E480E")
-LABEL_MAX = 150  # px reserved at most for category labels
+LABEL_MAX = 120  # px reserved at most for category labels
 
 
 @dataclass(frozen=True)
