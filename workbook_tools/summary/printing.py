@@ -4,9 +4,12 @@ repeated on the long lists, a page header with the sheet's title and week, a foo
 no chart (and no table that fits on a page) is cut, and every 负责业务员 of a list starts a page.
 
 The plan is computed in points from the column widths and chart sizes: the spreadsheet program
-scales the sheet to the page width (fit to one page wide), so a page holds
-``usable height ÷ scale`` points of rows; breaks are planned with 10 % slack so that the
-program's own automatic breaks (its fonts differ slightly) never come before ours.
+scales the sheet to the page width (fit to 1 page wide, pages tall left blank, so manual breaks
+still apply), so a page holds ``usable height ÷ scale`` points of rows; breaks are planned with
+10 % slack so that the program's own automatic breaks (its fonts differ slightly) never come
+before ours. (An explicit percentage instead of "fit to" is no good: LibreOffice without the
+workbook's font measures columns about 20 % wider and would spill the last column onto a page
+of its own.)
 """
 
 from __future__ import annotations
