@@ -128,12 +128,14 @@ def test_sections_and_offices(demo):
 
 def test_office_that_did_not_submit_is_red():
     context = {"week": "2026-W47", "as_of": "2026-11-22", "config": "archive.yaml", "previous": None,
-               "figures": [("客户总数", 3)], "charts": [], "trends": [], "no_history": NO_HISTORY,
+               "figures": [("客户总数", 3)], "charts": [], "trends": [],
                "offices": [OfficeStatus("华东", files=["华东.xlsx"], rows=3, week="2026-W47"),
                            OfficeStatus("华北", week="2026-W47")],
                "recon": {"rows_read": 3, "customers": 3, "folded": 0, "quarantined": 0, "ok": True},
                "skipped": [], "unknown_owners": [], "outputs": [], "warnings": []}
     page = render_report(context)
+    assert NO_HISTORY in page and "<svg" not in page
+    assert render_report({**context, "trends": TWELVE}).count("<svg") == 2
     html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(page)
     assert re.search(r'<tr class="missing">\s*<td>华北</td>\s*<td class="bad">未提交</td>', page)
     assert re.search(r'<tr>\s*<td>华东</td>\s*<td class="ok">按时提交</td>', page)

@@ -52,27 +52,22 @@ def week_figures(data: MasterData, schema: Schema, as_of: dt.date) -> WeekFigure
 
 def week_charts(figures: WeekFigures, counts: dict) -> list[tuple[str, str]]:
     """(title, svg) of the week's charts, in report order."""
-    out = []
+    charts: list[tuple[str, list[str], list[Series], dict]] = []
     if figures.regions:
-        series = [Series(c, tuple(float(v) for v in figures.by_category_region[i]))
-                  for i, c in enumerate(figures.categories)]
-        out.append(("各区域客户数（按客户类别）", hbar_chart("各区域客户数（按客户类别）", figures.regions, series,
-                                                stacked=True)))
-    moves = [("本周新增", counts.get("new", 0)), ("信息有变更", counts.get("changed", 0)),
-             ("本周未出现", counts.get("absent", 0))]
-    out.append(("本周客户变动", hbar_chart("本周客户变动", [m for m, _ in moves],
-                                     [Series("客户数", tuple(float(v) for _, v in moves))])))
+        charts.append(("各区域客户数（按客户类别）", figures.regions, [
+            Series(c, tuple(float(v) for v in figures.by_category_region[i])) for i, c in enumerate(figures.categories)
+        ], {"stacked": True}))
+    moves = {"本周新增": counts.get("new", 0), "信息有变更": counts.get("changed", 0), "本周未出现": counts.get("absent", 0)}
+    charts.append(("本周客户变动", list(moves), [Series("客户数", tuple(map(float, moves.values())))], {}))
     if figures.overdue_by_owner:
-        names = [n for n, _ in figures.overdue_by_owner]
-        out.append(("各负责业务员逾期未跟进客户数", hbar_chart(
-            "各负责业务员逾期未跟进客户数", names, [Series("逾期未跟进", tuple(float(v) for _, v in figures.overdue_by_owner))])))
+        names, overdue = zip(*figures.overdue_by_owner)
+        charts.append(("各负责业务员逾期未跟进客户数", list(names), [Series("逾期未跟进", tuple(map(float, overdue)))], {}))
     if figures.quality:
-        offices = [q[0] for q in figures.quality]
-        out.append(("各办事处档案质量", hbar_chart("各办事处档案质量", offices, [
+        charts.append(("各办事处档案质量", [q[0] for q in figures.quality], [
             Series("重要字段完整度", tuple(q[2] for q in figures.quality)),
             Series("超期未修订占比", tuple(q[3] for q in figures.quality)),
-        ], percent=True)))
-    return out
+        ], {"percent": True}))
+    return [(title, hbar_chart(title, labels, series, **options)) for title, labels, series, options in charts]
 
 
 __all__ = ["WeekFigures", "week_charts", "week_figures"]

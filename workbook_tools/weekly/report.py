@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from workbook_tools import __version__
 from workbook_tools.resources import template_path
+from workbook_tools.weekly.trends import NO_HISTORY, last_weeks, trend_charts
 
 TEMPLATE = "weekly_report.html.j2"
 WEEK_TAG = re.compile(r"(\d{4})\s*-?\s*W(\d{1,2})(?!\d)", re.IGNORECASE)
@@ -53,8 +54,12 @@ def relative_link(target: Path, report: Path) -> str:
 
 
 def render_report(context: dict) -> str:
-    """The report's HTML for ``context`` (see the template for the keys)."""
+    """The report's HTML for ``context`` (see the template for the keys); ``context["trends"]`` is
+    a list of :class:`~workbook_tools.weekly.trends.WeekTrend` (empty: no history yet)."""
     folder = template_path(TEMPLATE).parent
     env = Environment(loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(["html", "j2"]),
                       keep_trailing_newline=True)
-    return env.get_template(TEMPLATE).render(generator=f"workbook-tools {__version__}", **context)
+    trends = list(context.get("trends") or [])
+    return env.get_template(TEMPLATE).render(
+        generator=f"workbook-tools {__version__}", **context, trend_charts=trend_charts(trends),
+        trend_rows=last_weeks(trends), no_history=NO_HISTORY)

@@ -26,7 +26,7 @@ from workbook_tools.weekly.charts import WeekFigures, week_charts, week_figures
 from workbook_tools.weekly.config import WeeklyConfig, load_config
 from workbook_tools.weekly.offices import office_statuses, unknown_owners
 from workbook_tools.weekly.report import relative_link, render_report
-from workbook_tools.weekly.trends import NO_HISTORY, WeekTrend, last_weeks, trend_charts
+from workbook_tools.weekly.trends import WeekTrend
 
 MASTER = "客户档案总表_{week}.xlsx"
 SUMMARY = "客户档案汇总_{week}.xlsx"
@@ -132,8 +132,7 @@ def write_report(result: WeeklyResult, cfg: WeeklyConfig, as_of: dt.date,
     offices = office_statuses(cfg, result.merge.inputs, result.reports, result.annotated, result.report,
                               result.week)
     context = {
-        "charts": week_charts(result.figures, counts), "trends": trend_charts(trends), "no_history": NO_HISTORY,
-        "trend_rows": last_weeks(trends),
+        "charts": week_charts(result.figures, counts), "trends": list(trends),
         "week": result.week, "as_of": as_of.isoformat(), "config": cfg.path.name,
         "previous": str(result.previous) if result.previous else None,
         "figures": _figures(result, counts), "offices": offices,
