@@ -109,7 +109,9 @@ def build_summary(master_path: str | Path, out_path: str | Path, *, schema: Sche
     t1 = time.perf_counter()
     sheets = compute_summary(data, schema, as_of)
     t2 = time.perf_counter()
-    path = write_summary(sheets, out_path, created=dt.datetime.combine(as_of, dt.time()), inputs=[master_path])
+    year, week, _ = as_of.isocalendar()
+    path = write_summary(sheets, out_path, created=dt.datetime.combine(as_of, dt.time()), inputs=[master_path],
+                         period=f"{year}-W{week:02d}（统计日期 {as_of.isoformat()}）")
     t3 = time.perf_counter()
     lengths = {t.key: len(t.frame) for s in sheets for t in s.tables()}
     return SummaryResult(

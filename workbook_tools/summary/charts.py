@@ -7,26 +7,29 @@ from typing import TYPE_CHECKING
 from workbook_tools.summary.tables import Chart, SummarySheet, Table
 
 if TYPE_CHECKING:  # pragma: no cover
+    from workbook_tools.summary.printing import ChartSpot
     from workbook_tools.summary.writer import Placement
 
 CHART_WIDTH = 560
 CHART_HEIGHT = 320
-ROW_HEIGHT_PX = 20
 BAR_PX_PER_CATEGORY = 22
 
 
-def add_charts(book, ws, sheet: SummarySheet, places: dict[str, "Placement"], first_col: int) -> None:
-    """Insert every chart of ``sheet`` to the right of its tables, one under another."""
-    row = 1
+def chart_sizes(book, sheet: SummarySheet, places: dict[str, "Placement"]) -> list:
+    """(chart, (width, height) px) per chart spec of ``sheet``; (None, None) when there is nothing to draw."""
+    out = []
     for spec in sheet.charts:
         table = sheet.table(spec.table)
         chart = build_chart(book, sheet.name, spec, table, places[spec.table])
-        if chart is None:
-            continue
-        height = _height(spec, table)
-        chart.set_size({"width": CHART_WIDTH, "height": height})
-        ws.insert_chart(row, first_col, chart, {"object_position": 1})
-        row += height // ROW_HEIGHT_PX + 2
+        out.append((chart, None if chart is None else (CHART_WIDTH, _height(spec, table))))
+    return out
+
+
+def add_charts(ws, charts: list, spots: list["ChartSpot"]) -> None:
+    """Insert the drawn charts at their planned spots (printing.plan_print), sized to them."""
+    for chart, spot in zip((c for c, _ in charts if c is not None), spots):
+        chart.set_size({"width": spot.width_px, "height": spot.height_px})
+        ws.insert_chart(spot.row, spot.col, chart, {"object_position": 1})
 
 
 def charted_rows(spec: Chart, table: Table) -> int:

@@ -80,7 +80,7 @@ def due_soon_table(customers: pd.DataFrame, status: pd.DataFrame) -> Table:
 def followup_sheet(customers: pd.DataFrame, visits: pd.DataFrame, as_of: dt.date, settings: dict) -> SummarySheet:
     status = followup_status(customers, visits, as_of, settings.get("contact_cycles") or {})
     stacks = [[overdue_table(customers, status)], [due_soon_table(customers, status)]]
-    return SummarySheet(FOLLOWUP_SHEET, "跟进提醒", stacks, freeze_header=True)
+    return SummarySheet(FOLLOWUP_SHEET, "跟进提醒", stacks, freeze_header=True, print_group=OWNER)
 
 
 def decline_table(customers: pd.DataFrame, as_of: dt.date, cycles: dict[str, float]) -> Table:
@@ -98,4 +98,4 @@ def decline_table(customers: pd.DataFrame, as_of: dt.date, cycles: dict[str, flo
 
 def decline_sheet(customers: pd.DataFrame, as_of: dt.date, settings: dict) -> SummarySheet:
     table = decline_table(customers, as_of, settings.get("purchase_cycles") or {})
-    return SummarySheet(DECLINE_SHEET, "业务下滑", [[table]], freeze_header=True)
+    return SummarySheet(DECLINE_SHEET, "业务下滑", [[table]], freeze_header=True, print_group=OWNER)

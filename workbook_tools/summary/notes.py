@@ -87,5 +87,5 @@ def definitions(schema: Schema) -> list[tuple[str, str, str]]:
 
 def notes_sheet(data: MasterData, schema: Schema, as_of: dt.date) -> SummarySheet:
     defs = Table("definitions", "指标定义", pd.DataFrame(definitions(schema), columns=["工作表", "指标", "定义"]),
-                 widths={"定义": 120})
+                 widths={"定义": 90}, wrap=frozenset({"定义"}))
     return SummarySheet(NOTES_SHEET, "说明", [[info_table(data, schema, as_of), counts_table(data), defs]])

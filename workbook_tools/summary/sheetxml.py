@@ -9,6 +9,7 @@ serial numbers with a date style.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
@@ -22,6 +23,7 @@ from workbook_tools.summary.tables import Table
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 EMPTY_NOTE = "（无）"  # written in the first data row of a table without rows
+LINE_PT = 15.0  # height of one line of wrapped text
 
 
 def text_cells(letter: str, rows: list[str], values: Iterable, style: int) -> list[str]:
@@ -60,6 +62,7 @@ class SheetRows:
         self.blocks: list[tuple[int, int, list[str]]] = []  # (first row, first column, row strings)
         self.max_row = -1
         self.max_col = -1
+        self.heights: dict[int, float] = {}  # 0-based row → height in points (rows of wrapped text)
 
     @property
     def last_cell(self) -> str | None:
@@ -85,6 +88,10 @@ class SheetRows:
             self.max_row = max(self.max_row, first_row + len(strings) - 1)
             self.max_col = max(self.max_col, last_col)
 
+    def _row_tag(self, row: int) -> str:
+        height = self.heights.get(row)
+        return f'<row r="{row + 1}">' if height is None else f'<row r="{row + 1}" ht="{height:g}" customHeight="1">'
+
     def xml(self) -> bytes:
         if not self.blocks:
             return b""
@@ -97,10 +104,26 @@ class SheetRows:
         starts = np.r_[True, rows[1:] != rows[:-1]].tolist()
         ends = np.r_[rows[1:] != rows[:-1], True].tolist()
         parts = [
-            (f'<row r="{r + 1}">' if start else "") + strings[i] + ("</row>" if end else "")
+            (self._row_tag(r) if start else "") + strings[i] + ("</row>" if end else "")
             for r, i, start, end in zip(rows.tolist(), order.tolist(), starts, ends)
         ]
         return "".join(parts).encode("utf-8")
+
+
+def wrapped_heights(table: Table, first_row: int, widths: Mapping[str, float]) -> dict[int, float]:
+    """Row heights (points) that show every line of the wrapped columns of ``table``'s body rows,
+    for columns ``widths`` characters wide (15 points a line)."""
+    lines = pd.Series(1, index=range(len(table.frame)))
+    for name in table.wrap:
+        chars = max(widths[name] - 2, 1)
+        texts = table.frame[name].fillna("").astype(str)
+        lines = np.maximum(lines, np.ceil(texts.map(display_width).to_numpy() / chars).astype(int))
+    return {first_row + i: LINE_PT * n for i, n in enumerate(lines.tolist()) if n > 1}
+
+
+def display_width(text: str) -> int:
+    """Width in characters as a spreadsheet shows it (CJK characters count 2)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def add_table(rows: SheetRows, table: Table, header_row: int, first_col: int, styles: Mapping[str, int]) -> None:
@@ -133,7 +156,8 @@ def _add_body(rows: SheetRows, table: Table, frame: pd.DataFrame, first_row: int
     columns = []
     for letter, name in zip(letters, frame.columns):
         kind = table.kind(name)
-        style = styles[f"total:{kind}" if total else kind]
+        plain = "wrap" if kind == "text" and table.wrap else kind
+        style = styles[f"total:{kind}" if total else plain]
         if kind == "text":
             columns.append(text_cells(letter, numbers, frame[name].tolist(), style))
         else:

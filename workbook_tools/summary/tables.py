@@ -29,6 +29,7 @@ class Table:
     kinds: dict[str, str] = field(default_factory=dict)
     total_row: bool = False  # the last row is a 合计 row (written bold)
     widths: dict[str, float] = field(default_factory=dict)  # column width overrides (Excel units)
+    wrap: frozenset[str] = frozenset()  # text columns whose cells wrap (long definitions)
 
     def kind(self, column: str) -> str:
         return self.kinds.get(column, "text")
@@ -55,6 +56,7 @@ class SummarySheet:
     stacks: list[list[Table]]
     charts: list[Chart] = field(default_factory=list)
     freeze_header: bool = False  # freeze the rows above the first table's data and add an autofilter
+    print_group: str = ""  # a column of the first table: each new value starts a printed page
 
     def tables(self) -> Iterable[Table]:
         for stack in self.stacks:

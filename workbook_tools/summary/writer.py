@@ -16,7 +16,6 @@ byte-for-byte reproducible.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -25,8 +24,11 @@ import xlsxwriter
 
 from workbook_tools.generate.context import GENERATOR
 from workbook_tools.io.atomic import atomic_path
-from workbook_tools.summary.charts import add_charts
-from workbook_tools.summary.sheetxml import EMPTY_NOTE, SheetRows, add_table, numeric, splice
+from workbook_tools.summary.charts import add_charts, chart_sizes
+from workbook_tools.summary.printing import apply_plan, plan_print
+from workbook_tools.summary.sheetxml import (
+    EMPTY_NOTE, SheetRows, add_table, display_width, numeric, splice, wrapped_heights,
+)
 from workbook_tools.summary.tables import SummarySheet, Table
 
 TOP_ROW = 1  # 0-based row where stacks start (row 0 holds the sheet title)
@@ -63,6 +65,7 @@ class Styles:
             "header": {**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
                        "valign": "vcenter"},
             "text": base,
+            "wrap": {**base, "text_wrap": True, "valign": "top"},
             "total:text": {**base, "bold": True, "top": 1},
         }
         for kind, num_format in NUM_FORMATS.items():
@@ -74,8 +77,9 @@ class Styles:
 
 
 def write_summary(sheets: Sequence[SummarySheet], path: str | Path, *, created: dt.datetime | None = None,
-                  inputs: Iterable[str | Path] = ()) -> Path:
-    """Write ``sheets`` to ``path`` (atomically; never onto one of ``inputs``)."""
+                  inputs: Iterable[str | Path] = (), period: str = "") -> Path:
+    """Write ``sheets`` to ``path`` (atomically; never onto one of ``inputs``); ``period`` (e.g.
+    "2026-W47（统计日期 2026-11-22）") goes into every printed page's header."""
     path = Path(path)
     with atomic_path(path, inputs) as tmp:
         book = xlsxwriter.Workbook(str(tmp))
@@ -84,7 +88,7 @@ def write_summary(sheets: Sequence[SummarySheet], path: str | Path, *, created: 
         for name, value in SUMMARY_STAMP.items():   # recognised as our output (io.stamp.output_kind)
             book.set_custom_property(name, value)
         styles = Styles(book)
-        cells = {index: _write_sheet(book, sheet, styles) for index, sheet in enumerate(sheets)}
+        cells = {index: _write_sheet(book, sheet, styles, period) for index, sheet in enumerate(sheets)}
         book.close()
         splice(tmp, cells)
     return path
@@ -103,7 +107,7 @@ def layout(sheet: SummarySheet) -> dict[str, Placement]:
     return out
 
 
-def _write_sheet(book: xlsxwriter.Workbook, sheet: SummarySheet, styles: Styles) -> SheetRows:
+def _write_sheet(book: xlsxwriter.Workbook, sheet: SummarySheet, styles: Styles, period: str) -> SheetRows:
     """XlsxWriter part of one sheet; returns the table cells to splice in.
 
     Sheets with charts are small aggregates: their cells go through XlsxWriter so that the
@@ -111,7 +115,8 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: SummarySheet, styles: Styles)
     """
     ws = book.add_worksheet(sheet.name)
     places = layout(sheet)
-    for col, width in _widths(sheet, places).items():
+    widths = _widths(sheet, places)
+    for col, width in widths.items():
         ws.set_column(col, col, width)
     ws.write_string(0, 0, sheet.title, styles.title)
     if sheet.freeze_header and sheet.stacks and sheet.stacks[0]:
@@ -119,8 +124,11 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: SummarySheet, styles: Styles)
         ws.freeze_panes(first.first_data_row, 0)
         ws.autofilter(first.header_row, first.first_col, first.header_row + max(first.n_rows, 1),
                       first.first_col + first.n_cols - 1)
-    right = max((p.first_col + p.n_cols for p in places.values()), default=0) + 1
-    add_charts(book, ws, sheet, places, right)
+    heights = _heights(sheet, places, widths)
+    charts = chart_sizes(book, sheet, places)
+    plan = plan_print(sheet, places, widths, [size for _, size in charts], period, heights)
+    apply_plan(ws, plan)
+    add_charts(ws, charts, plan.charts)
     rows = SheetRows()
     for table in sheet.tables():
         place = places[table.key]
@@ -128,7 +136,22 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: SummarySheet, styles: Styles)
             _write_table(ws, table, place, styles)
         else:
             add_table(rows, table, place.header_row, place.first_col, styles.ids)
+    if sheet.charts:
+        for row, height in heights.items():
+            ws.set_row(row, height)
+    rows.heights = heights
     return rows
+
+
+def _heights(sheet: SummarySheet, places: dict[str, Placement], widths: dict[int, float]) -> dict[int, float]:
+    """Heights (points) of the rows holding wrapped text."""
+    out: dict[int, float] = {}
+    for table in sheet.tables():
+        if table.wrap:
+            place = places[table.key]
+            by_name = {name: widths[place.first_col + j] for j, name in enumerate(table.frame.columns)}
+            out.update(wrapped_heights(table, place.first_data_row, by_name))
+    return out
 
 
 def _write_table(ws, table: Table, place: Placement, styles: Styles) -> None:
@@ -147,8 +170,15 @@ def _write_table(ws, table: Table, place: Placement, styles: Styles) -> None:
         for i, value in enumerate(column):
             if value is None or value != value or value == "":
                 continue
-            style = fmt[f"total:{kind}" if table.total_row and i == last else kind]
+            style = fmt[f"total:{kind}" if table.total_row and i == last else _style(table, name)]
             write(place.first_data_row + i, c0 + j, str(value) if kind == "text" else value, style)
+
+
+def _style(table: Table, column: str) -> str:
+    """The style name of a body cell (not the 合计 row) of ``column``: text of a table with wrapped
+    columns is top-aligned (and wraps) throughout."""
+    kind = table.kind(column)
+    return "wrap" if kind == "text" and table.wrap else kind
 
 
 def _widths(sheet: SummarySheet, places: dict[str, Placement]) -> dict[int, float]:
@@ -156,18 +186,14 @@ def _widths(sheet: SummarySheet, places: dict[str, Placement]) -> dict[int, floa
     for table in sheet.tables():
         c0 = places[table.key].first_col
         for j, name in enumerate(table.frame.columns):
-            width = max(_display_width(str(name)) + 2, KIND_WIDTHS.get(table.kind(name), 8))
+            width = max(display_width(str(name)) + 2, KIND_WIDTHS.get(table.kind(name), 8))
             if name in table.widths:
                 width = table.widths[name]
             elif table.kind(name) == "text":
                 sample = table.frame[name].head(WIDTH_SAMPLE).dropna().astype(str)
-                width = max([width, *(_display_width(v) + 2 for v in sample)])
+                width = max([width, *(display_width(v) + 2 for v in sample)])
             widths[c0 + j] = max(widths.get(c0 + j, 0), width if name in table.widths else min(width, MAX_WIDTH))
     return widths
-
-
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 __all__ = ["EMPTY_NOTE", "Placement", "Styles", "layout", "write_summary"]

@@ -28,15 +28,16 @@ def file_region(path: str, report: FileReport | None, regions: tuple[str, ...]) 
 
 
 def office_statuses(cfg, inputs, reports: dict[str, FileReport], annotated: dict[str, Path],
-                    report_path: Path) -> list[OfficeStatus]:
-    """One row per configured region (in config order), then any other region seen."""
-    offices = {region: OfficeStatus(region) for region in cfg.regions}
+                    report_path: Path, week: str = "") -> list[OfficeStatus]:
+    """One row per configured region (in config order), then any other region seen; ``week`` is
+    the reported week (a file named for another week is not on time)."""
+    offices = {region: OfficeStatus(region, week=week) for region in cfg.regions}
     for item in inputs:
         if item.skipped_reason:
             continue
         report = reports.get(item.path)
         region = file_region(item.path, report, cfg.regions)
-        office = offices.setdefault(region, OfficeStatus(region))
+        office = offices.setdefault(region, OfficeStatus(region, week=week))
         office.files.append(Path(item.path).name)
         if report is not None:
             office.rows += report.rows

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from workbook_tools.io.atomic import atomic_path
 from workbook_tools.merge.files import MergeRun, merge_files
@@ -23,9 +23,11 @@ from workbook_tools.summary.build import SummaryResult, build_summary, merge_fie
 from workbook_tools.summary.load import MasterData, load_master
 from workbook_tools.validate.annotate import annotate_workbook, annotated_path
 from workbook_tools.validate.findings import FileReport
+from workbook_tools.weekly.charts import WeekFigures, week_charts, week_figures
 from workbook_tools.weekly.config import WeeklyConfig, load_config
 from workbook_tools.weekly.offices import office_statuses, submission_notices, unknown_owners
 from workbook_tools.weekly.report import relative_link, render_report
+from workbook_tools.weekly.trends import WeekTrend
 
 MASTER = "客户档案总表_{week}.xlsx"
 SUMMARY = "客户档案汇总_{week}.xlsx"
@@ -52,6 +54,7 @@ class WeeklyResult:
     reports: dict[str, FileReport] = field(default_factory=dict)   # input path → validation
     annotated: dict[str, Path] = field(default_factory=dict)      # input path → annotated copy
     notices: list[str] = field(default_factory=list)   # resent files, regions that sent nothing
+    figures: WeekFigures = field(default_factory=WeekFigures)    # the report's chart numbers
 
     def outputs(self) -> list[tuple[str, Path]]:
         items = [("客户档案总表", self.merge.output), ("汇总表", self.summary.path)]
@@ -78,9 +81,10 @@ def load_for_summary_and_plans(master: str | Path, schema: Schema) -> MasterData
 
 def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
                as_of: dt.date | None = None, step: Callable[[str], Any] | None = None,
-               progress: Progress | None = None) -> WeeklyResult:
+               progress: Progress | None = None, trends: Sequence[WeekTrend] = ()) -> WeeklyResult:
     """Run the week for the archive folder ``folder`` (it holds archive.yaml). ``step(text)`` is
-    told each stage as it starts (Chinese), ``progress`` is merge_files' per-file callback."""
+    told each stage as it starts (Chinese), ``progress`` is merge_files' per-file callback,
+    ``trends`` the totals of earlier weeks (history store) for the report's 12-week trend."""
     step = step or (lambda text: None)
     cfg = load_config(folder)
     as_of = as_of or dt.date.today()
@@ -103,12 +107,13 @@ def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
     plans = build_plans(merge.output, schema=cfg.schema, week=plan_week, max_per_day=cfg.max_per_day,
                         out_dir=_fresh(out / PLANS), extra_holidays=cfg.holidays,
                         extra_workdays=cfg.workdays, data=data)
+    figures = week_figures(data, cfg.schema, as_of)
     del data
     result = WeeklyResult(week, plan_week, out, previous, merge, summary, plans,
                           out / REPORT.format(week=week), reports, annotated,
-                          submission_notices(cfg, merge.inputs, reports, previous))
+                          submission_notices(cfg, merge.inputs, reports, previous), figures)
     step("正在写出周报…")
-    _write_report(result, cfg, as_of)
+    write_report(result, cfg, as_of, trends)
     return result
 
 
@@ -131,11 +136,15 @@ def _annotate(reports: dict[str, FileReport], folder: Path, as_of: dt.date) -> d
     return out
 
 
-def _write_report(result: WeeklyResult, cfg: WeeklyConfig, as_of: dt.date) -> None:
+def write_report(result: WeeklyResult, cfg: WeeklyConfig, as_of: dt.date,
+                 trends: Sequence[WeekTrend] = ()) -> None:
+    """(Re)write the week's HTML report ``result.report`` (atomically)."""
     counts = result.merge.result.counts()
     recon = result.merge.result.reconciliation("客户档案")
-    offices = office_statuses(cfg, result.merge.inputs, result.reports, result.annotated, result.report)
+    offices = office_statuses(cfg, result.merge.inputs, result.reports, result.annotated, result.report,
+                              result.week)
     context = {
+        "charts": week_charts(result.figures, counts), "trends": list(trends),
         "week": result.week, "as_of": as_of.isoformat(), "config": cfg.path.name,
         "previous": str(result.previous) if result.previous else None,
         "figures": _figures(result, counts), "offices": offices,
