@@ -84,7 +84,8 @@ def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
     reports: dict[str, FileReport] = {}
     merge = merge_files([cfg.incoming], out / MASTER.format(week=week), previous=previous,
                         schema=cfg.schema, run_date=as_of, as_of=as_of,
-                        on_report=lambda path, report: reports.__setitem__(str(path), report))
+                        on_report=lambda path, report: reports.__setitem__(str(path), report),
+                        ignore=cfg.ignore)
     annotated = _annotate(reports, out / RETURNED, as_of)
     data = load_for_summary_and_plans(merge.output, cfg.schema)   # read once, used twice
     summary = build_summary(merge.output, out / SUMMARY.format(week=week), schema=cfg.schema, as_of=as_of,
