@@ -146,3 +146,6 @@ def test_weekly_without_init_still_runs_the_week(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["weekly", str(tmp_path)])  # `weekly DIR` is `weekly run DIR`
     assert exc.value.code == 2 and "找不到配置文件" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["weekly"])
+    assert exc.value.code == 2 and capsys.readouterr().err.endswith("错误：缺少参数 DIR\n")

@@ -51,8 +51,8 @@ class WeeklyGroup(ChineseGroup):
     """`weekly DIR …` runs the week (the `run` sub-command); `weekly init DIR …` sets up."""
 
     def parse_args(self, ctx, args):
-        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
-            args = ["run", *args]
+        if not args or (args[0] not in self.commands and args[0] not in ctx.help_option_names):
+            args = ["run", *args]  # `weekly` alone: run's "缺少参数 DIR", as before init existed
         return super().parse_args(ctx, args)
 
 
