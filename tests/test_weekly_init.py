@@ -69,7 +69,7 @@ def test_every_key_is_written_after_its_explanation(samples, tmp_path):
             comments.insert(0, line[2:])
         written = " ".join(comments).split()  # wrapped at spaces or between Chinese characters
         assert "".join(written) == "".join((("必需。" if required else "可选。") + explanation).split()), key
-        assert lines[at].startswith("# ") == (not callable(INIT_VALUES.get(key))), key
+        assert lines[at].startswith("# ") == (key == "schema"), key  # no --schema: an example
     assert "  华东: [" in text and "# schema: my_schema.yaml" in text
     assert set(INIT_VALUES) <= set(KEYS)
 
@@ -120,6 +120,21 @@ def test_files_already_in_incoming_are_used(samples, tmp_path):
     assert load_config(folder).regions == ("华南",)
     assert "  业务员名单取自 1 个文件：华南.xlsx" in result.output.splitlines()
     assert f"已有文件夹 {folder / 'incoming'}" in result.output
+
+
+def test_a_company_schema_is_used_and_recorded(tmp_path):
+    ROOT = Path(__file__).resolve().parents[1]
+    text = (ROOT / "templates" / "archive_schema.yaml").read_text(encoding="utf-8")
+    custom = tmp_path / "公司" / "my_schema.yaml"
+    custom.parent.mkdir()
+    custom.write_text(text.replace("contact_cycles: {重要客户: 7,", "contact_cycles: {重要客户: 5,", 1), encoding="utf-8")
+    folder = tmp_path / "档案"
+    result = run(folder, "--regions", "华东", "--schema", custom)
+    assert result.exit_code == 0, result.output
+    written = (folder / "archive.yaml").read_text(encoding="utf-8")
+    assert "\nschema: ../公司/my_schema.yaml\n" in written and "contact_cycles: {重要客户: 5," in written
+    cfg = load_config(folder)
+    assert cfg.contact_cycles["重要客户"] == 5 and cfg.schema.settings["contact_cycles"]["重要客户"] == 5
 
 
 def test_refusals_are_one_chinese_line(tmp_path, capsys, samples):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from workbook_tools.cli.common import ChineseCommand, ChineseGroup, as_of_option, schema_option
+from workbook_tools.cli.common import ChineseCommand, ChineseGroup, as_of_option
 from workbook_tools.weekly import run_weekly
 from workbook_tools.weekly.init import init_archive
 
@@ -82,13 +82,12 @@ def run_command(folder, out_dir, as_of):
 @click.option("--from", "sources", metavar="文件或目录", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="从这些总表或区域文件中读取各区域的业务员（可重复）。")
 @click.option("--force", is_flag=True, help="覆盖已有的 archive.yaml。")
-@schema_option
+@click.option("--schema", "schema_path", metavar="schema.yaml", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="公司自己的 schema 文件：区域、客户类别和默认周期取自它，并写入 archive.yaml 的 schema 键。")
 def init_command(folder, regions, sources, force, schema_path):
-    from workbook_tools.schema import load_schema
-
     names = [r for r in regions.replace("，", ",").replace("、", ",").split(",") if r.strip()]
     result = init_archive(folder, regions=[n.strip() for n in names], sources=sources,
-                          schema=load_schema(schema_path), force=force)
+                          schema_file=schema_path, force=force)
     print_init(result)
 
 

@@ -3,12 +3,14 @@ of config.KEYS with its Chinese explanation, the schema's default cycles, the sa
 in an existing master or regional files) and an empty incoming/ folder.
 
 To add a key: describe it in config.KEYS (required, explanation) and say here, in INIT_VALUES,
-what `init` writes for it — a function of the InitPlan, or a text written as a commented-out
-example. A key of KEYS missing from INIT_VALUES is written commented out, with its explanation.
+what `init` writes for it — a function of the InitPlan giving the value (or a Commented text),
+or a text written as a commented-out example. A key of KEYS missing from INIT_VALUES is written
+commented out, with its explanation.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -36,6 +38,7 @@ class InitPlan:
     regions: tuple[str, ...]
     salespeople: dict[str, list[str]]
     sources: list[Path] = field(default_factory=list)   # workbooks the salespeople were read from
+    schema_file: Path | None = None                      # --schema: recorded as archive.yaml's schema
     unreadable: list[str] = field(default_factory=list)  # one Chinese line per file that could not be read
 
 
@@ -45,6 +48,10 @@ class InitResult:
     config: Path
     incoming: Path
     created_incoming: bool
+
+
+class Commented(str):
+    """A value written as a commented-out example (``# key: value``)."""
 
 
 # key → what `init` writes: a function of the plan (the value), or a text (a commented-out example).
@@ -57,7 +64,8 @@ INIT_VALUES: dict[str, Callable[[InitPlan], Any] | str] = {
     "contact_cycles": lambda plan: dict(plan.schema.settings["contact_cycles"]),
     "purchase_cycles": lambda plan: dict(plan.schema.settings["purchase_cycles"]),
     "output": lambda plan: "output",
-    "schema": "my_schema.yaml",
+    "schema": lambda plan: (os.path.relpath(plan.schema_file.resolve(), plan.folder.resolve())
+                            if plan.schema_file else Commented("my_schema.yaml")),
     "max_per_day": lambda plan: 6,
     "holidays": lambda plan: [],
     "workdays": lambda plan: [],
@@ -71,19 +79,22 @@ EMPTY_REGION = "  # 请填写该区域业务员的姓名"
 
 
 def init_archive(folder: str | Path, *, regions: Sequence[str] = (), sources: Iterable[str | Path] = (),
-                 schema: Schema | None = None, force: bool = False) -> InitResult:
+                 schema_file: str | Path | None = None, schema: Schema | None = None,
+                 force: bool = False) -> InitResult:
     """Create ``folder`` with archive.yaml and incoming/. ``regions``: names, aliases or codes
     (default: the regions found in ``sources``). ``sources``: a master or regional workbooks
     (files or folders) to take the salespeople from; default: what incoming/ already holds.
-    An existing archive.yaml is kept unless ``force``."""
+    ``schema_file``: a company schema, used here and recorded in archive.yaml (``schema``: the
+    loaded schema, when there is no file to record). An existing archive.yaml is kept unless ``force``."""
     folder = Path(folder)
     config = folder / CONFIG_NAME
     if config.exists() and not force:
         raise WorkbookToolsError(f"{config} 已存在，未做任何修改；如要重新生成，请加 --force（原文件会被覆盖）")
-    schema = schema or load_schema()
+    schema = schema or load_schema(schema_file)
     incoming = folder / INCOMING
     paths = [Path(p) for p in sources] or ([incoming] if incoming.is_dir() else [])
     plan = plan_archive(folder, schema, regions, paths)
+    plan.schema_file = Path(schema_file) if schema_file else None
     created = not incoming.is_dir()
     incoming.mkdir(parents=True, exist_ok=True)
     with atomic_path(config) as tmp:
@@ -153,11 +164,12 @@ def archive_yaml(plan: InitPlan) -> str:
     for key, (required, text) in KEYS.items():
         comment = "".join(f"# {line}\n" for line in wrap(("必需。" if required else "可选。") + text))
         how = INIT_VALUES.get(key)
-        if callable(how):
-            body = _item(key, how(plan))
-            body = body.replace(": []\n", ": []" + EMPTY_REGION + "\n") if key == "salespeople" else body
+        value = how(plan) if callable(how) else Commented(how or "")
+        if isinstance(value, Commented):
+            body = f"# {key}: {value}".rstrip() + "\n"
         else:
-            body = f"# {key}: {how or ''}".rstrip() + "\n"
+            body = _item(key, value)
+            body = body.replace(": []\n", ": []" + EMPTY_REGION + "\n") if key == "salespeople" else body
         blocks.append(comment + body)
     return "\n".join(blocks)
 
