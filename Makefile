@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine (Python 3.11, make, gcc, git):
 #   make demo   – create .venv, install, generate templates + sample regional workbooks, run the pipeline
 #   make test   – create .venv, install with test extras, run the test suite
+#   make bench  – every benchmark at a small size, then their ratio lines (BENCH_ARGS=--full: full sizes)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -31,7 +32,7 @@ test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf build $(VENV) *.egg-info

@@ -35,6 +35,10 @@ def timed(func) -> float:
     return time.perf_counter() - start
 
 
+# The quick run's arguments (benchmarks/run_all.py, `make bench`); no arguments = full sizes.
+QUICK = ["--customers", "2000", "--repeat", "1"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=10_000)

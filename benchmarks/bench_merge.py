@@ -347,6 +347,10 @@ def report(results: dict[int, dict], args) -> None:
         print(f"error: {n} files, {k}: {e}")
 
 
+# The quick run's arguments (benchmarks/run_all.py, `make bench`); no arguments = full sizes.
+QUICK = ["--sizes", "3", "--customers", "2000", "--writers", "splice,xlsxwriter", "--repeat", "1"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="3,10,30", help="numbers of files, comma-separated")

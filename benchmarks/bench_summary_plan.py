@@ -198,6 +198,10 @@ def timed(func, *args) -> tuple[float, float, object]:
     return time.perf_counter() - wall, cpu_time() - cpu, value
 
 
+# The quick run's arguments (benchmarks/run_all.py, `make bench`); no arguments = full sizes.
+QUICK = ["--customers", "10000", "--visits", "30000", "--repeat", "1"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=300_000)

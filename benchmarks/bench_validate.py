@@ -48,6 +48,10 @@ def timed(func, *args) -> tuple[float, float, object]:
     return time.perf_counter() - wall, time.process_time() - cpu, value
 
 
+# The quick run's arguments (benchmarks/run_all.py, `make bench`); no arguments = full sizes.
+QUICK = ["--rows", "5000", "--repeat", "1"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)

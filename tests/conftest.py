@@ -3,9 +3,27 @@ with the same name take precedence."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
+import workbook_tools
 from workbook_tools.schema import load_schema
+
+PACKAGE = Path(workbook_tools.__file__).resolve().parent
+
+
+def pytest_report_header(config):
+    return f"workbook_tools imported from {PACKAGE}"
+
+
+def pytest_configure(config):
+    """.ci/run sets WORKBOOK_TOOLS_TEST_ROOT when it runs the suite from a copy of the checkout:
+    fail at once if the package was imported from anywhere else (e.g. the editable install)."""
+    root = os.environ.get("WORKBOOK_TOOLS_TEST_ROOT")
+    if root and not PACKAGE.is_relative_to(Path(root).resolve()):
+        raise pytest.UsageError(f"workbook_tools was imported from {PACKAGE}, not from {root}")
 
 
 @pytest.fixture(scope="session")

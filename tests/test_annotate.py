@@ -16,11 +16,11 @@ import pytest
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
+from made_files import LEGACY_XLS, encrypted_workbook, macro_workbook
 from workbook_tools.errors import OutputError, UnreadableWorkbook
 from workbook_tools.validate.annotate import workbook as annotate
 from workbook_tools.validate.annotate import AUTHOR, annotate_workbook, annotated_path
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SHEET = "客户档案登记表"
 OTHER = "张三's 客户"
 RED, YELLOW = "FFFFC7CE", "FFFFEB9C"
@@ -242,9 +242,8 @@ def test_reannotation_replaces_results_and_old_marks(annotated, tmp_path):
 
 
 def test_xlsm_keeps_vba_project(tmp_path):
-    src = tmp_path / "宏表.xlsm"
-    shutil.copyfile(CORPUS / "vba_macros.xlsm", src)
-    first = openpyxl.load_workbook(src).sheetnames[0]
+    src = macro_workbook(tmp_path / "宏表.xlsm", {"客户": [HEADER, ["KH001", "", "王经理"]], "说明": [["备注"]]})
+    first = "客户"
     finding = Finding("error", "x", first, "B2", 2, "客户名称", None, "客户名称不能为空")
     out = annotate_workbook(src, [finding], tmp_path / "out" / "宏表.xlsx", checked_at=WHEN)
     assert out.name == "宏表.xlsm"
@@ -257,23 +256,26 @@ def test_xlsm_keeps_vba_project(tmp_path):
 
 
 def test_xls_is_copied_to_xlsx(tmp_path):
-    src = tmp_path / "阀门编号.xls"
-    shutil.copyfile(CORPUS / "cn_valve_codes_22sheets.xls", src)
+    src = tmp_path / "旧版客户档案.xls"
+    shutil.copyfile(LEGACY_XLS, src)
     book = CalamineWorkbook.from_path(str(src))
     first = book.sheet_names[0]
-    finding = Finding("error", "x", first, "B4", 4, "名称", "蝶阀", "名称重复")
+    finding = Finding("error", "x", first, "B4", 4, "客户名称", "宁波港城进出口公司", "客户名称重复")
     out = annotate_workbook(src, [finding], annotated_path(src, tmp_path / "out"), checked_at=WHEN)
-    assert out == tmp_path / "out" / "阀门编号.xlsx"
+    assert out == tmp_path / "out" / "旧版客户档案.xlsx"
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == book.sheet_names + ["校验结果"]
     ws = wb[first]
     for r, row in enumerate(book.get_sheet_by_index(0).to_python(skip_empty_area=False), start=1):
         for c, value in enumerate(row, start=1):
-            assert ws.cell(row=r, column=c).value == (None if value == "" else value)
-    assert ws["B4"].value == "蝶阀" and ws["B4"].fill.fgColor.rgb == RED
+            got = ws.cell(row=r, column=c).value
+            got = got.date() if isinstance(got, dt.datetime) else got  # openpyxl reads dates as datetimes
+            assert got == (None if value == "" else value)
+    assert ws["B4"].value == "宁波港城进出口公司" and ws["B4"].fill.fgColor.rgb == RED
+    assert ws["H3"].value == dt.datetime(2024, 3, 5) and ws["H3"].is_date  # an .xls date stays a date
     assert "A1:D1" in [str(m) for m in ws.merged_cells.ranges]
     summary = wb["校验结果"]["A1"].value
-    assert summary == ("共 1 个问题：错误 1 个，警告 0 个；文件：阀门编号.xls；校验时间：2024-05-06 09:30；"
+    assert summary == ("共 1 个问题：错误 1 个，警告 0 个；文件：旧版客户档案.xls；校验时间：2024-05-06 09:30；"
                        "原文件为 .xls，已转存为 .xlsx")
 
 
@@ -329,8 +331,7 @@ def test_real_xlsx_named_xls_keeps_its_formats(registration, tmp_path):
 
 
 def test_unreadable_input_raises_chinese_error(tmp_path):
-    src = tmp_path / "加密.xlsx"
-    shutil.copyfile(CORPUS / "encrypted_agile.xlsx", src)
+    src = encrypted_workbook(tmp_path / "加密.xlsx")
     with pytest.raises(UnreadableWorkbook, match="加密"):
         annotate_workbook(src, [], tmp_path / "out" / "加密.xlsx", checked_at=WHEN)
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())

@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from pathlib import Path
 
 import pytest
 
+from made_files import CORPUS, CORPUS_ABSENT
 from workbook_tools.errors import UnreadableWorkbook
 from workbook_tools.io import read_version_stamp, read_workbook
 from workbook_tools.schema.model import Field, Form, Schema
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 if not CORPUS.is_dir():
-    pytest.skip(f"corpus folder {CORPUS} is absent", allow_module_level=True)
+    pytest.skip(CORPUS_ABSENT, allow_module_level=True)
 
 TIME_LIMIT = 20.0
 

@@ -15,9 +15,9 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
-import xlsxwriter
 from stdnum.cn import ric
 
+from made_files import macro_workbook
 from workbook_tools.errors import OutputError
 from workbook_tools.generate import generate_template
 from workbook_tools.io.reader import read_workbook
@@ -28,7 +28,6 @@ from workbook_tools.validate.fix import FIX_SHEET, fix_workbook, fixed_path
 from workbook_tools.validate.fix_rules import safe_fix
 from workbook_tools.validate.identity import uscc_check_char
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SHEET = "客户档案登记表"
 AS_OF = dt.date(2026, 6, 30)
 WHEN = "2026-06-30 10:00"
@@ -249,16 +248,9 @@ def test_gbk_csv_becomes_xlsx_with_fixes(tmp_path, schema):
 
 
 def test_xlsm_keeps_vba_project(tmp_path, schema):
-    vba = tmp_path / "vbaProject.bin"
-    with zipfile.ZipFile(CORPUS / "vba_macros.xlsm") as archive:
-        vba.write_bytes(archive.read("xl/vbaProject.bin"))
-    src = tmp_path / "宏表.xlsm"
-    wb = xlsxwriter.Workbook(str(src))
-    ws = wb.add_worksheet(SHEET)
-    ws.write_row(0, 0, ["客户编号", "客户名称", "客户类型", "所属区域", "客户类别", "负责业务员", "身份证号", "手机", "建档日期"])
-    ws.write_row(1, 0, ["HD0001 ", "张三", "个人", "华东", "普通", "张伟", ID_OK, "13812345678", "2026.3.5"])
-    wb.add_vba_project(str(vba))
-    wb.close()
+    src = macro_workbook(tmp_path / "宏表.xlsm", {SHEET: [
+        ["客户编号", "客户名称", "客户类型", "所属区域", "客户类别", "负责业务员", "身份证号", "手机", "建档日期"],
+        ["HD0001 ", "张三", "个人", "华东", "普通", "张伟", ID_OK, "13812345678", "2026.3.5"]]})
     result = fix_workbook(src, schema, tmp_path / "out" / "宏表.xlsx", fixed_at=WHEN, as_of=AS_OF)
     assert result.path.name == "宏表.xlsm"
     with zipfile.ZipFile(src) as a, zipfile.ZipFile(result.path) as b:

@@ -59,11 +59,13 @@ def test_json_equals_library_counts(inbox, tmp_path, capsys):
     expected = merge_files([inbox], out, as_of=date(2026, 11, 20), run_date=date(2026, 11, 20),
                            force=True).counts()
     assert data == expected
-    for key in ("files_read", "files_skipped", "rows_read", "customers", "duplicates_folded", "quarantined",
+    for key in ("files_read", "files_skipped_count", "rows_read", "customers", "duplicates_folded", "quarantined",
                 "conflicts", "suspected_duplicates", "new", "changed", "absent"):
         assert isinstance(data[key], int), key
-    assert {s["file"] for s in data["skipped"]} == {"说明.xls", "manifest.json"}
-    assert all(s["reason"] for s in data["skipped"])
+    assert [sorted(s) for s in data["files_skipped"]] == [["file", "reason"]] * 2
+    assert {s["file"] for s in data["files_skipped"]} == {"说明.xls", "manifest.json"}
+    assert all(s["reason"] for s in data["files_skipped"]) and data["files_skipped_count"] == 2
+    assert "skipped" not in data  # the list moved to files_skipped
 
 
 def test_second_week_with_previous(inbox, tmp_path, capsys):
@@ -86,7 +88,8 @@ def test_exit_two_when_nothing_usable(tmp_path, capsys):
     code, stdout, stderr = run_cli(capsys, str(tmp_path / "a.txt"), "-o", str(out), "--json")
     assert code == 2
     data = json.loads(stdout)
-    assert data["files_read"] == 0 and data["skipped"][0]["file"] == "a.txt"
+    assert data["files_read"] == 0 and data["files_skipped_count"] == 1
+    assert data["files_skipped"][0]["file"] == "a.txt" and "不是工作簿" in data["files_skipped"][0]["reason"]
 
 
 def test_exit_two_for_wrong_invocations(inbox, tmp_path, capsys):

@@ -330,7 +330,7 @@ def test_reconciliation_equation_on_messy_inputs():
 def test_counts_on_messy_inputs():
     result = merge(messy_rows(), previous=[prev("HD0002", 2), prev("HD0005", 3)], inputs=messy_inputs())
     assert result.counts() == {
-        "files_read": 2, "files_skipped": 1, "skipped": [{"file": "c.xlsx", "reason": "文件已加密"}],
+        "files_read": 2, "files_skipped_count": 1, "files_skipped": [{"file": "c.xlsx", "reason": "文件已加密"}],
         "rows_read": 10, "customers": 5, "customers_this_week": 3, "duplicates_folded": 2,
         "quarantined": 3, "conflicts": 0, "suspected_duplicates": 0, "new": 3, "changed": 0,
         "absent": 1, "kept_previous": 1, "visit_records": 1, "visit_plans": 0, "complaints": 0,

@@ -93,8 +93,8 @@ def test_skipped_files_are_listed_with_chinese_reasons(week1):
     assert "0 字节" in reasons["空文件.xlsx"]
     assert "不是工作簿文件" in reasons["manifest.json"]
     counts = week1.run.counts()
-    assert (counts["files_read"], counts["files_skipped"]) == (4, 4)
-    assert {s["file"]: s["reason"] for s in counts["skipped"]} == reasons
+    assert (counts["files_read"], counts["files_skipped_count"]) == (4, 4)
+    assert {s["file"]: s["reason"] for s in counts["files_skipped"]} == reasons
     summary = [r for rows in [all_cells(week1.master)["合并说明"]] for r in rows]
     assert ["~$x.xlsx", sha(week1.inbox / "~$x.xlsx"), "", "", "", f"已跳过：{reasons['~$x.xlsx']}"] \
         in [r[:6] for r in summary]

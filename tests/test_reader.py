@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
+from made_files import LEGACY_XLS
 from workbook_tools.errors import UnreadableWorkbook, WorkbookToolsError
 from workbook_tools.io import read_version_stamp, read_workbook, reader
 from workbook_tools.io.reader import read_workbooks
@@ -306,6 +307,17 @@ def test_ods(tmp_path, schema):
     assert [r.row for r in table.records] == [4]
     assert table.value(table.records[0], "employees") == 120.0
     assert table.cell(table.records[0], "employees") == "E4"
+
+
+def test_legacy_xls(schema):
+    book = read_workbook(LEGACY_XLS, schema)  # Excel 97-2003 (BIFF8), written by tests/fixtures/make_fixtures.py
+    assert book.kind == "xls" and book.other_sheets == ["说明"]
+    table = book.sheets[0]
+    assert (table.sheet, table.form.key, table.header_row) == ("客户档案登记表", "registration", 2)
+    assert [r.row for r in table.records] == [3, 4, 5, 6]
+    record = table.records[2]
+    assert table.value(record, "customer_name") == "王芳" and table.cell(record, "customer_name") == "B5"
+    assert table.value(table.records[0], "created") == dt.date(2024, 3, 5)
 
 
 def test_generated_template_helper_sheets_are_not_data(tmp_path, schema):

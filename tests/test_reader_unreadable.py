@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
+from made_files import encrypted_copy, encrypted_workbook, macro_workbook
 from workbook_tools.errors import UnreadableWorkbook
 from workbook_tools.io import read_version_stamp, read_workbook
 from workbook_tools.io.zipcheck import prolog_is_dangerous
@@ -185,8 +186,15 @@ def test_ods_repeat_bomb(tmp_path, schema):
     assert "炸弹" in err.reason
 
 
+def test_password_encrypted_xlsx_and_xlsm(tmp_path, schema):
+    """Encrypted with msoffcrypto-tool as Excel does it (agile); DRM-wrapped files are in the corpus sweep."""
+    err = refused(encrypted_workbook(tmp_path / "加密.xlsx"), schema, "加密")
+    assert "取消密码" in err.advice
+    xlsm = macro_workbook(tmp_path / "宏.xlsm", {"客户档案登记表": [["客户编号", "客户名称"]]})
+    refused(encrypted_copy(xlsm, tmp_path / "加密的宏表.xlsm"), schema, "加密")
+
+
 def test_ole_magic_without_structure_is_corrupt(tmp_path, schema):
-    """(Real encrypted and DRM-wrapped OLE files are in the corpus test.)"""
     path = tmp_path / "fake.xlsx"
     path.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 600)
     refused(path, schema, "损坏")

@@ -13,12 +13,12 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from made_files import encrypted_workbook
 from workbook_tools.cli import cli
 from workbook_tools.generate import generate_template
 from workbook_tools.validate.run import run_validation
 
 AS_OF = "2026-11-22"
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
 
 def _fill(path: Path, rows: list[dict]) -> Path:
@@ -115,9 +115,8 @@ def test_directory_input_skips_lock_files(files, tmp_path):
     assert result.exit_code == 0
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
-def test_encrypted_corpus_file_reports_one_chinese_line(tmp_path):
-    src = CORPUS / "encrypted_agile.xlsx"
+def test_encrypted_file_reports_one_chinese_line(tmp_path):
+    src = encrypted_workbook(tmp_path / "加密.xlsx")
     result = _run("validate", str(src), "--json")
     data = json.loads(result.output)
     assert result.exit_code == 2

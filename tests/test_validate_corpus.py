@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from made_files import CORPUS, CORPUS_ABSENT
 from workbook_tools.validate import validate_workbook
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 FILES = sorted(p for p in CORPUS.glob("*") if p.suffix.lower() in {".xlsx", ".xlsm", ".xls", ".csv"}) \
     if CORPUS.exists() else []
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
-pytestmark = pytest.mark.skipif(not FILES, reason="shared corpus not present")
+pytestmark = pytest.mark.skipif(not FILES, reason=CORPUS_ABSENT)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)

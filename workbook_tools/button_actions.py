@@ -154,9 +154,9 @@ def run_merge(path: str | Path, *, today: dt.date | None = None, schema=None) ->
     run = merge_files([settings.incoming], output, previous=previous, schema=schema, as_of=today, run_date=today,
                       force=True)  # as weekly: the week's own dated master is replaced
     c = run.counts()
-    lines = [f"已合并：读取 {c['files_read']} 个文件，跳过 {c['files_skipped']} 个"
+    lines = [f"已合并：读取 {c['files_read']} 个文件，跳过 {c['files_skipped_count']} 个"
              + (f"；上期总表：{previous.name}" if previous else "；首次合并（没有上期总表）")]
-    lines += [f"  已跳过 {item['file']}：{item['reason']}" for item in c["skipped"][:5]]
+    lines += [f"  已跳过 {item['file']}：{item['reason']}" for item in c["files_skipped"][:5]]
     lines += [f"客户档案共 {c['customers']} 位客户（新增 {c['new']}，有修改 {c['changed']}）；"
               f"待修正 {c['quarantined']} 行，字段冲突 {c['conflicts']} 处，疑似重复客户 {c['suspected_duplicates']} 对，"
               "详见总表的“待修正”“冲突”“疑似重复”和“合并说明”。", f"已生成：{output}"]

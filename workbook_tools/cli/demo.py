@@ -27,5 +27,6 @@ def command(folder, customers):
         click.echo(f"  空白模板：{path}")
     for path in result.samples:
         click.echo(f"  示例区域文件：{path}")
+    click.echo(f"  示例数据的问题清单：{result.manifest}")
     click.echo(f"  配置：{result.folder / 'archive.yaml'}")
     print_weekly(result.weekly)

@@ -87,8 +87,8 @@ def _progress(enabled: bool):
 def _nothing(exc: NothingToMerge, as_json: bool) -> None:
     if as_json:
         skipped = [{"file": i.name, "reason": i.skipped_reason} for i in exc.inputs]
-        click.echo(json.dumps({"error": str(exc), "files_read": 0, "files_skipped": len(skipped),
-                               "skipped": skipped}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"error": str(exc), "files_read": 0, "files_skipped_count": len(skipped),
+                               "files_skipped": skipped}, ensure_ascii=False, indent=2))
     for item in exc.inputs:
         click.echo(f"已跳过 {item.path}：{item.skipped_reason}", err=True)
     click.echo(f"错误：{exc}", err=True)
@@ -98,7 +98,7 @@ def print_summary(run) -> None:
     out = console()
     c = run.counts()
     out.print(f"已写出总表：{run.output}")
-    out.print(f"读取 {c['files_read']} 个文件，跳过 {c['files_skipped']} 个。")
+    out.print(f"读取 {c['files_read']} 个文件，跳过 {c['files_skipped_count']} 个。")
     for item in run.skipped:
         out.print(f"  已跳过 {item.name}：{item.skipped_reason}")
     out.print("核对（每一行都有去处）：")

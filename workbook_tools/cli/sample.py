@@ -19,6 +19,7 @@ HELP = """生成示例区域客户档案工作簿：每个区域一个文件（�
 示例：
   workbook-tools sample build/samples
   workbook-tools sample build/samples --customers 60 --regions 华东,华南
+  workbook-tools sample 客户档案/incoming --manifest 客户档案/manifest.json
   workbook-tools sample build/bench --customers 10000 --files-per-region 5 --clean
 """
 
@@ -33,9 +34,11 @@ HELP = """生成示例区域客户档案工作簿：每个区域一个文件（�
 @click.option("--files-per-region", type=click.IntRange(min=1), default=1, show_default=True,
               help="每个区域拆成几个文件（按业务组，用于大数据量测试）。")
 @click.option("--clean", is_flag=True, help="生成不含任何问题的干净数据。")
+@click.option("--manifest", metavar="文件.json", type=click.Path(dir_okay=False, path_type=Path),
+              help="问题清单写到这个文件（默认 OUTDIR/manifest.json；OUTDIR 要交给 merge/weekly 时请放在别处）。")
 @click.option("--schema", "schema_path", metavar="schema.yaml", type=click.Path(path_type=Path),
               help="使用自定义的 schema 文件（默认使用自带的 templates/archive_schema.yaml）。")
-def command(outdir, seed, customers, regions, week, files_per_region, clean, schema_path):
+def command(outdir, seed, customers, regions, week, files_per_region, clean, manifest, schema_path):
     """One library call (generate_samples), then one Chinese line per file written."""
     from workbook_tools.sampledata import generate_samples
     from workbook_tools.schema import load_schema
@@ -44,7 +47,7 @@ def command(outdir, seed, customers, regions, week, files_per_region, clean, sch
     with steps(f"正在生成 {len(names)} 个区域的示例工作簿…"):
         result = generate_samples(outdir, seed=seed, regions=names, customers_per_region=customers, week=week,
                                   messy=not clean, schema=load_schema(schema_path),
-                                  files_per_region=files_per_region)
+                                  files_per_region=files_per_region, manifest=manifest)
     for f in result.files:
         counts = "，".join(f"{sheet} {n} 行" for sheet, n in f.rows.items())
         click.echo(f"已生成 {f.path}：{counts}")

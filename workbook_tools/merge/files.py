@@ -8,9 +8,10 @@ Files that cannot be used are skipped with a Chinese reason and listed in 合并
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from workbook_tools.errors import OutputError, WorkbookToolsError
 from workbook_tools.io.atomic import refuse_inputs
@@ -65,14 +66,16 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
                 previous: str | Path | None = None, schema: Schema | None = None,
                 run_date: dt.date | None = None, as_of: dt.date | None = None,
                 progress: Progress | None = None, on_report: OnReport | None = None,
-                force: bool = False) -> MergeRun:
+                force: bool = False, ignore: Sequence[str] = ()) -> MergeRun:
     """Merge the workbooks in ``inputs`` (files, or folders searched recursively) into the
     master ``output``. ``previous``: last week's master (a master this tool wrote).
     ``force``: replace an existing master at ``output`` (otherwise OutputError).
     ``as_of``: the validation date (default today); ``run_date``: the date written in the
     master (default today). ``progress(path, done, total)`` is called before the first file
     is read (done 0) and after each file read; ``on_report(path, FileReport)`` receives each
-    file's validation (so callers need not read a file twice).
+    file's validation (so callers need not read a file twice). ``ignore``: glob patterns
+    (archive.yaml's ``ignore``); files inside a folder whose name or path relative to the
+    folder matches one are left out silently, not listed as skipped.
     Raises NothingToMerge (nothing usable), OutputError (output is an input, lock held)."""
     schema = schema or load_schema()
     paths, output = [Path(p) for p in inputs], Path(output)
@@ -83,7 +86,7 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
     if previous is not None:
         check_previous(previous, schema)
     with OutputLock(output) as lock, gc_paused():
-        offered = discover(paths, previous, lock.path)
+        offered = discover(paths, previous, lock.path, ignore)
         refuse_inputs(output, [p for p, reason in offered if reason is None])
         _refuse_existing(output, force)
         prev = load_previous(previous, schema) if previous is not None else None
@@ -132,15 +135,17 @@ def _nothing_message(files: list[InputFile]) -> str:
 # --- which files -----------------------------------------------------------------------
 
 
-def discover(paths: list[Path], previous: Path | None, lock: Path) -> list[tuple[Path, str | None]]:
-    """Every file offered, in order (folders: sorted, recursively), with the reason it is
-    skipped before reading, or None. Unreadable files are found later, by the reader."""
+def discover(paths: list[Path], previous: Path | None, lock: Path,
+             ignore: Sequence[str] = ()) -> list[tuple[Path, str | None]]:
+    """Every file offered, in order (folders: sorted, recursively, less what ``ignore``
+    matches), with the reason it is skipped before reading, or None. Unreadable files are
+    found later, by the reader."""
     seen: set[Path] = set()
     own_lock = _identity(lock)
     prev = _identity(previous) if previous is not None else None
     out: list[tuple[Path, str | None]] = []
     for item in paths:
-        for path in _files_of(item):
+        for path in _files_of(item, ignore):
             key = _identity(path)
             if key == own_lock:
                 continue
@@ -150,17 +155,25 @@ def discover(paths: list[Path], previous: Path | None, lock: Path) -> list[tuple
     return out
 
 
-def _files_of(item: Path) -> list[Path]:
+def _files_of(item: Path, ignore: Sequence[str] = ()) -> list[Path]:
     """expand_paths' workbooks, plus what it leaves out of a folder (lock files, other files),
     so that they can be listed with a reason. Hidden files and folders (.DS_Store, .git, our
-    temporary files) are ignored."""
+    temporary files) and those matching an ``ignore`` pattern are left out."""
     files, _ = expand_paths([item])
     if not item.is_dir():
         return files
     others = [p for p in item.rglob("*") if p.is_file() and _listed(p.relative_to(item))
               and (p.suffix.lower() not in WORKBOOK_SUFFIXES or p.name.startswith(LOCK_PREFIX)
                    or is_macos_residue(p.relative_to(item)))]
-    return sorted([*files, *others])
+    return sorted(p for p in [*files, *others] if not is_ignored(p.relative_to(item), ignore))
+
+
+def is_ignored(relative: Path, patterns: Sequence[str]) -> bool:
+    """Whether a file at ``relative`` (to the folder searched) matches one of the glob
+    ``patterns`` — by file name (``*.json``) or by relative path (``说明/*``); case-insensitive."""
+    name, path = relative.name.lower(), relative.as_posix().lower()
+    return any(fnmatch.fnmatchcase(name, p.lower()) or fnmatch.fnmatchcase(path, p.lower())
+               for p in patterns)
 
 
 def _listed(relative: Path) -> bool:

@@ -53,12 +53,12 @@ class MergeResult:
         raise KeyError(label)
 
     def counts(self) -> dict[str, Any]:
-        """Plain numbers for scripts (JSON-serialisable)."""
+        """Plain numbers for scripts (JSON-serialisable); ``files_skipped`` lists {file, reason}."""
         skipped = [{"file": i.name, "reason": i.skipped_reason} for i in self.inputs if i.skipped_reason]
         return {
             "files_read": (len(self.inputs) - len(skipped)) if self.inputs else len(self._files()),
-            "files_skipped": len(skipped),
-            "skipped": skipped,
+            "files_skipped_count": len(skipped),
+            "files_skipped": skipped,
             "rows_read": self.rows_read,
             "customers": len(self.customers),
             "customers_this_week": sum(1 for c in self.customers if c.from_this_week),

@@ -11,7 +11,7 @@ from workbook_tools.merge.tables import Report
 SUMMARY = "合并说明"
 TOOL = f"workbook-tools {__version__}"
 COUNT_LABELS = {
-    "files_read": "已读取文件数", "files_skipped": "已跳过文件数", "rows_read": "参与合并的行数",
+    "files_read": "已读取文件数", "files_skipped_count": "已跳过文件数", "rows_read": "参与合并的行数",
     "customers": "客户档案总数", "customers_this_week": "其中本周提交的客户",
     "duplicates_folded": "合并的重复行", "quarantined": "待修正行数", "conflicts": "字段冲突数",
     "suspected_duplicates": "疑似重复客户对数", "new": "新增客户", "changed": "有修改的客户",
@@ -98,5 +98,5 @@ def _counts(report: Report, result: MergeResult) -> None:
     counts = result.counts()
     for key, label in COUNT_LABELS.items():
         report.add("plain", label, counts[key])
-    for item in counts["skipped"]:
+    for item in counts["files_skipped"]:
         report.add("plain", "跳过的文件", f"{item['file']}：{item['reason']}")

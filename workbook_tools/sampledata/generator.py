@@ -51,8 +51,9 @@ class SampleSet:
 def generate_samples(out_dir, *, seed: int = 2026, regions=None, customers_per_region: int = 300,
                      week: str = "2026-W47", as_of: date | None = None, messy: bool = True,
                      schema: Schema | None = None, files_per_region: int = 1,
-                     workers: int | None = None) -> SampleSet:
-    """Write one workbook per region into ``out_dir``, plus manifest.json.
+                     workers: int | None = None, manifest: str | Path | None = None) -> SampleSet:
+    """Write one workbook per region into ``out_dir``, plus manifest.json (in ``out_dir``
+    unless ``manifest`` names another file: keep it out of a folder that is merged).
 
     ``regions``: names, aliases or codes (default 华东 华南 华北 西南). ``as_of`` defaults to
     the Friday of ``week`` (2026-11-20 for 2026-W47). ``files_per_region`` > 1 splits a
@@ -72,7 +73,7 @@ def generate_samples(out_dir, *, seed: int = 2026, regions=None, customers_per_r
     problems = tuple(sorted(_link_shared([p for _, found in results for p in found])))
     params = dict(seed=seed, regions=names, customers_per_region=customers_per_region,
                   files_per_region=files_per_region, week=week, as_of=as_of.isoformat(), messy=messy)
-    manifest_path = out_dir / MANIFEST
+    manifest_path = Path(manifest) if manifest is not None else out_dir / MANIFEST
     _write_manifest(manifest_path, params, vocab.schema, files, problems)
     return SampleSet(out_dir, files, problems, manifest_path)
 

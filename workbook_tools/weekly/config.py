@@ -23,6 +23,8 @@ KEYS: dict[str, tuple[bool, str]] = {
     "regions": (True, "参与本周汇总的区域（办事处）列表，如 [华东, 华南]；用于核对哪些办事处交了文件"),
     "salespeople": (True, "各区域的业务员：区域 → 姓名列表；拜访计划只为这些人生成"),
     "incoming": (True, "各区域本周提交文件所在的文件夹（相对 archive.yaml 所在目录）"),
+    "ignore": (False, "incoming 中不算提交文件的文件名模式列表，如 [\"*.json\", \"说明.txt\"]（按文件名或相对 incoming "
+                      "的路径匹配）；匹配的文件直接忽略，不列入周报的“未能使用的文件”。默认为空：办事处交错格式的文件照样列出"),
     "previous": (True, "上周的客户档案总表路径；写 null 时自动取输出目录中最近一周的总表"),
     "contact_cycles": (True, "联系周期（天）：客户类别 → 天数，覆盖 schema 中的默认值"),
     "purchase_cycles": (True, "购买周期（天）：客户类别 → 天数，用于“业务下滑”提醒"),
@@ -48,6 +50,7 @@ class WeeklyConfig:
     max_per_day: int = 6
     holidays: tuple[dt.date, ...] = ()
     workdays: tuple[dt.date, ...] = ()
+    ignore: tuple[str, ...] = ()
 
     @property
     def folder(self) -> Path:
@@ -84,6 +87,7 @@ def load_config(folder: str | Path) -> WeeklyConfig:
         schema=dataclasses.replace(schema, settings=settings),
         max_per_day=_positive(ctx, data, "max_per_day", 6),
         holidays=_dates(ctx, data, "holidays"), workdays=_dates(ctx, data, "workdays"),
+        ignore=_patterns(ctx, data, "ignore"),
     )
 
 
@@ -171,3 +175,10 @@ def _dates(ctx: YamlContext, data: dict, key: str) -> tuple[dt.date, ...]:
         except ValueError:
             raise ctx.fail(data, f"“{key}”中的“{item}”不是日期（写成 2026-12-31）", key) from None
     return tuple(sorted(out))
+
+
+def _patterns(ctx: YamlContext, data: dict, key: str) -> tuple[str, ...]:
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ctx.fail(data, f"“{key}”应当是文件名模式的列表，如 [\"*.json\", \"说明*.txt\"]", key)
+    return tuple(v.strip() for v in value)

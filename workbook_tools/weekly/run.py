@@ -96,7 +96,8 @@ def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
     merge = merge_files([cfg.incoming], out / MASTER.format(week=week), previous=previous,
                         schema=cfg.schema, run_date=as_of, as_of=as_of,
                         on_report=lambda path, report: reports.__setitem__(str(path), report),
-                        force=True, progress=progress)  # a re-run replaces the week's own outputs
+                        force=True, progress=progress,   # a re-run replaces the week's own outputs
+                        ignore=cfg.ignore)
     step("正在生成退回修改的标注副本…")
     annotated = _annotate(reports, out / RETURNED, as_of)
     step("正在生成汇总表…")
