@@ -82,13 +82,13 @@ def mask_id_card(value: Any) -> Any:
 
 
 def mask_mobile(value: Any) -> Any:
-    """138****5678 (a +86 prefix is dropped)."""
+    """138****5678 (a +86 prefix is dropped); a landline typed here keeps its area code."""
     text = _text(value)
     if not text:
         return _empty(value)
     match = _MOBILE.match(_digits(text))
     if not match:
-        return FULL
+        return _landline(text) if _LANDLINE.match(text) else FULL
     number = match.group(1)
     return number[:3] + STAR * 4 + number[-4:]
 
@@ -100,6 +100,10 @@ def mask_phone(value: Any) -> Any:
         return _empty(value)
     if _MOBILE.match(_digits(text)):
         return mask_mobile(text)
+    return _landline(text)
+
+
+def _landline(text: str) -> str:
     match = _LANDLINE.match(text)
     if not match:
         return FULL
