@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from workbook_tools.cli.common import ChineseCommand, as_of_option
+from workbook_tools.cli.secrets import password_from, password_options
 from workbook_tools.weekly import run_weekly
 
 HELP = """一条命令完成每周流程：校验各区域文件 → 为有问题的文件生成标注副本（退回修改）→ 与上周总表合并
@@ -18,6 +19,10 @@ DIR 中需要有 archive.yaml（键的说明见 README）。同一周重复运�
 \b
 示例：
   workbook-tools weekly 客户档案/ --as-of 2026-11-22
+  workbook-tools weekly 客户档案/ --password-file 总表密码.txt   # 总表和汇总表加密保存
+
+\b
+--password-file / --password-env：总表（原始资料）和汇总表用该密码加密写出，上周总表也用它打开。
 """
 
 
@@ -26,9 +31,10 @@ DIR 中需要有 archive.yaml（键的说明见 README）。同一周重复运�
 @click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
 @click.option("-o", "--out-dir", metavar="目录", type=click.Path(path_type=Path),
               help="输出目录，默认为 archive.yaml 中 output 下的 <年>-W<周>。")
+@password_options
 @as_of_option
-def command(folder, out_dir, as_of):
-    result = run_weekly(folder, out_dir=out_dir, as_of=as_of)
+def command(folder, out_dir, password_file, password_env, as_of):
+    result = run_weekly(folder, out_dir=out_dir, as_of=as_of, password=password_from(password_file, password_env))
     print_weekly(result)
 
 

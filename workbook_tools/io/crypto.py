@@ -22,6 +22,7 @@ from msoffcrypto.format.ooxml import OOXMLFile
 import olefile
 
 from workbook_tools.errors import WorkbookToolsError
+from workbook_tools.io.problems import unreadable
 
 PASSWORD_ADVICE = "请用 --password-file 文件（文件中只写密码）或 --password-env 环境变量名 提供打开密码"
 
@@ -93,9 +94,13 @@ def decrypt_bytes(path: str | Path, password: str) -> bytes:
 @contextlib.contextmanager
 def opened(path: str | Path, password: str | None) -> Iterator[Path]:
     """A readable path for ``path``: itself, or (encrypted and a password given) a decrypted
-    copy with the same name in a private temporary folder, deleted on exit."""
+    copy with the same name in a private temporary folder, deleted on exit. An encrypted
+    file without a password: the reader's one-line message naming --password-file."""
     path = Path(path)
-    if not password or not is_encrypted(path):
+    encrypted = is_encrypted(path)
+    if encrypted and not password:
+        raise unreadable(path, "encrypted")
+    if not encrypted:
         yield path
         return
     data = decrypt_bytes(path, password)

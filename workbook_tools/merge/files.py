@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 from workbook_tools.errors import OutputError, WorkbookToolsError
 from workbook_tools.io.atomic import refuse_inputs
+from workbook_tools.io.crypto import encrypt_in_place, opened
 from workbook_tools.io.gcpause import gc_paused
 from workbook_tools.io.reader import MASTER_FORM
 from workbook_tools.io.stamp import read_version_stamp
@@ -61,13 +62,16 @@ class MergeRun:
 def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
                 previous: str | Path | None = None, schema: Schema | None = None,
                 run_date: dt.date | None = None, as_of: dt.date | None = None,
-                progress: Progress | None = None, on_report: OnReport | None = None) -> MergeRun:
+                progress: Progress | None = None, on_report: OnReport | None = None,
+                password: str | None = None) -> MergeRun:
     """Merge the workbooks in ``inputs`` (files, or folders searched recursively) into the
     master ``output``. ``previous``: last week's master (or any registration workbook).
     ``as_of``: the validation date (default today); ``run_date``: the date written in the
     master (default today). ``progress(path, done, total)`` is called before the first file
     is read (done 0) and after each file read; ``on_report(path, FileReport)`` receives each
     file's validation (so callers need not read a file twice).
+    ``password``: the master is written encrypted (AES-256) and ``previous`` opened with it
+    when it is encrypted (the 原始资料 at rest).
     Raises NothingToMerge (nothing usable), OutputError (output is an input, lock held)."""
     schema = schema or load_schema()
     paths, output = [Path(p) for p in inputs], Path(output)
@@ -78,8 +82,8 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
     with OutputLock(output) as lock, gc_paused():
         offered = discover(paths, previous, lock.path)
         refuse_inputs(output, [p for p, reason in offered if reason is None])
-        _refuse_foreign(output)
-        prev = load_previous(previous, schema) if previous is not None else None
+        _refuse_foreign(output, password)
+        prev = _load_previous(previous, schema, password) if previous is not None else None
         files, rows = read_inputs(offered, schema, as_of, progress, on_report)
         if not any(f.skipped_reason is None for f in files):
             raise NothingToMerge(_nothing_message(files), files)
@@ -89,6 +93,8 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
         del rows
         used = [f.path for f in files if f.skipped_reason is None]
         write_master(result, schema, output, inputs=[*used, *([previous] if previous else [])])
+        if password:
+            encrypt_in_place(output, password)
     return MergeRun(result, output, files, lock.notices)
 
 
@@ -100,9 +106,18 @@ def _check_output(output: Path, paths: list[Path], previous: Path | None) -> Non
     refuse_inputs(output, [p for p in paths if not p.is_dir()] + ([previous] if previous else []))
 
 
-def _refuse_foreign(output: Path) -> None:
+def _load_previous(previous: Path, schema: Schema, password: str | None):
+    with opened(previous, password) as plain:
+        return load_previous(plain, schema)
+
+
+def _refuse_foreign(output: Path, password: str | None = None) -> None:
     """Only a master made by this tool is overwritten (not, by a typo, someone's workbook)."""
-    if output.exists() and read_version_stamp(output).get("form") != MASTER_FORM:
+    if not output.exists():
+        return
+    with opened(output, password) as plain:
+        stamp = read_version_stamp(plain)
+    if stamp.get("form") != MASTER_FORM:
         raise OutputError(f"输出文件 {output} 已存在，但不是合并生成的总表；为避免覆盖其他文件，"
                           "请换一个输出文件名，或确认无用后先删除它")
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbook_tools.io.atomic import atomic_path
+from workbook_tools.io.crypto import opened
 from workbook_tools.merge.files import MergeRun, merge_files
 from workbook_tools.plan import PlanResult, build_plans
 from workbook_tools.plan.build import PLAN_FIELDS
@@ -74,8 +75,10 @@ def load_for_summary_and_plans(master: str | Path, schema: Schema) -> MasterData
 
 
 def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
-               as_of: dt.date | None = None) -> WeeklyResult:
-    """Run the week for the archive folder ``folder`` (it holds archive.yaml)."""
+               as_of: dt.date | None = None, password: str | None = None) -> WeeklyResult:
+    """Run the week for the archive folder ``folder`` (it holds archive.yaml). ``password``:
+    the master and the summary are written encrypted with it, and last week's master is
+    opened with it."""
     cfg = load_config(folder)
     as_of = as_of or dt.date.today()
     week, plan_week = iso_week(as_of), iso_week(as_of + dt.timedelta(days=7))
@@ -84,11 +87,13 @@ def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
     reports: dict[str, FileReport] = {}
     merge = merge_files([cfg.incoming], out / MASTER.format(week=week), previous=previous,
                         schema=cfg.schema, run_date=as_of, as_of=as_of,
-                        on_report=lambda path, report: reports.__setitem__(str(path), report))
+                        on_report=lambda path, report: reports.__setitem__(str(path), report),
+                        password=password)
     annotated = _annotate(reports, out / RETURNED, as_of)
-    data = load_for_summary_and_plans(merge.output, cfg.schema)   # read once, used twice
+    with opened(merge.output, password) as plain:
+        data = load_for_summary_and_plans(plain, cfg.schema)   # read once, used twice
     summary = build_summary(merge.output, out / SUMMARY.format(week=week), schema=cfg.schema, as_of=as_of,
-                            data=data)
+                            data=data, password=password)
     plans = build_plans(merge.output, schema=cfg.schema, week=plan_week, max_per_day=cfg.max_per_day,
                         out_dir=_fresh(out / PLANS), extra_holidays=cfg.holidays,
                         extra_workdays=cfg.workdays, data=data)
