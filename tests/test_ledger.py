@@ -106,3 +106,23 @@ def test_ledger_export_is_the_printable_loan_sheet(book, tmp_path):
                       "孙七": ("", "", "借出中")}
     run = cli("ledger", "export", "-o", "表.xlsx", cwd=tmp_path)
     assert run.returncode == 0 and run.stdout.strip() == "已导出客户资料借阅表：表.xlsx（发放记录 3 条）"
+
+
+def test_overdue_loans_appear_in_the_weekly_report(tmp_path):
+    import yaml
+
+    from test_privacy_outputs import CONFIG
+    from workbook_tools.sampledata import generate_samples
+    from workbook_tools.weekly import run_weekly
+
+    generate_samples(tmp_path / "incoming", regions=["华东", "华南"], customers_per_region=8)
+    (tmp_path / "archive.yaml").write_text(yaml.safe_dump(CONFIG, allow_unicode=True), encoding="utf-8")
+    ledger = Ledger(tmp_path / "发放登记.db")
+    issue(ledger, "赵六", "2026-11-01")
+    issue(ledger, "李四", "2026-12-31")
+    issue(ledger, "孙七", "2026-11-02")
+    ledger.give_back(3)
+    html = run_weekly(tmp_path, as_of=dt.date(2026, 11, 22)).report.read_text(encoding="utf-8")
+    section = html.split("<h2>逾期未归还的发放资料</h2>")[1].split("</table>")[0]
+    assert "<td>赵六</td>" in section and "2026-11-01" in section
+    assert "李四" not in section and "孙七" not in section

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from workbook_tools.io.atomic import atomic_path
 from workbook_tools.io.crypto import opened
+from workbook_tools.privacy.ledger import DEFAULT_NAME, Ledger
 from workbook_tools.merge.files import MergeRun, merge_files
 from workbook_tools.plan import PlanResult, build_plans
 from workbook_tools.plan.build import PLAN_FIELDS
@@ -136,11 +137,18 @@ def _write_report(result: WeeklyResult, cfg: WeeklyConfig, as_of: dt.date) -> No
         "skipped": [{"name": Path(f.path).name, "reason": f.skipped_reason}
                     for f in result.merge.inputs if f.skipped_reason],
         "unknown_owners": unknown_owners(cfg, result.plans),
+        "overdue_loans": overdue_loans(cfg.path.parent, as_of), "ledger": DEFAULT_NAME,
         "outputs": [(label, relative_link(p, result.report)) for label, p in result.outputs()],
         "warnings": [*result.merge.notices, *result.plans.warnings],
     }
     with atomic_path(result.report) as tmp:
         tmp.write_text(render_report(context), encoding="utf-8")
+
+
+def overdue_loans(folder: Path, as_of: dt.date) -> list:
+    """发放 entries past their return-by date in the ledger beside archive.yaml (if any)."""
+    path = folder / DEFAULT_NAME
+    return Ledger(path).issues(overdue_on=as_of) if path.exists() else []
 
 
 def _figures(result: WeeklyResult, counts: dict) -> list[tuple[str, object]]:
