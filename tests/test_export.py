@@ -19,6 +19,7 @@ from workbook_tools.privacy.ledger import Ledger
 from workbook_tools.privacy.view import RoleView
 
 from leakscan import find_leaks, package_parts
+from office import needs_soffice
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_data"
@@ -166,3 +167,25 @@ def test_cli_export_with_password_file_and_refusals(demo, tmp_path):
         assert run.returncode == 2 and expected in run.stderr and "Traceback" not in run.stderr
         assert not (tmp_path / "no.xlsx").exists()
     assert len(Ledger(tmp_path / "发放登记.db").issues()) == 1
+
+
+SYSTEM_PYTHON = Path("/usr/bin/python3")
+
+
+def _has_pyuno() -> bool:
+    return SYSTEM_PYTHON.exists() and subprocess.run([str(SYSTEM_PYTHON), "-c", "import uno"],
+                                                      capture_output=True).returncode == 0
+
+
+@needs_soffice
+@pytest.mark.skipif(not _has_pyuno(), reason="python3-uno (LibreOffice's Python bridge) is not installed")
+def test_libreoffice_opens_the_encrypted_export_with_the_password_only(demo, schema):
+    import json
+
+    result = _export(demo, schema, "业务员", "lo.xlsx", password="发放 pw-1")
+    run = subprocess.run([str(SYSTEM_PYTHON), str(Path(__file__).parent / "lo_password.py"), str(result.path),
+                          "客户档案", "错误的密码", "发放 pw-1"], capture_output=True, text=True, timeout=300)
+    wrong, right = json.loads(run.stdout)
+    assert "error" in wrong
+    assert right["sheets"] == ["发放说明", "客户档案"]
+    assert right["rows"] == [["客户编号", "客户名称", "所属区域"], ["HD0001", "南京元航供应链管理有限公司", "华东"]]
