@@ -148,6 +148,10 @@ def test_encrypted_export_opens_only_with_the_password(demo, schema, tmp_path):
     assert run.returncode == 2
     assert "文件已加密（设置了打开密码）" in run.stderr and "--password-file" in run.stderr
     assert "Traceback" not in run.stderr
+    (tmp_path / "pw.txt").write_text("正确的密码 2026\n", encoding="utf-8")
+    run = cli("inspect", result.path, "--password-file", "pw.txt", cwd=tmp_path)
+    assert run.returncode == 0 and run.stdout.startswith(f"文件：{result.path}（xlsx，")
+    assert "工作表“客户档案”：客户档案登记表（registration）" in run.stdout
 
 
 def test_cli_export_with_password_file_and_refusals(demo, tmp_path):

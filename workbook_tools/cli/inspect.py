@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from workbook_tools.cli.common import ChineseCommand, ChineseUsageError
+from workbook_tools.cli.secrets import password_from, password_options
 
 HELP = """查看工具如何读取一个工作簿：每个工作表识别成哪种表格、表头在第几行、
 每一列对应哪个字段（标注按别名识别的列）、未知列、缺少的必填列、数据行数和表尾位置。
@@ -27,14 +28,16 @@ HELP = """查看工具如何读取一个工作簿：每个工作表识别成哪�
               help="只按这种表格识别（registration / visit-plan / visit-record / complaint）。")
 @click.option("--schema", "schema_path", metavar="schema.yaml", type=click.Path(path_type=Path),
               help="使用自定义的 schema 文件（默认使用自带的 templates/archive_schema.yaml）。")
-def command(file, form, schema_path):
+@password_options
+def command(file, form, schema_path, password_file, password_env):
     """One library call (describe_workbook), then print its result in Chinese."""
     from workbook_tools.io.describe import describe_workbook
     from workbook_tools.schema import load_schema
 
     if file is None:
         raise ChineseUsageError("缺少要查看的文件 FILE", click.get_current_context())
-    info = describe_workbook(file, load_schema(schema_path), form)
+    info = describe_workbook(file, load_schema(schema_path), form,
+                             password=password_from(password_file, password_env))
     for line in format_report(info):
         click.echo(line)
 
