@@ -80,6 +80,14 @@ def test_read_commands_without_or_with_a_wrong_password(weeks, tmp_path, capsys,
     code, text = main(["plan", str(master), "--week", "2026-W48", "-o", str(tmp_path / "p.xlsx"),
                        "--password-file", str(tmp_path / "bad.txt")], capsys)
     assert code == 2 and text == f"错误：无法打开加密文件 {master}：密码不正确\n"
+    code, text = main(["export", str(master), "-o", str(tmp_path / "e.xlsx"), "--role", "业务员", "--to", "李四",
+                       "--approved-by", "王经理", "--ledger", str(tmp_path / "l.db")], capsys)
+    assert code == 2 and "请用 --master-password-file 提供总表的密码" in text
+    (tmp_path / "pw.txt").write_text(PASSWORD, encoding="utf-8")
+    code, text = main(["export", str(master), "-o", str(tmp_path / "e.xlsx"), "--role", "业务员", "--to", "李四",
+                       "--approved-by", "王经理", "--ledger", str(tmp_path / "l.db"),
+                       "--master-password-file", str(tmp_path / "pw.txt")], capsys)
+    assert code == 0 and not is_encrypted(tmp_path / "e.xlsx"), text
     monkeypatch.setenv("WBT_PW", PASSWORD)
     code, text = main(["summary", str(master), "-o", str(tmp_path / "s.xlsx"), "--password-env", "WBT_PW"], capsys)
     assert code == 0, text

@@ -12,7 +12,7 @@ from workbook_tools.errors import WorkbookToolsError
 from workbook_tools.export.read import SheetRows, read_master
 from workbook_tools.export.workbook import write_export
 from workbook_tools.io.atomic import atomic_path, refuse_inputs
-from workbook_tools.io.crypto import encrypt_bytes, opened
+from workbook_tools.io.crypto import encrypt_bytes, is_encrypted, opened
 from workbook_tools.privacy.ledger import ISSUE, Ledger, default_ledger_path
 from workbook_tools.privacy.view import RoleView
 from workbook_tools.schema.model import HIDDEN, MASKED, Schema
@@ -67,6 +67,9 @@ def export_master(master: str | Path, output: str | Path, request: ExportRequest
     refuse_inputs(output, [master])
     today = today or dt.date.today()
     forms = {"registration", *view.role.forms}
+    if master_password is None and is_encrypted(master):
+        raise WorkbookToolsError(f"总表 {master} 已加密；请用 --master-password-file 提供总表的密码"
+                                 "（--password-file 是给发放文件加密用的密码）。未写出任何文件")
     with opened(master, master_password) as plain:
         tables = read_master(plain, schema, forms)
     sheets, count = _sheets(tables, view, request)
