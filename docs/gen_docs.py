@@ -1,8 +1,8 @@
 """Generate the parts of the docs that come from code, so they cannot drift:
 
 - docs/cli.md: `--help` of `workbook-tools` and of every command (and sub-command);
-- README.md: the finding-code table (<!-- CODES:START/END -->) and the archive.yaml keys
-  (<!-- CONFIG:START/END -->).
+- README.md: the finding-code table (<!-- CODES:START/END -->), the archive.yaml keys
+  (<!-- CONFIG:START/END -->) and the 权限分配表 from the schema's roles (<!-- ROLES:START/END -->).
 
     .venv/bin/python docs/gen_docs.py          # rewrite
     .venv/bin/python docs/gen_docs.py --check  # exit 1 if anything is out of date (tests do this)
@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from workbook_tools.cli import cli  # noqa: E402
+from workbook_tools.privacy.table import permission_markdown  # noqa: E402
+from workbook_tools.schema import load_schema  # noqa: E402
 from workbook_tools.validate import catalogue_markdown  # noqa: E402
 from workbook_tools.weekly.config import KEYS  # noqa: E402
 
@@ -28,6 +30,7 @@ CLI_DOC = ROOT / "docs" / "cli.md"
 README = ROOT / "README.md"
 CODES = re.compile(r"(<!-- CODES:START -->\n).*?(<!-- CODES:END -->)", re.S)
 CONFIG = re.compile(r"(<!-- CONFIG:START -->\n).*?(<!-- CONFIG:END -->)", re.S)
+ROLES = re.compile(r"(<!-- ROLES:START -->\n).*?(<!-- ROLES:END -->)", re.S)
 
 
 def _help(args: list[str]) -> str:
@@ -64,7 +67,9 @@ def config_markdown() -> str:
 def readme_text(current: str) -> str:
     table = catalogue_markdown().rstrip() + "\n"
     current = CODES.sub(lambda m: m.group(1) + table + m.group(2), current)
-    return CONFIG.sub(lambda m: m.group(1) + config_markdown() + m.group(2), current)
+    current = CONFIG.sub(lambda m: m.group(1) + config_markdown() + m.group(2), current)
+    roles = permission_markdown(load_schema())
+    return ROLES.sub(lambda m: m.group(1) + roles + m.group(2), current)
 
 
 def main(argv: list[str]) -> int:

@@ -52,7 +52,7 @@ def test_mobile_canonical_form():
 def test_ten_digit_mobile_is_invalid():
     assert cell_findings(MOBILE, "1381234567") == [(
         "error", "mobile-invalid",
-        "手机“1381234567”不是有效的手机号；手机号是 1 开头的 11 位数字，如 13812345678，请核对",
+        "手机“******”不是有效的手机号；手机号是 1 开头的 11 位数字，如 13812345678，请核对",
     )]
 
 
@@ -60,7 +60,7 @@ def test_full_width_mobile_is_valid_with_a_normalisation_warning():
     raw = "１３８ １２３４ ５６７８"
     assert cell_findings(MOBILE, raw) == [(
         "warning", "value-normalized",
-        f"手机“{raw}”含有全角字符、空格或小写字母，已按“13812345678”读取；请改为“13812345678”",
+        "手机“138****5678”含有全角字符、空格或小写字母，已按“138****5678”读取；请改为“138****5678”",
     )]
     assert parsed(MOBILE, raw) == "13812345678"
 
@@ -68,14 +68,14 @@ def test_full_width_mobile_is_valid_with_a_normalisation_warning():
 def test_landline_in_the_mobile_column_is_a_warning():
     assert cell_findings(MOBILE, "0755-12345678") == [(
         "warning", "mobile-is-landline",
-        "手机“0755-12345678”是固定电话；请把它填到电话列，本列填写 11 位手机号",
+        "手机“0755-********”是固定电话；请把它填到电话列，本列填写 11 位手机号",
     )]
 
 
 def test_two_numbers_in_one_cell():
     assert cell_findings(MOBILE, "13812345678/13912345678") == [(
         "error", "phone-multiple",
-        "手机“13812345678/13912345678”填了多个号码；每个单元格只填一个号码，其余号码请写到备注",
+        "手机“******”填了多个号码；每个单元格只填一个号码，其余号码请写到备注",
     )]
     assert codes(PHONE, "0755-12345678，13812345678") == ["phone-multiple"]
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from stdnum.cn import uscc
 from test_validate_support import cell_findings, codes, id_card, parsed, uscc_code
 
+from workbook_tools.privacy.masks import mask_id_card
 from workbook_tools.validate.identity import uscc_check_char
 
 ID = "身份证号"
@@ -30,7 +31,7 @@ def test_bad_check_digit():
     wrong = GOOD_ID[:17] + ("1" if GOOD_ID[17] != "1" else "2")
     assert _id(wrong) == [(
         "error", "id-card-checksum",
-        f"身份证号“{wrong}”的校验位不正确，号码中有数字抄错；请对照证件逐位核对",
+        f"身份证号“{mask_id_card(wrong)}”的校验位不正确，号码中有数字抄错；请对照证件逐位核对",
     )]
 
 
@@ -45,7 +46,7 @@ def test_unknown_region_is_a_warning_naming_the_region():
     number = id_card("99999919900101002")
     assert _id(number) == [(
         "warning", "id-card-region-unknown",
-        f"身份证号“{number}”的地区码 999999 不在已知的行政区划代码表中；如果号码与证件一致可以忽略，否则请核对前 6 位",
+        f"身份证号“{mask_id_card(number)}”的地区码 999999 不在已知的行政区划代码表中；如果号码与证件一致可以忽略，否则请核对前 6 位",
     )]
 
 
@@ -62,7 +63,8 @@ def test_lower_case_x_is_normalised_with_a_warning():
     lower = id_card(body).lower()
     assert _id(lower) == [(
         "warning", "value-normalized",
-        f"身份证号“{lower}”含有全角字符、空格或小写字母，已按“{lower.upper()}”读取；请改为“{lower.upper()}”",
+        f"身份证号“{mask_id_card(lower)}”含有全角字符、空格或小写字母，已按“{mask_id_card(lower)}”读取；"
+        f"请改为“{mask_id_card(lower)}”",
     )]
     assert parsed(ID, lower, **PERSON) == lower.upper()
 
@@ -76,14 +78,14 @@ def test_full_width_digits_are_normalised():
 def test_fifteen_digit_old_id_is_a_warning():
     assert _id("110105900101002") == [(
         "warning", "id-card-old",
-        "身份证号“110105900101002”是 15 位的第一代身份证号；请向客户索取 18 位号码后更新",
+        "身份证号“110105******002”是 15 位的第一代身份证号；请向客户索取 18 位号码后更新",
     )]
 
 
 def test_wrong_length_and_characters():
     assert _id("1101051990") == [(
         "error", "id-card-length",
-        "身份证号“1101051990”有 10 位；身份证号应为 18 位（最后一位可以是 X），请对照证件核对",
+        "身份证号“******”有 10 位；身份证号应为 18 位（最后一位可以是 X），请对照证件核对",
     )]
     assert codes(ID, "11010519900101002A", **PERSON) == ["id-card-format"]
 
@@ -92,7 +94,7 @@ def test_impossible_birth_date():
     number = id_card("11010519900230002")
     assert _id(number) == [(
         "error", "id-card-birth-date",
-        f"身份证号“{number}”中的出生日期（第 7–14 位）不是有效日期；请对照证件核对",
+        f"身份证号“{mask_id_card(number)}”中的出生日期（第 7–14 位）不是有效日期；请对照证件核对",
     )]
 
 
@@ -100,7 +102,7 @@ def test_implausible_age_uses_schema_settings_and_as_of():
     old = id_card("11010518800101002")
     assert _id(old) == [(
         "error", "id-card-age",
-        f"身份证号“{old}”中的出生日期是 1880-01-01，年龄不在 0–120 岁之间；请对照证件核对",
+        f"身份证号“{mask_id_card(old)}”中的出生日期是 1880-01-01，年龄不在 0–120 岁之间；请对照证件核对",
     )]
     unborn = id_card("11010520300101002")
     assert codes(ID, unborn, **PERSON) == ["id-card-age"]

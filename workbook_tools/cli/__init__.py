@@ -28,6 +28,8 @@ COMMANDS = {
     "merge": "merge",
     "summary": "summary",
     "plan": "plan",
+    "export": "export",
+    "ledger": "ledger",
     "weekly": "weekly",
     "demo": "demo",
     "excel": "excel",

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from workbook_tools.cli.common import ChineseCommand, ChineseUsageError, form_key, form_option
+from workbook_tools.cli.secrets import password_from, password_options
 
 HELP = """查看工具如何读取一个工作簿：每个工作表识别成哪种表格、表头在第几行、
 每一列对应哪个字段（标注按别名识别的列）、未知列、缺少的必填列、数据行数和表尾位置。
@@ -26,7 +27,8 @@ HELP = """查看工具如何读取一个工作簿：每个工作表识别成哪�
 @form_option
 @click.option("--schema", "schema_path", metavar="schema.yaml", type=click.Path(path_type=Path),
               help="使用自定义的 schema 文件（默认使用自带的 templates/archive_schema.yaml）。")
-def command(file, form, schema_path):
+@password_options
+def command(file, form, schema_path, password_file, password_env):
     """One library call (describe_workbook), then print its result in Chinese."""
     from workbook_tools.io.describe import describe_workbook
     from workbook_tools.schema import load_schema
@@ -34,7 +36,8 @@ def command(file, form, schema_path):
     if file is None:
         raise ChineseUsageError("缺少要查看的文件", click.get_current_context())
     schema = load_schema(schema_path)
-    info = describe_workbook(file, schema, form_key(schema, form))
+    info = describe_workbook(file, schema, form_key(schema, form),
+                             password=password_from(password_file, password_env))
     for line in format_report(info):
         click.echo(line)
 

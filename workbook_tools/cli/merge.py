@@ -12,6 +12,7 @@ import click
 
 from workbook_tools.cli.common import ChineseCommand, ChineseUsageError, as_of_option, schema_option
 from workbook_tools.cli.render import console
+from workbook_tools.cli.secrets import password_from, password_options
 from workbook_tools.merge.files import NothingToMerge, merge_files
 from workbook_tools.schema import load_schema
 
@@ -25,6 +26,10 @@ HELP = """把各区域提交的工作簿合并成客户档案总表：按客户�
 示例：
   workbook-tools merge incoming/ -o 客户档案总表_2026-W48.xlsx --previous 客户档案总表_2026-W47.xlsx
   workbook-tools merge 华东.xlsx 华南.xlsx -o 总表.xlsx --json
+
+\b
+总表是原始资料（含身份证号、银行账号等全部原值），建议加密保存：--password-file 密码文件
+（文件第一行是密码）使总表按 Office 标准加密写出，上期总表已加密时也用它打开。
 """
 
 
@@ -36,20 +41,22 @@ HELP = """把各区域提交的工作簿合并成客户档案总表：按客户�
 @click.option("--previous", metavar="上期总表.xlsx", type=click.Path(path_type=Path),
               help="上周合并生成的总表（只接受本工具生成的总表）：本周未出现的客户保留，并生成“变更记录”。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出各项数量（供脚本使用）。")
+@password_options
 @as_of_option
 @schema_option
 @click.option("-f", "--force", is_flag=True, help="总表文件已存在时用本次合并结果覆盖它（只会覆盖本工具生成的总表）。")
-def command(inputs, output, previous, as_json, as_of, schema_path, force):
+def command(inputs, output, previous, as_json, password_file, password_env, as_of, schema_path, force):
     ctx = click.get_current_context()
     if not inputs:
         raise ChineseUsageError("请指定要合并的文件或文件夹", ctx)
     if output is None:
         raise ChineseUsageError("请用 -o 指定要写出的总表文件，如 -o 客户档案总表.xlsx", ctx)
     schema = load_schema(schema_path)
+    password = password_from(password_file, password_env)
     try:
         with _progress(enabled=not as_json) as progress:
             run = merge_files(inputs, output, previous=previous, schema=schema, as_of=as_of,
-                              run_date=as_of, progress=progress, force=force)
+                              run_date=as_of, progress=progress, force=force, password=password)
     except NothingToMerge as exc:
         _nothing(exc, as_json)
         raise click.exceptions.Exit(2) from None

@@ -8,6 +8,7 @@ import click
 
 from workbook_tools.cli.common import ChineseCommand, ChineseUsageError, force_option, refuse_existing, schema_option
 from workbook_tools.cli.progress import steps
+from workbook_tools.cli.secrets import password_from, password_options
 from workbook_tools.plan import build_plans
 
 HELP = """按联系策略为每位业务员生成下周的客户拜访计划：逾期或本周到期的客户按重要程度排序，
@@ -32,14 +33,17 @@ HELP = """按联系策略为每位业务员生成下周的客户拜访计划：�
               help="每位业务员单独一个工作簿，写到该目录。")
 @click.option("--holiday", "holidays", multiple=True, metavar="日期", help="额外的休息日（可重复），如 2026-12-31。")
 @click.option("--workday", "workdays", multiple=True, metavar="日期", help="额外的调休上班日（可重复）。")
+@password_options
 @schema_option
 @force_option
-def command(master, week, max_per_day, output, out_dir, holidays, workdays, schema_path, force):
+def command(master, week, max_per_day, output, out_dir, holidays, workdays, password_file, password_env,
+            schema_path, force):
     refuse_existing(output, force)
     if (output is None) == (out_dir is None):
         raise ChineseUsageError("请指定 -o 文件.xlsx 或 --out-dir 目录 其中之一", click.get_current_context())
     with steps(f"正在读取 {master.name} 并安排拜访计划…"):
         result = build_plans(master, schema=schema_path, week=week, max_per_day=max_per_day, out=output,
-                             out_dir=out_dir, extra_holidays=holidays, extra_workdays=workdays)
+                             out_dir=out_dir, extra_holidays=holidays, extra_workdays=workdays,
+                             password=password_from(password_file, password_env))
     for line in result.summary_lines():
         click.echo(line)

@@ -8,6 +8,7 @@ import click
 
 from workbook_tools.cli.common import ChineseCommand, as_of_option, force_option, refuse_existing, schema_option
 from workbook_tools.cli.progress import steps
+from workbook_tools.cli.secrets import password_from, password_options
 from workbook_tools.schema import load_schema
 from workbook_tools.summary.build import build_summary
 
@@ -17,6 +18,9 @@ HELP = """根据客户档案总表生成汇总表：客户归类汇总、客户�
 \b
 示例：
   workbook-tools summary 客户档案总表.xlsx -o 客户档案汇总.xlsx --as-of 2026-11-22
+
+\b
+总表已加密时用 --password-file 给出密码；汇总表也用同一密码加密写出。
 """
 
 
@@ -25,13 +29,15 @@ HELP = """根据客户档案总表生成汇总表：客户归类汇总、客户�
 @click.argument("master", metavar="总表.xlsx", type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, metavar="文件.xlsx", type=click.Path(path_type=Path),
               help="输出的汇总工作簿。")
+@password_options
 @as_of_option
 @schema_option
 @force_option
-def command(master, output, as_of, schema_path, force):
+def command(master, output, password_file, password_env, as_of, schema_path, force):
     refuse_existing(output, force)
     with steps(f"正在读取 {master.name} 并生成汇总表…"):
-        result = build_summary(master, output, schema=load_schema(schema_path), as_of=as_of)
+        result = build_summary(master, output, schema=load_schema(schema_path), as_of=as_of,
+                               password=password_from(password_file, password_env))
     click.echo(f"已生成汇总表：{result.path}（统计日期 {result.as_of}）")
     click.echo(f"客户 {result.customers} 位，拜访记录 {result.visits} 条，拜访计划 {result.plans} 条；"
                f"逾期未跟进 {result.overdue} 位，7 天内到期 {result.due_soon} 位，业务下滑 {result.declining} 位；"

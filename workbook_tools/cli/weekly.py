@@ -9,6 +9,7 @@ import click
 
 from workbook_tools.cli.common import ChineseCommand, ChineseGroup, as_of_option
 from workbook_tools.cli.progress import file_progress, steps
+from workbook_tools.cli.secrets import password_from, password_options
 from workbook_tools.weekly import run_weekly
 from workbook_tools.weekly.init import init_archive
 
@@ -33,6 +34,10 @@ RUN_HELP = """一条命令完成每周流程：校验各区域文件 → 为有�
 \b
 示例：
   workbook-tools weekly 客户档案/ --as-of 2026-11-22
+  workbook-tools weekly 客户档案/ --password-file 总表密码.txt   # 总表和汇总表加密保存
+
+\b
+--password-file / --password-env：总表（原始资料）和汇总表用该密码加密写出，上周总表也用它打开。
 """
 INIT_HELP = """新建每周流程的档案目录：写出带中文注释的 archive.yaml（每个键都有说明，联系周期和购买周期取 \
 schema 的默认值），并建立存放各区域提交文件的 incoming/ 文件夹，然后列出下一步要做的事。
@@ -69,11 +74,13 @@ def command():
 @click.argument("folder", metavar="目录", type=click.Path(path_type=Path))
 @click.option("-o", "--out-dir", metavar="目录", type=click.Path(path_type=Path),
               help="输出目录，默认为 archive.yaml 中 output 下的 <年>-W<周>。")
+@password_options
 @as_of_option
-def run_command(folder, out_dir, as_of):
+def run_command(folder, out_dir, password_file, password_env, as_of):
     with steps("正在读取 archive.yaml…") as step:
         result = run_weekly(folder, out_dir=out_dir, as_of=as_of, step=step,
-                            progress=file_progress(step, "正在读取和校验文件"))
+                            progress=file_progress(step, "正在读取和校验文件"),
+                            password=password_from(password_file, password_env))
     print_weekly(result)
 
 

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workbook_tools.io.crypto import opened
 from workbook_tools.io.reader import read_workbook
 from workbook_tools.io.table import SheetTable
 from workbook_tools.schema.model import Form, Schema
 
 
 def describe_workbook(path: str | Path, schema: Schema | None = None,
-                      form: str | Form | None = None) -> dict:
+                      form: str | Form | None = None, password: str | None = None) -> dict:
     """Read ``path`` and describe, per sheet, the detected form, header row, column
     mapping, unknown and missing columns, record count and footer row.
-    Raises UnreadableWorkbook like read_workbook."""
+    ``password`` opens an encrypted workbook. Raises UnreadableWorkbook like read_workbook."""
     if schema is None:
         from workbook_tools.schema import load_schema
 
         schema = load_schema()
-    data = read_workbook(path, schema, form)
+    with opened(path, password) as plain:
+        data = read_workbook(plain, schema, form)
     return {
-        "path": data.path,
+        "path": str(path) if password else data.path,
         "kind": data.kind,
         "date1904": data.date1904,
         "stamp": dict(data.stamp),

@@ -15,6 +15,7 @@ from typing import Any, Iterable, Sequence
 
 from workbook_tools.errors import OutputError, WorkbookToolsError
 from workbook_tools.io.atomic import refuse_inputs
+from workbook_tools.io.crypto import encrypt_in_place, opened
 from workbook_tools.io.gcpause import gc_paused
 from workbook_tools.io.reader import MASTER_FORM
 from workbook_tools.io.stamp import read_version_stamp
@@ -66,7 +67,7 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
                 previous: str | Path | None = None, schema: Schema | None = None,
                 run_date: dt.date | None = None, as_of: dt.date | None = None,
                 progress: Progress | None = None, on_report: OnReport | None = None,
-                force: bool = False, ignore: Sequence[str] = ()) -> MergeRun:
+                force: bool = False, ignore: Sequence[str] = (), password: str | None = None) -> MergeRun:
     """Merge the workbooks in ``inputs`` (files, or folders searched recursively) into the
     master ``output``. ``previous``: last week's master (a master this tool wrote).
     ``force``: replace an existing master at ``output`` (otherwise OutputError).
@@ -76,6 +77,8 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
     file's validation (so callers need not read a file twice). ``ignore``: glob patterns
     (archive.yaml's ``ignore``); files inside a folder whose name or path relative to the
     folder matches one are left out silently, not listed as skipped.
+    ``password``: the master is written encrypted (AES-256) and ``previous`` opened with it
+    when it is encrypted (the 原始资料 at rest).
     Raises NothingToMerge (nothing usable), OutputError (output is an input, lock held)."""
     schema = schema or load_schema()
     paths, output = [Path(p) for p in inputs], Path(output)
@@ -84,12 +87,12 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
         raise NothingToMerge("没有指定要合并的文件或文件夹")
     _check_output(output, paths, previous)
     if previous is not None:
-        check_previous(previous, schema)
+        check_previous(previous, schema, password)
     with OutputLock(output) as lock, gc_paused():
         offered = discover(paths, previous, lock.path, ignore)
         refuse_inputs(output, [p for p, reason in offered if reason is None])
-        _refuse_existing(output, force)
-        prev = load_previous(previous, schema) if previous is not None else None
+        _refuse_existing(output, force, password)
+        prev = _load_previous(previous, schema, password) if previous is not None else None
         files, rows = read_inputs(offered, schema, as_of, progress, on_report)
         files, rows = drop_duplicate_submissions(files, rows, schema)
         if not any(f.skipped_reason is None for f in files):
@@ -100,6 +103,8 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
         del rows
         used = [f.path for f in files if f.skipped_reason is None]
         write_master(result, schema, output, inputs=[*used, *([previous] if previous else [])])
+        if password:
+            encrypt_in_place(output, password)
     return MergeRun(result, output, files, lock.notices)
 
 
@@ -111,12 +116,19 @@ def _check_output(output: Path, paths: list[Path], previous: Path | None) -> Non
     refuse_inputs(output, [p for p in paths if not p.is_dir()] + ([previous] if previous else []))
 
 
-def _refuse_existing(output: Path, force: bool) -> None:
+def _load_previous(previous: Path, schema: Schema, password: str | None):
+    with opened(previous, password) as plain:
+        return load_previous(plain, schema)
+
+
+def _refuse_existing(output: Path, force: bool, password: str | None = None) -> None:
     """An existing file is replaced only with ``force``, and only if it is a master made by
     this tool (never, by a typo, someone's workbook)."""
     if not output.exists():
         return
-    if read_version_stamp(output).get("form") != MASTER_FORM:
+    with opened(output, password) as plain:
+        stamp = read_version_stamp(plain)
+    if stamp.get("form") != MASTER_FORM:
         raise OutputError(f"输出文件 {output} 已存在，但不是合并生成的总表；为避免覆盖其他文件，"
                           "请换一个输出文件名，或确认无用后先删除它")
     if not force:

@@ -14,6 +14,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from workbook_tools.errors import WorkbookToolsError
+from workbook_tools.io.crypto import opened
 from workbook_tools.io.reader import MASTER_FORM
 from workbook_tools.io.stamp import OUTPUT_KINDS, output_kind, read_version_stamp
 from workbook_tools.merge.rows import InputFile, SourceRow, norm_id
@@ -34,17 +35,19 @@ def own_output_reason(path: Path, master_reason: str) -> str | None:
     return master_reason if kind == MASTER_FORM else OWN_OUTPUT.format(what=OUTPUT_KINDS[kind])
 
 
-def check_previous(path: Path, schema: Schema) -> None:
-    """Raise unless ``path`` is a master written by this tool (its stamp says so)."""
+def check_previous(path: Path, schema: Schema, password: str | None = None) -> None:
+    """Raise unless ``path`` is a master written by this tool (its stamp says so); an
+    encrypted master is looked at through its decrypted copy."""
     if not path.exists():
         raise WorkbookToolsError(f"上期总表（--previous）{path} 不存在；请检查路径，首次合并时不要指定 --previous")
-    kind = output_kind(path)
+    with opened(path, password) as plain:
+        kind = output_kind(plain)
+        form = None if kind else read_version_stamp(plain).get("form")
     if kind == MASTER_FORM:
         return
     if kind is not None:
         what = f"是{OUTPUT_KINDS[kind]}"
     else:
-        form = read_version_stamp(path).get("form")
         what = (f"是一份{schema.form(form).title}（区域提交的表格）" if form in schema.form_keys
                 else "不是本工具合并生成的总表")
     raise WorkbookToolsError(f"上期总表（--previous）{path.name} {what}；--previous 只接受上次合并生成的"

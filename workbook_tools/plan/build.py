@@ -12,6 +12,7 @@ import pandas as pd
 from workbook_tools.errors import OutputError, WorkbookToolsError
 from workbook_tools.generate.context import GENERATOR
 from workbook_tools.io.atomic import atomic_path
+from workbook_tools.io.crypto import opened
 from workbook_tools.plan.calendar import PlanWeek, day_text, plan_week
 from workbook_tools.plan.due import due_customers
 from workbook_tools.plan.schedule import NO_OWNER, PlanItem, check_max_per_day, schedule
@@ -155,7 +156,7 @@ def _check_outputs(out, out_dir) -> tuple[Path | None, Path | None]:
 def build_plans(master_path: str | Path, *, schema: Schema | str | Path | None, week,
                 max_per_day: int = 6, out: str | Path | None = None, out_dir: str | Path | None = None,
                 extra_holidays: Iterable = (), extra_workdays: Iterable = (),
-                data: MasterData | None = None) -> PlanResult:
+                data: MasterData | None = None, password: str | None = None) -> PlanResult:
     """Weekly 客户拜访计划 for every 负责业务员 of the master archive ``master_path``.
 
     ``week`` is an ISO week ("2026-W48") or any date in it. Customers due by the week's Sunday
@@ -168,6 +169,8 @@ def build_plans(master_path: str | Path, *, schema: Schema | str | Path | None, 
     calendar. Outputs are written atomically and are byte-for-byte reproducible.
     ``data``: the master ``master_path`` already loaded (load_master with at least
     PLAN_FIELDS), so a caller that also builds the summary reads the file once.
+    ``password`` opens an encrypted master (the plans themselves are written in clear: they
+    go to the salespeople and carry no 敏感 field).
     Raises WorkbookToolsError (Chinese message) for bad arguments or an unreadable master.
     """
     out, out_dir = _check_outputs(out, out_dir)
@@ -176,7 +179,8 @@ def build_plans(master_path: str | Path, *, schema: Schema | str | Path | None, 
     max_per_day = check_max_per_day(max_per_day)
     master_path = Path(master_path)
     if data is None:
-        data = load_master(master_path, schema, fields=PLAN_FIELDS)
+        with opened(master_path, password) as plain:
+            data = load_master(plain, schema, fields=PLAN_FIELDS)
     else:
         require_fields(data, PLAN_FIELDS, "build_plans")
     due = due_customers(data, schema, plan)

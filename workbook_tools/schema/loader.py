@@ -11,18 +11,20 @@ from workbook_tools.errors import SchemaError
 from workbook_tools.resources import template_path
 from workbook_tools.schema.yamlsrc import Mapping, YamlContext, load_yaml
 from workbook_tools.schema.model import (
-    COMPARE_OPS, FIELD_TYPES, RULE_KINDS, Choice, Field, Form, Rule, Schema,
+    COMPARE_OPS, FIELD_TYPES, MASK_RULES, RULE_KINDS, SENSITIVITIES, Choice, Field, Form, Rule,
+    Schema,
 )
+from workbook_tools.schema.roles import parse_roles
 
 DEFAULT_SCHEMA = template_path("archive_schema.yaml")
 
-TOP_KEYS = {"name", "version", "settings", "choice_lists", "forms"}
+TOP_KEYS = {"name", "version", "settings", "choice_lists", "forms", "roles"}
 SETTING_KEYS = {"contact_cycles", "purchase_cycles", "stale_days", "fuzzy_threshold",
                 "value_classes", "id_card_age"}
 FORM_KEYS = {"key", "title", "aliases", "id_field", "description", "fields", "rules"}
 FIELD_KEYS = {"key", "label", "aliases", "type", "required", "required_if", "choices", "help",
               "width", "sensitive", "pattern", "min", "max", "allow_future", "important",
-              "unique", "example"}
+              "unique", "example", "sensitivity", "mask"}
 CHOICE_KEYS = {"value", "aliases", "help", "code"}
 RULE_KEYS = {"key", "kind", "message", "fields", "left", "op", "right", "when", "require"}
 WHEN_KEYS = {"field", "op", "value"}
@@ -59,6 +61,7 @@ def parse_schema(text: str, name: str = "<schema>") -> Schema:
         forms=forms,
         settings=_plain(settings),
         source=name,
+        roles=parse_roles(ctx, data, forms),
     )
 
 
@@ -153,7 +156,16 @@ def _field(ctx: YamlContext, node: Any, named: dict, form_what: str) -> Field:
         important=_bool(ctx, node, "important", what),
         unique=_bool(ctx, node, "unique", what),
         example=str(node.get("example") or ""),
+        sensitivity=_one_of(ctx, node, "sensitivity", what, SENSITIVITIES, "内部"),
+        mask=_one_of(ctx, node, "mask", what, tuple(sorted(MASK_RULES)), ""),
     )
+
+
+def _one_of(ctx: YamlContext, node: dict, key: str, what: str, allowed: tuple, default: str) -> str:
+    value = node.get(key, default)
+    if value != default and value not in allowed:
+        raise ctx.fail(node, f"{what} 的“{key}”是“{value}”，只能是：{'、'.join(allowed)}", key)
+    return value
 
 
 def _bool(ctx: YamlContext, node: dict, key: str, what: str, default: bool = False) -> bool:

@@ -25,6 +25,14 @@ CODE_TYPES = frozenset(
     {"mobile", "phone", "postal_code", "id_card", "uscc", "customer_id", "bank_account"}
 )
 RULE_KINDS = frozenset({"any_required", "compare", "implies"})
+# The 权限分配表: how sensitive a field is, how it may be masked, what a role sees of it.
+SENSITIVITIES = ("公开", "内部", "敏感", "禁止外传")
+SENSITIVE_LEVELS = frozenset({"敏感", "禁止外传"})
+FORBIDDEN = "禁止外传"
+MASK_RULES = frozenset({"id_card", "mobile", "phone", "bank_account", "email", "address",
+                        "person_name", "customer_name", "full"})
+VISIBLE, MASKED, HIDDEN = "可见", "脱敏", "不可见"
+ACCESS_LEVELS = (VISIBLE, MASKED, HIDDEN)
 COMPARE_OPS = frozenset({">", ">=", "<", "<=", "==", "!="})
 
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
@@ -83,6 +91,17 @@ class Field:
     important: bool = False
     unique: bool = False
     example: str = ""
+    sensitivity: str = "内部"
+    mask: str = ""  # a rule of privacy.masks; "" → masked entirely when a role masks it
+
+    @property
+    def is_sensitive(self) -> bool:
+        """敏感 or 禁止外传 (or the older ``sensitive: true``): quoted masked in messages."""
+        return self.sensitive or self.sensitivity in SENSITIVE_LEVELS
+
+    @property
+    def mask_rule(self) -> str:
+        return self.mask or "full"
 
     @property
     def is_code(self) -> bool:
@@ -197,12 +216,37 @@ class Form:
 
 
 @dataclass(frozen=True)
+class Role:
+    """One column of the 权限分配表: what a post sees of each registration field."""
+    name: str
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    export: bool = False          # may receive exports (发放)
+    admin: bool = False           # the keeper of the 原始资料: sees 禁止外传 fields
+    forms: tuple[str, ...] = ()   # other forms (visit-record, complaint) it receives
+    default: str = HIDDEN
+    access: tuple[tuple[str, str], ...] = ()  # field key → 可见 / 脱敏 / 不可见
+
+    def level(self, key: str) -> str:
+        return dict(self.access).get(key, self.default)
+
+
+@dataclass(frozen=True)
 class Schema:
     name: str
     version: str
     forms: tuple[Form, ...]
     settings: dict = field(default_factory=dict, compare=False, hash=False)
     source: str = ""
+    roles: tuple[Role, ...] = ()
+
+    def role(self, name: str) -> Role:
+        """The role called ``name`` (or one of its aliases); KeyError with a Chinese message."""
+        for r in self.roles:
+            if name == r.name or name in r.aliases:
+                return r
+        known = "、".join(r.name for r in self.roles) or "（schema 中没有定义角色）"
+        raise KeyError(f"未知的角色“{name}”，可用：{known}")
 
     def form(self, key: str) -> Form:
         """The form by key (registration), or by its title or an alias (客户档案登记表)."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from workbook_tools.io.crypto import encrypt_in_place, opened
 from workbook_tools.schema.loader import load_schema
 from workbook_tools.schema.model import Schema
 from workbook_tools.summary.classify import classification_sheet, composition_sheet
@@ -91,11 +92,13 @@ def compute_summary(data: MasterData, schema: Schema, as_of: dt.date) -> list[Su
 
 
 def build_summary(master_path: str | Path, out_path: str | Path, *, schema: Schema | None = None,
-                  as_of: dt.date | None = None, data: MasterData | None = None) -> SummaryResult:
+                  as_of: dt.date | None = None, data: MasterData | None = None,
+                  password: str | None = None) -> SummaryResult:
     """Read the master archive, compute every summary table, write the summary workbook atomically.
 
     ``data``: the master ``master_path`` already loaded (load_master with at least
     :func:`summary_fields`), so a caller that also builds plans reads the file once.
+    ``password``: open an encrypted master with it, and write the summary encrypted too.
     """
     schema = schema or load_schema()
     as_of = as_of or dt.date.today()
@@ -103,7 +106,8 @@ def build_summary(master_path: str | Path, out_path: str | Path, *, schema: Sche
         as_of = as_of.date()
     t0 = time.perf_counter()
     if data is None:
-        data = load_master(master_path, schema, fields=summary_fields(schema))
+        with opened(master_path, password) as plain:
+            data = load_master(plain, schema, fields=summary_fields(schema))
     else:
         require_fields(data, summary_fields(schema), "build_summary")
     t1 = time.perf_counter()
@@ -112,6 +116,8 @@ def build_summary(master_path: str | Path, out_path: str | Path, *, schema: Sche
     year, week, _ = as_of.isocalendar()
     path = write_summary(sheets, out_path, created=dt.datetime.combine(as_of, dt.time()), inputs=[master_path],
                          period=f"{year}-W{week:02d}（统计日期 {as_of.isoformat()}）")
+    if password:
+        encrypt_in_place(path, password)
     t3 = time.perf_counter()
     lengths = {t.key: len(t.frame) for s in sheets for t in s.tables()}
     return SummaryResult(

@@ -131,7 +131,7 @@ def _check_column_keyed(col: ColumnData, column: list, rows: list, ctx: CheckCon
 def _report(sink: FindingSink, col: ColumnData, row: int, raw: Any, issues: list) -> None:
     shown, cell = display(raw), f"{col.letter}{row}"
     for code, params in issues:
-        sink.add(code, cell=cell, row=row, label=col.label, value=shown, **params)
+        sink.add(code, cell=cell, row=row, label=col.label, value=shown, field=col.field, **params)
 
 
 def _plain_text_column(values: list, pos: int, blank: set) -> list:

@@ -138,7 +138,8 @@ def unique(columns: dict, rows: list, values: list, sink: FindingSink) -> None:
             j = first.setdefault(parsed, i)
             if j != i:
                 sink.add("unique-duplicate", cell=f"{col.letter}{rows[i]}", row=rows[i],
-                         label=col.label, value=display(values[i][col.pos]), first_row=rows[j])
+                         label=col.label, value=display(values[i][col.pos]), field=col.field,
+                         first_row=rows[j])
 
 
 def duplicate_rows(rows: list, values: list, sink: FindingSink) -> None:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from workbook_tools.io.atomic import atomic_path
+from workbook_tools.io.crypto import opened
+from workbook_tools.privacy.ledger import DEFAULT_NAME, Ledger
 from workbook_tools.merge.files import MergeRun, merge_files
 from workbook_tools.merge.reading import Progress
 from workbook_tools.plan import PlanResult, build_plans
@@ -81,10 +83,13 @@ def load_for_summary_and_plans(master: str | Path, schema: Schema) -> MasterData
 
 def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
                as_of: dt.date | None = None, step: Callable[[str], Any] | None = None,
-               progress: Progress | None = None, trends: Sequence[WeekTrend] = ()) -> WeeklyResult:
+               progress: Progress | None = None, trends: Sequence[WeekTrend] = (),
+               password: str | None = None) -> WeeklyResult:
     """Run the week for the archive folder ``folder`` (it holds archive.yaml). ``step(text)`` is
     told each stage as it starts (Chinese), ``progress`` is merge_files' per-file callback,
-    ``trends`` the totals of earlier weeks (history store) for the report's 12-week trend."""
+    ``trends`` the totals of earlier weeks (history store) for the report's 12-week trend.
+    ``password``: the master and the summary are written encrypted with it, and last week's
+    master is opened with it."""
     step = step or (lambda text: None)
     cfg = load_config(folder)
     as_of = as_of or dt.date.today()
@@ -97,13 +102,14 @@ def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
                         schema=cfg.schema, run_date=as_of, as_of=as_of,
                         on_report=lambda path, report: reports.__setitem__(str(path), report),
                         force=True, progress=progress,   # a re-run replaces the week's own outputs
-                        ignore=cfg.ignore)
+                        ignore=cfg.ignore, password=password)
     step("正在生成退回修改的标注副本…")
     annotated = _annotate(reports, out / RETURNED, as_of)
     step("正在生成汇总表…")
-    data = load_for_summary_and_plans(merge.output, cfg.schema)   # read once, used twice
+    with opened(merge.output, password) as plain:
+        data = load_for_summary_and_plans(plain, cfg.schema)   # read once, used twice
     summary = build_summary(merge.output, out / SUMMARY.format(week=week), schema=cfg.schema, as_of=as_of,
-                            data=data)
+                            data=data, password=password)
     step("正在生成拜访计划…")
     plans = build_plans(merge.output, schema=cfg.schema, week=plan_week, max_per_day=cfg.max_per_day,
                         out_dir=_fresh(out / PLANS), extra_holidays=cfg.holidays,
@@ -154,11 +160,18 @@ def write_report(result: WeeklyResult, cfg: WeeklyConfig, as_of: dt.date,
         "skipped": [{"name": Path(f.path).name, "reason": f.skipped_reason}
                     for f in result.merge.inputs if f.skipped_reason],
         "unknown_owners": unknown_owners(cfg, result.plans),
+        "overdue_loans": overdue_loans(cfg.path.parent, as_of), "ledger": DEFAULT_NAME,
         "outputs": [(label, relative_link(p, result.report)) for label, p in result.outputs()],
         "warnings": [*result.notices, *result.merge.notices, *result.plans.warnings],
     }
     with atomic_path(result.report) as tmp:
         tmp.write_text(render_report(context), encoding="utf-8")
+
+
+def overdue_loans(folder: Path, as_of: dt.date) -> list:
+    """发放 entries past their return-by date in the ledger beside archive.yaml (if any)."""
+    path = folder / DEFAULT_NAME
+    return Ledger(path).issues(overdue_on=as_of) if path.exists() else []
 
 
 def _figures(result: WeeklyResult, counts: dict) -> list[tuple[str, object]]:

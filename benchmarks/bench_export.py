@@ -1,0 +1,102 @@
+"""Export (发放) of a 300,000-customer master for the 业务员 role, plain and encrypted.
+
+Issue targets: export ≤ 1.5× the time to write the same rows unmasked; encryption adds
+≤ 1 s per 10 MB of output.
+
+    .venv/bin/python benchmarks/bench_export.py --repeat 3
+
+The master is bench_summary_plan's generated master (300,000 customers; built and cached
+in build/bench/ on first use; here without visit records, which 业务员 does not receive).
+(a) write-only: the rows export_master would write for 业务员, with the raw values, through
+the same writer (export.workbook.write_export), read beforehand and not timed;
+(a2) the same rows with every registration column unmasked (what a 管理员 export writes);
+(b) export_master for 业务员, end to end (read the master, filter, mask, write, ledger);
+(c) the same with a password (AES-256 agile encryption of the written package).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_summary_plan import make_master, timed  # noqa: E402
+
+from workbook_tools.export import ExportRequest, export_master  # noqa: E402
+from workbook_tools.export.read import read_master  # noqa: E402
+from workbook_tools.export.run import _project  # noqa: E402
+from workbook_tools.export.workbook import write_export  # noqa: E402
+from workbook_tools.io.crypto import encrypt_bytes  # noqa: E402
+from workbook_tools.privacy.view import RoleView  # noqa: E402
+from workbook_tools.schema import load_schema  # noqa: E402
+
+TODAY = dt.date(2026, 11, 20)
+
+
+QUICK = ["--customers", "5000", "--repeat", "1"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--customers", type=int, default=300_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    schema = load_schema()
+    master = make_master(args.customers, 0)
+    table = read_master(master, schema, {"registration"})["registration"]
+    sales, admin = RoleView(schema, "业务员"), RoleView(schema, "管理员")
+    headers, _ = _project(table, table.rows[:1], sales)
+    picks = [table.keys.index(schema.form("registration").field_by_label(h).key) for h in headers]
+    raw_rows = [[row[i] for i in picks] for row in table.rows]
+    all_headers = [schema.form("registration").field(k).label for k in table.keys]
+    widths = {f.label: f.width for f in schema.form("registration").fields}
+    created = dt.datetime(2026, 11, 20)
+    results: dict[str, list] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        request = ExportRequest(role="业务员", recipient="李四", approver="王经理")
+        steps = {
+            "(a) write same rows unmasked": lambda: write_export(
+                folder / "a.xlsx", [("项目", "内容")], [("客户档案", headers, raw_rows)], widths, created),
+            "(a2) write all columns unmasked": lambda: write_export(
+                folder / "a2.xlsx", [("项目", "内容")], [("客户档案", all_headers, table.rows)], widths, created),
+            "(b) export 业务员": lambda: export_master(master, folder / "b.xlsx", request, schema=schema,
+                                                     ledger=folder / "l.db", today=TODAY),
+            "(c) export 业务员 + password": lambda: export_master(master, folder / "c.xlsx", request, schema=schema,
+                                                               password="bench", ledger=folder / "l.db",
+                                                               today=TODAY),
+        }
+        for _ in range(args.repeat):
+            for name, step in steps.items():
+                wall, cpu, _ = timed(step)
+                results.setdefault(name, []).append((wall, cpu))
+        sizes = {p.name: p.stat().st_size for p in folder.glob("*.xlsx")}
+        data = (folder / "b.xlsx").read_bytes()
+        enc = [timed(encrypt_bytes, data, "bench")[0] for _ in range(args.repeat)]
+    del admin
+    print(f"master: {master.relative_to(ROOT)} ({master.stat().st_size / 1e6:.1f} MB), {len(table.rows)} customers, "
+          f"业务员 columns {len(headers)} of {len(table.keys)}; repeat {args.repeat}")
+    med = {}
+    for name, runs in results.items():
+        wall, cpu = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+        med[name] = (wall, cpu)
+        print(f"    {name:34s} wall median {wall:6.2f} s   cpu median {cpu:6.2f} s")
+    a, b, c = med["(a) write same rows unmasked"], med["(b) export 业务员"], med["(c) export 业务员 + password"]
+    mb = sizes["b.xlsx"] / 1e6
+    print(f"    output {mb:.1f} MB (encrypted {sizes['c.xlsx'] / 1e6:.1f} MB)")
+    print(f"    ratio export / write-only: wall {b[0] / a[0]:.2f}×, cpu {b[1] / a[1]:.2f}× (target ≤ 1.5×)")
+    print(f"    ratio export / write all columns: wall {b[0] / med['(a2) write all columns unmasked'][0]:.2f}×")
+    e = statistics.median(enc)
+    print(f"    encryption alone: {e:.2f} s for {mb:.1f} MB = {e / mb * 10:.2f} s per 10 MB; "
+          f"(c) − (b) = {c[0] - b[0]:.2f} s wall (target ≤ 1 s per 10 MB)")
+
+
+if __name__ == "__main__":
+    main()

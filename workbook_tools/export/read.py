@@ -1,0 +1,70 @@
+"""Read the master's sheets for an export: only schema fields, as calamine returns them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from workbook_tools.io.problems import unreadable
+from workbook_tools.io.sniff import sniff
+from workbook_tools.schema.model import Form, Schema
+
+# master sheet → form key (merge.master_writer's sheet names)
+MASTER_SHEETS = {"客户档案": "registration", "拜访记录": "visit-record", "拜访计划": "visit-plan",
+                 "投诉记录": "complaint"}
+HEADER_SCAN_ROWS = 10
+
+
+@dataclass
+class SheetRows:
+    sheet: str
+    form: Form
+    keys: list[str]                 # schema field keys present, in the master's column order
+    rows: list[list]                # values aligned with keys
+    other_columns: list[str] = field(default_factory=list)  # headers that are not schema fields
+
+
+def read_master(path: str | Path, schema: Schema, forms: set[str]) -> dict[str, SheetRows]:
+    """form key → its rows, for the master sheets of ``forms`` that exist."""
+    sniffed = sniff(path)
+    try:
+        book = CalamineWorkbook.from_path(str(sniffed.path))
+    except Exception as exc:
+        raise unreadable(path, "corrupt", what=str(exc)[:80]) from None
+    out: dict[str, SheetRows] = {}
+    for sheet, form_key in MASTER_SHEETS.items():
+        if form_key in forms and sheet in book.sheet_names:
+            table = _read_sheet(book, sheet, schema.form(form_key))
+            if table is not None:
+                out[form_key] = table
+    if "registration" not in out:
+        raise unreadable(path, "not_workbook", what="没有“客户档案”工作表，不是客户档案总表")
+    return out
+
+
+def _read_sheet(book: CalamineWorkbook, sheet: str, form: Form) -> SheetRows | None:
+    rows = iter(book.get_sheet_by_name(sheet).iter_rows())
+    for _ in range(HEADER_SCAN_ROWS):
+        header = next(rows, None)
+        if header is None:
+            return None
+        keys = [form.match_header(cell) for cell in header]
+        if sum(k is not None for k in keys) >= 2:
+            break
+    else:
+        return None
+    positions, names, seen = [], [], set()
+    for pos, key in enumerate(keys):
+        if key is not None and key not in seen:
+            seen.add(key)
+            positions.append(pos)
+            names.append(key)
+    other = [str(h) for h, k in zip(header, keys) if k is None and str(h).strip()]
+    data = []
+    for row in rows:
+        values = [row[p] if p < len(row) else None for p in positions]
+        if any(v not in (None, "") for v in values):
+            data.append([None if v == "" else v for v in values])
+    return SheetRows(sheet, form, names, data, other)

@@ -1,0 +1,63 @@
+"""Write the export workbook with XlsxWriter: 发放说明 first, then one sheet per form.
+
+Only values already passed through the role's view reach this module; text is written
+as text (never as a formula), dates as dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import xlsxwriter
+
+INSTRUCTIONS_SHEET = "发放说明"
+
+
+def write_export(path: Path, notes: list[tuple[str, str]], sheets: list[tuple[str, list, list]],
+                 widths: dict[str, float], created: dt.datetime) -> None:
+    """``notes``: (项目, 内容) rows of 发放说明; ``sheets``: (name, headers, rows)."""
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                           "strings_to_urls": False, "strings_to_numbers": False})
+    book.set_properties({"title": "客户资料（发放）", "subject": "客户档案发放", "author": "",
+                         "company": "", "comments": "", "created": created})
+    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    date = book.add_format({"num_format": "yyyy-mm-dd"})
+    _instructions(book, notes, bold, wrap)
+    for name, headers, rows in sheets:
+        sheet = book.add_worksheet(name)
+        for col, header in enumerate(headers):
+            sheet.set_column(col, col, widths.get(header, 12))
+        sheet.freeze_panes(1, 0)
+        sheet.write_row(0, 0, headers, bold)
+        if headers:
+            sheet.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
+        _rows(sheet, rows, date)
+    book.close()
+
+
+def _instructions(book, notes, bold, wrap) -> None:
+    sheet = book.add_worksheet(INSTRUCTIONS_SHEET)
+    sheet.set_column(0, 0, 16)
+    sheet.set_column(1, 1, 90)
+    sheet.write_row(0, 0, ["项目", "内容"], bold)
+    for i, (item, text) in enumerate(notes, start=1):
+        sheet.write_string(i, 0, item)
+        sheet.write_string(i, 1, text, wrap)
+
+
+def _rows(sheet, rows: list, date) -> None:
+    write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            kind = value.__class__
+            if kind is str:
+                write_string(r, c, value)
+            elif kind is float or kind is int:
+                write_number(r, c, value)
+            elif kind is dt.date or kind is dt.datetime:
+                write_datetime(r, c, value, date)
+            else:
+                write_string(r, c, str(value))
