@@ -27,6 +27,7 @@ COMMANDS = {
     "summary": "summary",
     "plan": "plan",
     "weekly": "weekly",
+    "history": "history",
     "demo": "demo",
     "excel": "excel",
 }

@@ -19,9 +19,11 @@ from workbook_tools.io.reader import MASTER_FORM
 from workbook_tools.io.stamp import read_version_stamp
 from workbook_tools.merge.collect import flag_duplicate_ids, load_previous
 from workbook_tools.merge.core import merge_rows
+from workbook_tools.history import record_run
 from workbook_tools.merge.lock import LOCK_SUFFIX, OutputLock
 from workbook_tools.merge.master_writer import write_master
 from workbook_tools.merge.reading import OnReport, Progress, read_inputs
+from workbook_tools.merge.recording import run_record
 from workbook_tools.merge.result import MergeResult
 from workbook_tools.merge.rows import InputFile
 from workbook_tools.schema import Schema, load_schema
@@ -48,6 +50,7 @@ class MergeRun:
     output: Path
     inputs: list[InputFile]                       # every file offered, skipped ones with a reason
     notices: list[str] = field(default_factory=list)  # e.g. a stale lock taken over
+    history: Path | None = None                       # the history store this run was recorded in
 
     @property
     def skipped(self) -> list[InputFile]:
@@ -61,13 +64,15 @@ class MergeRun:
 def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
                 previous: str | Path | None = None, schema: Schema | None = None,
                 run_date: dt.date | None = None, as_of: dt.date | None = None,
-                progress: Progress | None = None, on_report: OnReport | None = None) -> MergeRun:
+                progress: Progress | None = None, on_report: OnReport | None = None,
+                history: str | Path | None = None) -> MergeRun:
     """Merge the workbooks in ``inputs`` (files, or folders searched recursively) into the
     master ``output``. ``previous``: last week's master (or any registration workbook).
     ``as_of``: the validation date (default today); ``run_date``: the date written in the
     master (default today). ``progress(path, done, total)`` is called before the first file
     is read (done 0) and after each file read; ``on_report(path, FileReport)`` receives each
-    file's validation (so callers need not read a file twice).
+    file's validation (so callers need not read a file twice). ``history``: a history
+    store (SQLite file, created when missing) that records this run (its week replaced).
     Raises NothingToMerge (nothing usable), OutputError (output is an input, lock held)."""
     schema = schema or load_schema()
     paths, output = [Path(p) for p in inputs], Path(output)
@@ -89,7 +94,9 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
         del rows
         used = [f.path for f in files if f.skipped_reason is None]
         write_master(result, schema, output, inputs=[*used, *([previous] if previous else [])])
-    return MergeRun(result, output, files, lock.notices)
+        if history is not None:
+            record_run(history, run_record(result, schema, output))
+    return MergeRun(result, output, files, lock.notices, Path(history) if history is not None else None)
 
 
 def _check_output(output: Path, paths: list[Path], previous: Path | None) -> None:

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbook_tools.io.atomic import atomic_path
+from workbook_tools.history import record_run
 from workbook_tools.merge.files import MergeRun, merge_files
+from workbook_tools.merge.recording import run_record
 from workbook_tools.plan import PlanResult, build_plans
 from workbook_tools.plan.build import PLAN_FIELDS
 from workbook_tools.schema.model import Schema
@@ -49,11 +51,13 @@ class WeeklyResult:
     report: Path
     reports: dict[str, FileReport] = field(default_factory=dict)   # input path → validation
     annotated: dict[str, Path] = field(default_factory=dict)      # input path → annotated copy
+    history: Path | None = None                                   # the history store recorded into
 
     def outputs(self) -> list[tuple[str, Path]]:
         items = [("客户档案总表", self.merge.output), ("汇总表", self.summary.path)]
         items += [("拜访计划", p) for p in self.plans.files]
         items += [("退回修改的标注副本", p) for p in self.annotated.values()]
+        items += [("档案历史库", self.history)] if self.history else []
         return items + [("周报", self.report)]
 
 
@@ -93,8 +97,10 @@ def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
                         out_dir=_fresh(out / PLANS), extra_holidays=cfg.holidays,
                         extra_workdays=cfg.workdays, data=data)
     del data
+    if cfg.history is not None:
+        record_run(cfg.history, run_record(merge.result, cfg.schema, merge.output, overdue=summary.overdue))
     result = WeeklyResult(week, plan_week, out, previous, merge, summary, plans,
-                          out / REPORT.format(week=week), reports, annotated)
+                          out / REPORT.format(week=week), reports, annotated, cfg.history)
     _write_report(result, cfg, as_of)
     return result
 
