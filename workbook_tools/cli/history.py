@@ -10,8 +10,6 @@ import click
 
 from workbook_tools.cli.common import ChineseCommand, ChineseUsageError, _parse_date, schema_option
 from workbook_tools.history import HistoryStore, changes_since, customer_life, resolve_store
-from workbook_tools.merge.recording import rebuild_history
-from workbook_tools.schema import load_schema
 
 HELP = """查询档案历史库（每周流程和 merge --history 记录的历次运行）：一位客户的完整经历，
 或某日以来各客户的修改；也可从保留的历次总表重建历史库。身份证号、手机、银行账号只显示部分。
@@ -60,6 +58,9 @@ def command(args, store, since, field, limit, as_json, schema_path):
 
 
 def _rebuild(folder: Path, store: Path, schema_path) -> None:
+    from workbook_tools.merge.recording import rebuild_history   # the queries need no workbook reader
+    from workbook_tools.schema import load_schema
+
     runs = rebuild_history(folder, store, load_schema(schema_path))
     click.echo(f"已从 {len(runs)} 份总表重建档案历史库：{store}")
     for run in runs:
@@ -100,8 +101,8 @@ def _life(history, customer_id: str, as_json: bool) -> None:
     click.echo(f"  修改记录：{len(life.changes)} 条")
     for c in life.changes:
         click.echo(f"    {c.week}  {c.date}  {c.field}：{c.old} → {c.new}（来源 {c.file}）")
-    absent = "、".join(life.absent_weeks) or "无"
-    click.echo(f"  本周未出现的周：{absent}（共 {len(life.absent_weeks)} 周）")
+    absent = f"{'、'.join(life.absent_weeks)}（共 {len(life.absent_weeks)} 周）" if life.absent_weeks else "无"
+    click.echo(f"  本周未出现的周：{absent}")
     if life.kept_weeks:
         click.echo(f"  数据有误、保留上期记录的周：{'、'.join(life.kept_weeks)}")
     click.echo(f"  拜访记录 {life.visits} 条，投诉记录 {life.complaints} 条")

@@ -22,18 +22,28 @@ def iso_week(day: dt.date) -> str:
 
 
 def canonical(value: Any) -> Any:
-    """A cell value as stored: None for empty, dates as ISO text, integral floats kept."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    """A cell value as stored: None for empty, dates as ISO text, integral floats as int
+    (2000.0 read back from a cell is the 2000 that was merged). Ordered by frequency."""
+    kind = type(value)
+    if value is None:
         return None
+    if kind is str:
+        return None if not value or value.isspace() else value
+    if kind is int or kind is bool:
+        return value
+    if kind is float:
+        return int(value) if value.is_integer() else value
+    if kind is dt.date:
+        return value.isoformat()
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)          # 2000.0 read back from a cell is the 2000 that was merged
-    if isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
+    if isinstance(value, str):
+        return canonical(str(value))
+    if isinstance(value, float):
+        return canonical(float(value))
+    return value if isinstance(value, (int, bool)) else str(value)
 
 
 def dumps(value: Any) -> str:

@@ -57,6 +57,12 @@ def _ensure_schema(con: sqlite3.Connection, path: Path) -> None:
         raise sqlite3.DatabaseError("file is not a database")
 
 
+def check_store(path: str | Path) -> None:
+    """Raise OutputError now (before a long run) if ``path`` cannot be the history store;
+    creates an empty store when the file is missing."""
+    connect_for_write(path).close()
+
+
 def record_run(path: str | Path, run: RunRecord, *, on_step: OnStep | None = None) -> None:
     """Record ``run`` in the store at ``path`` (created when missing), replacing the week."""
     con = connect_for_write(path)

@@ -19,7 +19,7 @@ from workbook_tools.io.reader import MASTER_FORM
 from workbook_tools.io.stamp import read_version_stamp
 from workbook_tools.merge.collect import flag_duplicate_ids, load_previous
 from workbook_tools.merge.core import merge_rows
-from workbook_tools.history import record_run
+from workbook_tools.history import check_store, record_run
 from workbook_tools.merge.lock import LOCK_SUFFIX, OutputLock
 from workbook_tools.merge.master_writer import write_master
 from workbook_tools.merge.reading import OnReport, Progress, read_inputs
@@ -80,6 +80,8 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
     if not paths:
         raise NothingToMerge("没有指定要合并的文件或文件夹")
     _check_output(output, paths, previous)
+    if history is not None:
+        check_store(history)
     with OutputLock(output) as lock, gc_paused():
         offered = discover(paths, previous, lock.path)
         refuse_inputs(output, [p for p, reason in offered if reason is None])

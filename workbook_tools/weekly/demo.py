@@ -1,5 +1,6 @@
-"""`make demo`: a complete archive folder built from the seeded sample data, then one
-weekly run on it. Everything goes under one folder (build/demo by default)."""
+"""`make demo`: a complete archive folder built from the seeded sample data, then two
+weekly runs on it (the second after the offices edited a few customers), both recorded in
+the history store. Everything goes under one folder (build/demo by default)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from workbook_tools.io.reader import read_workbook
 from workbook_tools.sampledata import generate_samples
 from workbook_tools.schema import load_schema
 from workbook_tools.weekly.config import CONFIG_NAME
+from workbook_tools.weekly.demo_edits import edit_for_next_week
 from workbook_tools.weekly.run import WeeklyResult, run_weekly
 
 DEMO_AS_OF = dt.date(2026, 11, 22)  # the Sunday of the sample week 2026-W47
+SECOND_AS_OF = dt.date(2026, 11, 29)  # 2026-W48: the same files, a few customers edited
 REGIONS = ("华东", "华南", "华北", "西南")
 
 
@@ -25,7 +28,13 @@ class DemoResult:
     folder: Path
     templates: list[Path]
     samples: list[Path]
-    weekly: WeeklyResult
+    weeks: list[WeeklyResult]
+    edited: list[tuple[str, str]]      # (customer id, what the office changed for the second week)
+
+    @property
+    def weekly(self) -> WeeklyResult:
+        """The last week run (the one whose 变更记录 shows the edits)."""
+        return self.weeks[-1]
 
 
 def _salespeople(samples, schema) -> dict[str, list[str]]:
@@ -62,5 +71,7 @@ def run_demo(folder: str | Path, *, customers: int = 300) -> DemoResult:
     config = folder / CONFIG_NAME
     config.write_text(yaml.safe_dump(_config(samples, schema), allow_unicode=True, sort_keys=False),
                       encoding="utf-8")
-    weekly = run_weekly(folder, as_of=DEMO_AS_OF)
-    return DemoResult(folder, templates, list(map(Path, samples.paths)), weekly)
+    first = run_weekly(folder, as_of=DEMO_AS_OF)
+    edited = edit_for_next_week(first.merge.result, schema, folder / "incoming")
+    second = run_weekly(folder, as_of=SECOND_AS_OF)
+    return DemoResult(folder, templates, list(map(Path, samples.paths)), [first, second], edited)

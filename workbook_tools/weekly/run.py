@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbook_tools.io.atomic import atomic_path
-from workbook_tools.history import record_run
+from workbook_tools.history import check_store, record_run
 from workbook_tools.merge.files import MergeRun, merge_files
 from workbook_tools.merge.recording import run_record
 from workbook_tools.plan import PlanResult, build_plans
@@ -86,6 +86,8 @@ def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
     out = Path(out_dir) if out_dir else cfg.output / week
     previous = cfg.previous or find_previous(cfg.output, week)
     reports: dict[str, FileReport] = {}
+    if cfg.history is not None:
+        check_store(cfg.history)
     merge = merge_files([cfg.incoming], out / MASTER.format(week=week), previous=previous,
                         schema=cfg.schema, run_date=as_of, as_of=as_of,
                         on_report=lambda path, report: reports.__setitem__(str(path), report))
