@@ -156,6 +156,12 @@ def test_rerun_of_a_week_replaces_it(archive, tmp_path):
     assert con.execute("SELECT count(*) FROM bodies WHERE hash NOT IN (SELECT hash FROM versions)"
                        ).fetchone()[0] == 0
     con.close()
+    # an earlier week recorded again: the user is told to rebuild
+    (notice,) = record_run(store, record_from_master(previous, load_schema()))
+    assert "已有更晚的周（2026-W48），本次重新记录了较早的 2026-W47" in notice
+    assert "history rebuild" in notice
+    assert record_run(store, record_from_master(previous.parent.parent / "2026-W48" / "客户档案总表_2026-W48.xlsx",
+                                                load_schema())) == []
 
 
 def test_rebuild_from_kept_masters_equals_incremental_store(archive, tmp_path):

@@ -42,3 +42,5 @@ def print_weekly(result) -> None:
     click.echo(f"  {result.merge.result.reconciliation('客户档案').text}")
     for label, path in result.outputs():
         click.echo(f"  {label}：{path}")
+    for notice in result.merge.notices:
+        click.echo(f"  注意：{notice}")

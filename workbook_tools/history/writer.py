@@ -15,6 +15,8 @@ from workbook_tools.history.model import (
 from workbook_tools.history.tables import DDL, FORMAT, VERSION, WEEK_TABLES
 
 OnStep = Callable[[str], None]
+LATER = ("档案历史库 {path} 中已有更晚的周（{later}），本次重新记录了较早的 {week}；"
+         "之后各周的历史是相对旧记录保存的，请运行 workbook-tools history rebuild 输出目录 重建历史库")
 EXTRAS = "其他列"
 BUSY_MS = 60_000
 
@@ -63,12 +65,15 @@ def check_store(path: str | Path) -> None:
     connect_for_write(path).close()
 
 
-def record_run(path: str | Path, run: RunRecord, *, on_step: OnStep | None = None) -> None:
-    """Record ``run`` in the store at ``path`` (created when missing), replacing the week."""
+def record_run(path: str | Path, run: RunRecord, *, on_step: OnStep | None = None) -> list[str]:
+    """Record ``run`` in the store at ``path`` (created when missing), replacing the week.
+    Returns notices (Chinese) for the user, e.g. when an earlier week than the latest was
+    recorded again (later weeks were stored as differences against it: rebuild)."""
     con = connect_for_write(path)
     step = on_step or (lambda name: None)
     try:
         con.execute("BEGIN IMMEDIATE")
+        later = [w for (w,) in con.execute("SELECT week FROM runs WHERE week > ? ORDER BY week", (run.week,))]
         replaced = _clear_week(con, run.week)
         step("cleared")
         layout = _layout(con, run)
@@ -83,6 +88,7 @@ def record_run(path: str | Path, run: RunRecord, *, on_step: OnStep | None = Non
         _run_row(con, run)
         step("runs")
         con.execute("COMMIT")
+        return [LATER.format(path=path, week=run.week, later="、".join(later))] if later else []
     except BaseException as exc:
         if con.in_transaction:
             con.execute("ROLLBACK")

@@ -97,7 +97,7 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
         used = [f.path for f in files if f.skipped_reason is None]
         write_master(result, schema, output, inputs=[*used, *([previous] if previous else [])])
         if history is not None:
-            record_run(history, run_record(result, schema, output))
+            lock.notices += record_run(history, run_record(result, schema, output))
     return MergeRun(result, output, files, lock.notices, Path(history) if history is not None else None)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator
 
 from python_calamine import CalamineWorkbook
 
@@ -22,8 +22,10 @@ from workbook_tools.io.stamp import read_version_stamp
 from workbook_tools.merge.collect import load_previous
 from workbook_tools.merge.records import RecordTable
 from workbook_tools.merge.result import MergeResult
-from workbook_tools.merge.rows import coerce, display, is_empty, is_provenance_header, norm_id
-from workbook_tools.merge.sheets import CHANGES, COMPLAINTS, VISITS
+from workbook_tools.merge.rows import (
+    MASTER_SHEET, SOURCE_FILE, coerce, display, is_empty, is_provenance_header, norm_id,
+)
+from workbook_tools.merge.sheets import CHANGES, COMPLAINTS, QUARANTINE, VISITS
 from workbook_tools.merge.summary_sheet import SUMMARY
 from workbook_tools.schema.model import Form, Schema
 
@@ -73,31 +75,30 @@ def record_from_master(path: str | Path, schema: Schema) -> RunRecord:
     run_date = _run_date(summary, path)
     week = iso_week(run_date)
     customers = [CustomerRecord(norm_id(r.values["customer_id"]), r.values, r.extras, r.file)
-                 for r in _customers(path, schema)]
+                 for r in _customers(path, book, schema)]
     added = [AddedRecord(kind, str(values.get("customer_id") or ""), values, extras)
              for kind, sheet, form in _KINDS
              for values, extras in _record_rows(_sheet(book, sheet), schema.form(form))]
     changes = _changes(_sheet(book, CHANGES), week) if CHANGES in book.sheet_names else None
     return RunRecord(week, run_date, path.name, _inputs(summary), fields_of(schema), customers,
-                     changes, added, _count(book, "待修正"))
+                     changes, added, _count(book, QUARANTINE))
 
 
-def _customers(path: Path, schema: Schema):
+def _customers(path: Path, book: CalamineWorkbook, schema: Schema):
     rows = load_previous(path, schema)
-    provenance = _provenance(path)
+    provenance = _provenance(book)
     for row in rows:
         row.file = provenance.get(row.row, row.file)
     return rows
 
 
-def _provenance(path: Path) -> dict[int, str]:
+def _provenance(book: CalamineWorkbook) -> dict[int, str]:
     """Sheet row → 来源文件 of the 客户档案 sheet (load_previous sets the master's name)."""
-    book = CalamineWorkbook.from_path(str(path))
-    rows = _sheet(book, "客户档案")
+    rows = _sheet(book, MASTER_SHEET)
     header = rows[0] if rows else []
-    if "来源文件" not in header:
+    if SOURCE_FILE not in header:
         return {}
-    col = header.index("来源文件")
+    col = header.index(SOURCE_FILE)
     return {i: str(r[col]) for i, r in enumerate(rows[1:], start=2) if col < len(r) and r[col]}
 
 
@@ -200,5 +201,3 @@ def rebuild_history(folder: str | Path, store: str | Path, schema: Schema) -> li
             record_run(tmp, run)
     return runs
 
-
-__all__: Sequence[str] = ["run_record", "record_from_master", "rebuild_history", "find_masters"]

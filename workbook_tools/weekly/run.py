@@ -100,7 +100,8 @@ def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
                         extra_workdays=cfg.workdays, data=data)
     del data
     if cfg.history is not None:
-        record_run(cfg.history, run_record(merge.result, cfg.schema, merge.output, overdue=summary.overdue))
+        merge.notices += record_run(cfg.history, run_record(merge.result, cfg.schema, merge.output,
+                                                            overdue=summary.overdue))
     result = WeeklyResult(week, plan_week, out, previous, merge, summary, plans,
                           out / REPORT.format(week=week), reports, annotated, cfg.history)
     _write_report(result, cfg, as_of)
