@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from workbook_tools.errors import WorkbookToolsError
-from workbook_tools.history.model import ABSENT, CHANGED, COMPLAINT, KEPT, VISIT, HistoryChange
+from workbook_tools.history.model import CHANGED, COMPLAINT, VISIT, HistoryChange
 from workbook_tools.history.tables import FORMAT
 
 _CHANGE_COLUMNS = "week, date, kind, customer_id, customer_name, text, file, field, old, new"
 _LATEST = ("SELECT v.week, v.file, b.layout, b.body FROM versions v JOIN bodies b ON b.hash = v.hash "
            "WHERE v.customer_id = ? AND v.week <= ? ORDER BY v.week DESC LIMIT 1")
-OVERDUE_NOTE = "overdue is 0 for runs recorded without follow-up figures (merge --history alone)"
 
 
 class HistoryStore:
@@ -70,7 +69,8 @@ class HistoryStore:
 
     def weekly_totals(self, last: int = 12) -> list[dict[str, Any]]:
         """The last ``last`` runs, oldest first: week, customers, new, changed, absent,
-        overdue (0 when the run did not compute follow-ups), quarantined."""
+        overdue, quarantined. ``overdue`` is the weekly summary's 逾期未跟进客户; it is 0 for
+        runs recorded without follow-up figures (`merge --history` alone, a rebuilt store)."""
         rows = self._con.execute(
             "SELECT week, customers, new, changed, absent, coalesce(overdue, 0), quarantined "
             "FROM runs ORDER BY week DESC LIMIT ?", (max(0, last),)).fetchall()
@@ -156,5 +156,3 @@ class HistoryStore:
         }
         return {name: self._con.execute(sql).fetchall() for name, sql in queries.items()}
 
-
-__all__ = ["HistoryStore", "ABSENT", "KEPT", "OVERDUE_NOTE"]
