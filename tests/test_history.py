@@ -177,6 +177,24 @@ def test_rebuild_from_kept_masters_equals_incremental_store(archive, tmp_path):
     assert _dump(tmp_path / "cli.sqlite") == _dump(archive["store"])
 
 
+def test_rebuild_replaces_a_store_that_readers_have_open(archive, tmp_path):
+    store = tmp_path / "档案历史.sqlite"
+    shutil.copy(archive["week1"], store)
+    reader = HistoryStore(store)
+    assert reader.weeks() == ["2026-W47"]
+    rebuild_history(archive["root"] / "output", store, load_schema())
+    assert reader.weeks() == ["2026-W47", "2026-W48"]       # the open reader sees the new store
+    reader.close()
+    assert _dump(store) == _dump(archive["store"])
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~")]   # no temporary left
+    other = tmp_path / "别的.sqlite"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE t(x)")
+    con.close()
+    with pytest.raises(WorkbookToolsError, match="不是档案历史库"):
+        rebuild_history(archive["root"] / "output", other, load_schema())
+
+
 CHILD = """
 import os, signal, sys, time
 from pathlib import Path

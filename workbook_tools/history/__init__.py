@@ -13,10 +13,10 @@ from workbook_tools.history.model import (
     AddedRecord, CustomerRecord, FieldInfo, HistoryChange, RunRecord, iso_week,
 )
 from workbook_tools.history.store import HistoryStore
-from workbook_tools.history.writer import check_store, record_run
+from workbook_tools.history.writer import check_store, record_run, replace_store
 
 __all__ = [
     "STORE_NAME", "AddedRecord", "check_store", "ChangeListing", "CustomerLife", "CustomerRecord", "FieldInfo",
     "HistoryChange", "HistoryStore", "RunRecord", "changes_since", "customer_life", "iso_week",
-    "masked_change", "record_run", "resolve_store", "store_of",
+    "masked_change", "record_run", "replace_store", "resolve_store", "store_of",
 ]

@@ -99,6 +99,21 @@ def record_run(path: str | Path, run: RunRecord, *, on_step: OnStep | None = Non
         con.close()
 
 
+def replace_store(target: str | Path, source: str | Path) -> None:
+    """Replace the content of the store ``target`` (created when missing) with the store
+    ``source`` in one step of SQLite's backup API: open readers see the old or the new
+    store, never a mix (renaming a file under live SQLite connections is not safe)."""
+    src = sqlite3.connect(source)
+    dst = connect_for_write(target)
+    try:
+        src.backup(dst)
+    except sqlite3.DatabaseError as exc:
+        raise OutputError(f"无法写入档案历史库 {target}：{_reason(exc)}") from None
+    finally:
+        src.close()
+        dst.close()
+
+
 def _clear_week(con: sqlite3.Connection, week: str) -> bool:
     existed = con.execute("SELECT 1 FROM runs WHERE week = ?", (week,)).fetchone() is not None
     for table in WEEK_TABLES:

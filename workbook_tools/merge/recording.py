@@ -5,7 +5,9 @@ Excel files stay the source of truth)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -13,10 +15,10 @@ from python_calamine import CalamineWorkbook
 
 from workbook_tools.errors import UnreadableWorkbook, WorkbookToolsError
 from workbook_tools.history import (
-    AddedRecord, CustomerRecord, FieldInfo, HistoryChange, RunRecord, iso_week, record_run,
+    AddedRecord, CustomerRecord, FieldInfo, HistoryChange, RunRecord, check_store, iso_week, record_run,
+    replace_store,
 )
 from workbook_tools.history.model import COMPLAINT, VISIT
-from workbook_tools.io.atomic import atomic_path
 from workbook_tools.io.reader import MASTER_FORM
 from workbook_tools.io.stamp import read_version_stamp
 from workbook_tools.merge.collect import load_previous
@@ -190,14 +192,22 @@ def find_masters(folder: str | Path) -> list[Path]:
 
 def rebuild_history(folder: str | Path, store: str | Path, schema: Schema) -> list[RunRecord]:
     """Rebuild the store from every kept master under ``folder``, oldest week first (a
-    later file of the same week replaces an earlier one, as a rerun does). The new store
-    replaces ``store`` atomically. Returns the runs recorded."""
+    later file of the same week replaces an earlier one, as a rerun does), into a temporary
+    store that then replaces the content of ``store`` in one step (readers keep working).
+    Returns the runs recorded."""
     masters = find_masters(folder)
     if not masters:
         raise WorkbookToolsError(f"{folder} 中没有找到合并生成的总表（客户档案总表），无法重建档案历史")
+    check_store(store)                       # refuse a file that is not a store before reading
     runs = sorted((record_from_master(p, schema) for p in masters), key=lambda r: r.week)
-    with atomic_path(store, masters) as tmp:
+    fd, name = tempfile.mkstemp(prefix=".~rebuild-", suffix=".sqlite", dir=Path(store).parent)
+    os.close(fd)
+    try:
         for run in runs:
-            record_run(tmp, run)
+            record_run(name, run)
+        replace_store(store, name)
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(name + suffix).unlink(missing_ok=True)
     return runs
 
