@@ -24,18 +24,23 @@ BUSY_MS = 60_000
 def connect_for_write(path: str | Path) -> sqlite3.Connection:
     """Open (creating if needed) the store for writing; WAL journal, explicit transactions."""
     path = Path(path)
+    con = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         con = sqlite3.connect(path, timeout=BUSY_MS / 1000, isolation_level=None)
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA synchronous=NORMAL")
-        _ensure_schema(con, path)
-    except sqlite3.DatabaseError as exc:
+        _ensure_schema(con)
+    except (sqlite3.DatabaseError, OSError) as exc:
+        if con is not None:
+            con.close()
         raise OutputError(f"无法写入档案历史库 {path}：{_reason(exc)}") from None
     return con
 
 
 def _reason(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
     text = str(exc)
     if "not a database" in text:
         return "该文件不是档案历史库（SQLite 数据库）；请换一个路径，或确认无用后删除它"
@@ -44,16 +49,23 @@ def _reason(exc: Exception) -> str:
     return text
 
 
-def _ensure_schema(con: sqlite3.Connection, path: Path) -> None:
-    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+def _tables(con: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def _ensure_schema(con: sqlite3.Connection) -> None:
+    """Create the tables in a new (empty) file; refuse a database that is not a store."""
+    tables = _tables(con)
     if not tables:
         con.execute("BEGIN IMMEDIATE")
-        for statement in DDL.split(";"):
-            if statement.strip():
-                con.execute(statement)
-        con.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("version", VERSION)])
+        tables = _tables(con)              # another process may have created them meanwhile
+        if not tables:
+            for statement in DDL.split(";"):
+                if statement.strip():
+                    con.execute(statement)
+            con.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("version", VERSION)])
+            tables = {"meta"}
         con.execute("COMMIT")
-        return
     meta = dict(con.execute("SELECT key, value FROM meta")) if "meta" in tables else {}
     if meta.get("format") != FORMAT:
         raise sqlite3.DatabaseError("file is not a database")
