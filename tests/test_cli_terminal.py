@@ -136,7 +136,7 @@ def test_weekly_tells_each_step(tmp_path):
     run_weekly(tmp_path, as_of=dt.date(2026, 11, 22), step=told.append,
                progress=lambda path, done, total: files.append((done, total)))
     assert told == ["正在校验并合并各区域文件…", "正在生成退回修改的标注副本…", "正在生成汇总表…",
-                    "正在生成拜访计划…", "正在写出周报…"]
+                    "正在生成拜访计划…", "正在记录进档案历史库…", "正在写出周报…"]
     assert files[0][0] == 0 and files[-1][0] == files[-1][1]
 
 

@@ -133,3 +133,27 @@ def test_weekly_cli_prints_outputs(week):
     result = CliRunner().invoke(cli, ["weekly", str(folder), "--as-of", "2026-11-22"])
     assert result.exit_code == 0, result.output
     assert "2026-W47 周流程完成" in result.output and "周报：" in result.output
+
+
+def test_week_is_recorded_in_the_history_store_beside_archive_yaml(week):
+    from workbook_tools.history import HistoryStore
+
+    folder, result = week
+    counts = result.merge.result.counts()
+    assert result.history == folder / "档案历史.sqlite"
+    with HistoryStore(result.history) as store:
+        assert store.weekly_totals() == [{
+            "week": "2026-W47", "customers": counts["customers"], "new": counts["customers"],
+            "changed": 0, "absent": 0, "overdue": result.summary.overdue,
+            "quarantined": counts["quarantined"]}]
+    assert result.summary.overdue > 0
+    assert ("档案历史库", folder / "档案历史.sqlite") in result.outputs()
+
+
+def test_config_history_key_names_another_store(tmp_path):
+    (tmp_path / "incoming").mkdir()
+    (tmp_path / "archive.yaml").write_text(yaml.safe_dump({**CONFIG, "history": "历史/总部.sqlite"},
+                                                          allow_unicode=True), encoding="utf-8")
+    assert load_config(tmp_path).history == tmp_path / "历史" / "总部.sqlite"
+    from workbook_tools.history import store_of
+    assert store_of(tmp_path) == tmp_path / "历史" / "总部.sqlite"

@@ -69,15 +69,15 @@ def test_every_key_is_written_after_its_explanation(samples, tmp_path):
             comments.insert(0, line[2:])
         written = " ".join(comments).split()  # wrapped at spaces or between Chinese characters
         assert "".join(written) == "".join((("必需。" if required else "可选。") + explanation).split()), key
-        assert lines[at].startswith("# ") == (key == "schema"), key  # no --schema: an example
+        assert lines[at].startswith("# ") == (key in ("schema", "history")), key  # examples, commented out
     assert "  华东: [" in text and "# schema: my_schema.yaml" in text
     assert set(INIT_VALUES) <= set(KEYS)
 
 
 def test_a_new_key_without_an_init_value_is_written_commented_out(tmp_path, monkeypatch):
-    monkeypatch.setitem(init_module.KEYS, "history", (False, "历史库的路径"))
+    monkeypatch.setitem(init_module.KEYS, "archive_owner", (False, "档案管理员"))
     text = init_archive(tmp_path, regions=["华东"]).config.read_text(encoding="utf-8")
-    assert text.endswith("# 可选。历史库的路径\n# history:\n")
+    assert text.endswith("# 可选。档案管理员\n# archive_owner:\n")
     monkeypatch.undo()
     assert load_config(tmp_path).salespeople == {"华东": ()}
     assert "  华东: []  # 请填写该区域业务员的姓名\n" in text

@@ -31,6 +31,7 @@ COMMANDS = {
     "export": "export",
     "ledger": "ledger",
     "weekly": "weekly",
+    "history": "history",
     "demo": "demo",
     "excel": "excel",
 }

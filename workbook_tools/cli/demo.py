@@ -11,7 +11,8 @@ from workbook_tools.cli.weekly import print_weekly
 from workbook_tools.weekly.demo import run_demo
 
 HELP = """演示：生成四套空白模板和四个区域的示例文件（含常见的填写问题），写好 archive.yaml，
-然后运行一次每周流程（weekly），并列出所有输出文件。
+运行每周流程（weekly，2026-W47）；再模拟各办事处修改几位客户后运行第二周（2026-W48），
+两次运行都记录进档案历史库；列出所有输出文件和可以试查的客户编号。
 """
 
 
@@ -29,4 +30,10 @@ def command(folder, customers):
         click.echo(f"  示例区域文件：{path}")
     click.echo(f"  示例数据的问题清单：{result.manifest}")
     click.echo(f"  配置：{result.folder / 'archive.yaml'}")
-    print_weekly(result.weekly)
+    for week in result.weeks:
+        print_weekly(week)
+    if result.edited:
+        what = "；".join(f"{cid} {text}" for cid, text in result.edited)
+        click.echo(f"第二周各办事处的修改：{what}。查看档案历史：")
+        store = result.weekly.history
+        click.echo(f"  workbook-tools history {result.edited[0][0]} --store {store}")

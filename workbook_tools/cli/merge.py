@@ -40,12 +40,14 @@ HELP = """把各区域提交的工作簿合并成客户档案总表：按客户�
               help="要写出的总表文件（必填）。")
 @click.option("--previous", metavar="上期总表.xlsx", type=click.Path(path_type=Path),
               help="上周合并生成的总表（只接受本工具生成的总表）：本周未出现的客户保留，并生成“变更记录”。")
+@click.option("--history", metavar="历史库文件", type=click.Path(path_type=Path),
+              help="把本次合并记录进档案历史库（SQLite 文件，不存在时新建；同一周重复运行会替换该周）。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出各项数量（供脚本使用）。")
 @password_options
 @as_of_option
 @schema_option
 @click.option("-f", "--force", is_flag=True, help="总表文件已存在时用本次合并结果覆盖它（只会覆盖本工具生成的总表）。")
-def command(inputs, output, previous, as_json, password_file, password_env, as_of, schema_path, force):
+def command(inputs, output, previous, history, as_json, password_file, password_env, as_of, schema_path, force):
     ctx = click.get_current_context()
     if not inputs:
         raise ChineseUsageError("请指定要合并的文件或文件夹", ctx)
@@ -56,7 +58,8 @@ def command(inputs, output, previous, as_json, password_file, password_env, as_o
     try:
         with _progress(enabled=not as_json) as progress:
             run = merge_files(inputs, output, previous=previous, schema=schema, as_of=as_of,
-                              run_date=as_of, progress=progress, force=force, password=password)
+                              run_date=as_of, progress=progress, force=force, password=password,
+                              history=history)
     except NothingToMerge as exc:
         _nothing(exc, as_json)
         raise click.exceptions.Exit(2) from None
@@ -105,6 +108,8 @@ def print_summary(run) -> None:
     out = console()
     c = run.counts()
     out.print(f"已写出总表：{run.output}")
+    if run.history is not None:
+        out.print(f"已记录进档案历史库：{run.history}")
     out.print(f"读取 {c['files_read']} 个文件，跳过 {c['files_skipped_count']} 个。")
     for item in run.skipped:
         out.print(f"  已跳过 {item.name}：{item.skipped_reason}")

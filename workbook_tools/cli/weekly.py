@@ -137,3 +137,5 @@ def print_weekly(result) -> None:
         click.echo(f"  注意：{notice}")
     for label, path in result.outputs():
         click.echo(f"  {label}：{path}")
+    for notice in result.merge.notices:
+        click.echo(f"  注意：{notice}")

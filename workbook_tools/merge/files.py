@@ -21,9 +21,11 @@ from workbook_tools.io.reader import MASTER_FORM
 from workbook_tools.io.stamp import read_version_stamp
 from workbook_tools.merge.collect import flag_duplicate_ids, load_previous
 from workbook_tools.merge.core import merge_rows
+from workbook_tools.history import check_store, record_run
 from workbook_tools.merge.lock import LOCK_SUFFIX, OutputLock
 from workbook_tools.merge.master_writer import write_master
 from workbook_tools.merge.reading import OnReport, Progress, read_inputs
+from workbook_tools.merge.recording import run_record
 from workbook_tools.merge.result import MergeResult
 from workbook_tools.merge.rows import InputFile
 from workbook_tools.merge.submissions import check_previous, drop_duplicate_submissions, own_output_reason
@@ -53,6 +55,7 @@ class MergeRun:
     output: Path
     inputs: list[InputFile]                       # every file offered, skipped ones with a reason
     notices: list[str] = field(default_factory=list)  # e.g. a stale lock taken over
+    history: Path | None = None                       # the history store this run was recorded in
 
     @property
     def skipped(self) -> list[InputFile]:
@@ -67,7 +70,8 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
                 previous: str | Path | None = None, schema: Schema | None = None,
                 run_date: dt.date | None = None, as_of: dt.date | None = None,
                 progress: Progress | None = None, on_report: OnReport | None = None,
-                force: bool = False, ignore: Sequence[str] = (), password: str | None = None) -> MergeRun:
+                force: bool = False, ignore: Sequence[str] = (), password: str | None = None,
+                history: str | Path | None = None) -> MergeRun:
     """Merge the workbooks in ``inputs`` (files, or folders searched recursively) into the
     master ``output``. ``previous``: last week's master (a master this tool wrote).
     ``force``: replace an existing master at ``output`` (otherwise OutputError).
@@ -79,6 +83,7 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
     folder matches one are left out silently, not listed as skipped.
     ``password``: the master is written encrypted (AES-256) and ``previous`` opened with it
     when it is encrypted (the 原始资料 at rest).
+    store (SQLite file, created when missing) that records this run (its week replaced).
     Raises NothingToMerge (nothing usable), OutputError (output is an input, lock held)."""
     schema = schema or load_schema()
     paths, output = [Path(p) for p in inputs], Path(output)
@@ -88,6 +93,8 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
     _check_output(output, paths, previous)
     if previous is not None:
         check_previous(previous, schema, password)
+    if history is not None:
+        check_store(history)
     with OutputLock(output) as lock, gc_paused():
         offered = discover(paths, previous, lock.path, ignore)
         refuse_inputs(output, [p for p, reason in offered if reason is None])
@@ -105,7 +112,9 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
         write_master(result, schema, output, inputs=[*used, *([previous] if previous else [])])
         if password:
             encrypt_in_place(output, password)
-    return MergeRun(result, output, files, lock.notices)
+        if history is not None:
+            lock.notices += record_run(history, run_record(result, schema, output))
+    return MergeRun(result, output, files, lock.notices, Path(history) if history is not None else None)
 
 
 def _check_output(output: Path, paths: list[Path], previous: Path | None) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from workbook_tools.errors import SchemaError
+from workbook_tools.history.locate import STORE_NAME
 from workbook_tools.schema import Schema, load_schema, normalize_header
 from workbook_tools.schema.yamlsrc import YamlContext, load_yaml
 
@@ -33,6 +34,8 @@ KEYS: dict[str, tuple[bool, str]] = {
     "max_per_day": (False, "拜访计划中每位业务员每天最多安排的拜访数，默认 6"),
     "holidays": (False, "额外的休息日列表（如公司年假），拜访计划不安排在这些日子"),
     "workdays": (False, "额外的调休上班日列表（节假日历未覆盖的年份或公司安排）"),
+    "history": (False, "档案历史库（SQLite 文件）路径（相对 archive.yaml），默认 档案历史.sqlite；"
+                       "每周运行都记录进去，供 history 命令查询"),
 }
 
 
@@ -51,6 +54,7 @@ class WeeklyConfig:
     holidays: tuple[dt.date, ...] = ()
     workdays: tuple[dt.date, ...] = ()
     ignore: tuple[str, ...] = ()
+    history: Path | None = None          # the history store (default: 档案历史.sqlite beside archive.yaml)
 
     @property
     def folder(self) -> Path:
@@ -88,6 +92,7 @@ def load_config(folder: str | Path) -> WeeklyConfig:
         max_per_day=_positive(ctx, data, "max_per_day", 6),
         holidays=_dates(ctx, data, "holidays"), workdays=_dates(ctx, data, "workdays"),
         ignore=_patterns(ctx, data, "ignore"),
+        history=base / (_text(ctx, data, "history") if data.get("history") else STORE_NAME),
     )
 
 

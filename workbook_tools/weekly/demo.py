@@ -1,6 +1,7 @@
 """`make demo`: a complete archive folder built from the seeded sample data (archive.yaml
-written by `weekly init` from the sample files), then one weekly run on it. Everything goes
-under one folder (build/demo by default); incoming/ holds only the regional files."""
+written by `weekly init` from the sample files), then two weekly runs on it (the second after
+the offices edited a few customers), both recorded in the history store. Everything goes under
+one folder (build/demo by default); incoming/ holds only the regional files."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from pathlib import Path
 from workbook_tools.generate import generate_template
 from workbook_tools.sampledata import MANIFEST, generate_samples
 from workbook_tools.schema import load_schema
+from workbook_tools.weekly.demo_edits import edit_for_next_week, resubmit
 from workbook_tools.weekly.init import init_archive
-from workbook_tools.weekly.run import WeeklyResult, run_weekly
+from workbook_tools.weekly.run import WeeklyResult, iso_week, run_weekly
 
 DEMO_AS_OF = dt.date(2026, 11, 22)  # the Sunday of the sample week 2026-W47
+SECOND_AS_OF = dt.date(2026, 11, 29)  # 2026-W48: the same files, a few customers edited
 REGIONS = ("华东", "华南", "华北", "西南")
 
 
@@ -22,9 +25,15 @@ REGIONS = ("华东", "华南", "华北", "西南")
 class DemoResult:
     folder: Path
     templates: list[Path]
-    samples: list[Path]
-    weekly: WeeklyResult
+    samples: list[Path]                 # the regional files as submitted in the last week
+    weeks: list[WeeklyResult]
+    edited: list[tuple[str, str]]      # (customer id, what the office changed for the second week)
     manifest: Path
+
+    @property
+    def weekly(self) -> WeeklyResult:
+        """The last week run (the one whose 变更记录 shows the edits)."""
+        return self.weeks[-1]
 
 
 def run_demo(folder: str | Path, *, customers: int = 300) -> DemoResult:
@@ -36,5 +45,9 @@ def run_demo(folder: str | Path, *, customers: int = 300) -> DemoResult:
     samples = generate_samples(folder / "incoming", regions=list(REGIONS), customers_per_region=customers,
                                manifest=folder / MANIFEST)
     init_archive(folder, regions=REGIONS, sources=samples.paths, schema=schema, force=True)
-    weekly = run_weekly(folder, as_of=DEMO_AS_OF)
-    return DemoResult(folder, templates, list(map(Path, samples.paths)), weekly, samples.manifest_path)
+    first = run_weekly(folder, as_of=DEMO_AS_OF)
+    edited = edit_for_next_week(first.merge.result, schema, folder / "incoming")
+    submitted = resubmit(folder / "incoming", first.week, iso_week(SECOND_AS_OF))
+    second = run_weekly(folder, as_of=SECOND_AS_OF)
+    return DemoResult(folder, templates, submitted, [first, second], edited,
+                      samples.manifest_path)

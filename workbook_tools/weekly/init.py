@@ -69,6 +69,7 @@ INIT_VALUES: dict[str, Callable[[InitPlan], Any] | str] = {
     "max_per_day": lambda plan: 6,
     "holidays": lambda plan: [],
     "workdays": lambda plan: [],
+    "history": Commented("档案历史.sqlite"),
 }
 HEADER = """\
 # archive.yaml：每周流程（workbook-tools weekly）的配置，由 workbook-tools weekly init 生成。

@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from workbook_tools.io.atomic import atomic_path
+from workbook_tools.history import HistoryStore, check_store, record_run
 from workbook_tools.io.crypto import opened
-from workbook_tools.privacy.ledger import DEFAULT_NAME, Ledger
 from workbook_tools.merge.files import MergeRun, merge_files
 from workbook_tools.merge.reading import Progress
+from workbook_tools.merge.recording import run_record
+from workbook_tools.privacy.ledger import DEFAULT_NAME, Ledger
 from workbook_tools.plan import PlanResult, build_plans
 from workbook_tools.plan.build import PLAN_FIELDS
 from workbook_tools.schema.model import Schema
@@ -57,11 +59,13 @@ class WeeklyResult:
     annotated: dict[str, Path] = field(default_factory=dict)      # input path → annotated copy
     notices: list[str] = field(default_factory=list)   # resent files, regions that sent nothing
     figures: WeekFigures = field(default_factory=WeekFigures)    # the report's chart numbers
+    history: Path | None = None                                   # the history store recorded into
 
     def outputs(self) -> list[tuple[str, Path]]:
         items = [("客户档案总表", self.merge.output), ("汇总表", self.summary.path)]
         items += [("拜访计划", p) for p in self.plans.files]
         items += [("退回修改的标注副本", p) for p in self.annotated.values()]
+        items += [("档案历史库", self.history)] if self.history else []
         return items + [("周报", self.report)]
 
 
@@ -97,6 +101,8 @@ def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
     out = Path(out_dir) if out_dir else cfg.output / week
     previous = cfg.previous or find_previous(cfg.output, week)
     reports: dict[str, FileReport] = {}
+    if cfg.history is not None:
+        check_store(cfg.history)
     step("正在校验并合并各区域文件…")
     merge = merge_files([cfg.incoming], out / MASTER.format(week=week), previous=previous,
                         schema=cfg.schema, run_date=as_of, as_of=as_of,
@@ -116,11 +122,18 @@ def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
                         extra_workdays=cfg.workdays, data=data)
     figures = week_figures(data, cfg.schema, as_of)
     del data
+    if cfg.history is not None:
+        step("正在记录进档案历史库…")
+        merge.notices += record_run(cfg.history, run_record(merge.result, cfg.schema, merge.output,
+                                                            overdue=summary.overdue))
+    if cfg.history is not None:
+        merge.notices += record_run(cfg.history, run_record(merge.result, cfg.schema, merge.output,
+                                                            overdue=summary.overdue))
     result = WeeklyResult(week, plan_week, out, previous, merge, summary, plans,
                           out / REPORT.format(week=week), reports, annotated,
-                          submission_notices(cfg, merge.inputs, reports, previous), figures)
+                          submission_notices(cfg, merge.inputs, reports, previous), figures, cfg.history)
     step("正在写出周报…")
-    write_report(result, cfg, as_of, trends)
+    write_report(result, cfg, as_of, trends or week_trends(cfg.history))
     return result
 
 
@@ -166,6 +179,14 @@ def write_report(result: WeeklyResult, cfg: WeeklyConfig, as_of: dt.date,
     }
     with atomic_path(result.report) as tmp:
         tmp.write_text(render_report(context), encoding="utf-8")
+
+
+def week_trends(store: Path | None, weeks: int = 12) -> list[WeekTrend]:
+    """The last ``weeks`` weeks' totals from the history store, for the report's trend charts."""
+    if store is None or not Path(store).exists():
+        return []
+    with HistoryStore(store) as history:
+        return [WeekTrend(**row) for row in history.weekly_totals(last=weeks)]
 
 
 def overdue_loans(folder: Path, as_of: dt.date) -> list:

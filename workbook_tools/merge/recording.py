@@ -1,0 +1,213 @@
+"""The merge's side of the history store: a live MergeResult → RunRecord, a kept master
+workbook → the same RunRecord, and rebuilding a whole store from the kept masters (the
+Excel files stay the source of truth)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+from python_calamine import CalamineWorkbook
+
+from workbook_tools.errors import UnreadableWorkbook, WorkbookToolsError
+from workbook_tools.history import (
+    AddedRecord, CustomerRecord, FieldInfo, HistoryChange, RunRecord, check_store, iso_week, record_run,
+    replace_store,
+)
+from workbook_tools.history.model import COMPLAINT, VISIT
+from workbook_tools.io.reader import MASTER_FORM
+from workbook_tools.io.stamp import read_version_stamp
+from workbook_tools.merge.collect import load_previous
+from workbook_tools.merge.records import RecordTable
+from workbook_tools.merge.result import MergeResult
+from workbook_tools.merge.rows import (
+    MASTER_SHEET, SOURCE_FILE, coerce, display, is_empty, is_provenance_header, norm_id,
+)
+from workbook_tools.merge.sheets import CHANGES, COMPLAINTS, QUARANTINE, VISITS
+from workbook_tools.merge.summary_sheet import SUMMARY
+from workbook_tools.schema.model import Form, Schema
+
+_SHA = re.compile(r"[0-9a-f]{64}")
+_KINDS = ((VISIT, VISITS, "visit-record"), (COMPLAINT, COMPLAINTS, "complaint"))
+
+
+def fields_of(schema: Schema) -> list[FieldInfo]:
+    return [FieldInfo(f.key, f.label, f.type) for f in schema.form("registration").fields]
+
+
+def run_record(result: MergeResult, schema: Schema, master: str | Path, *,
+               overdue: int | None = None) -> RunRecord:
+    """What a live merge records: the week of its run date, every customer as merged."""
+    headers = result.extra_cols.headers
+    customers = [CustomerRecord(c.id, c.values, {headers[k]: v for k, v in c.extras.items()},
+                                c.provenance.file) for c in result.customers]
+    changes = None if result.changes is None else [
+        HistoryChange(iso_week(result.run_date), e.date, e.kind, e.customer_id, e.customer_name,
+                      e.text, e.file, e.field, display(e.old) if e.field else None,
+                      display(e.new) if e.field else None) for e in result.changes]
+    added = [*_added(VISIT, result.visits), *_added(COMPLAINT, result.complaints)]
+    inputs = list(dict.fromkeys((i.name, i.sha256) for i in result.inputs))
+    return RunRecord(iso_week(result.run_date), result.run_date, Path(master).name, inputs,
+                     fields_of(schema), customers, changes, added, len(result.quarantined), overdue)
+
+
+def _added(kind: str, table: RecordTable) -> Iterator[AddedRecord]:
+    headers = table.extra_cols.headers
+    for row in table.rows:
+        yield AddedRecord(kind, str(row.values.get("customer_id") or ""), row.values,
+                          {headers.get(k, k): v for k, v in row.extras.items()})
+
+
+# --- reading a kept master ---------------------------------------------------------
+
+
+def record_from_master(path: str | Path, schema: Schema) -> RunRecord:
+    """The RunRecord of a master written by merge (its 客户档案, 变更记录, 拜访记录,
+    投诉记录 and 合并说明 sheets)."""
+    path = Path(path)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types
+        raise UnreadableWorkbook(str(path), f"无法读取总表：{exc}", "请确认文件是合并生成的总表") from None
+    summary = _sheet(book, SUMMARY)
+    run_date = _run_date(summary, path)
+    week = iso_week(run_date)
+    customers = [CustomerRecord(norm_id(r.values["customer_id"]), r.values, r.extras, r.file)
+                 for r in _customers(path, book, schema)]
+    added = [AddedRecord(kind, str(values.get("customer_id") or ""), values, extras)
+             for kind, sheet, form in _KINDS
+             for values, extras in _record_rows(_sheet(book, sheet), schema.form(form))]
+    changes = _changes(_sheet(book, CHANGES), week) if CHANGES in book.sheet_names else None
+    return RunRecord(week, run_date, path.name, _inputs(summary), fields_of(schema), customers,
+                     changes, added, _count(book, QUARANTINE))
+
+
+def _customers(path: Path, book: CalamineWorkbook, schema: Schema):
+    rows = load_previous(path, schema)
+    provenance = _provenance(book)
+    for row in rows:
+        row.file = provenance.get(row.row, row.file)
+    return rows
+
+
+def _provenance(book: CalamineWorkbook) -> dict[int, str]:
+    """Sheet row → 来源文件 of the 客户档案 sheet (load_previous sets the master's name)."""
+    rows = _sheet(book, MASTER_SHEET)
+    header = rows[0] if rows else []
+    if SOURCE_FILE not in header:
+        return {}
+    col = header.index(SOURCE_FILE)
+    return {i: str(r[col]) for i, r in enumerate(rows[1:], start=2) if col < len(r) and r[col]}
+
+
+def _sheet(book: CalamineWorkbook, name: str) -> list[list[Any]]:
+    if name not in book.sheet_names:
+        return []
+    return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def _run_date(summary: list[list[Any]], path: Path) -> dt.date:
+    for row in summary:
+        if row and row[0] == "运行日期" and len(row) > 1:
+            value = row[1]
+            if isinstance(value, dt.datetime):
+                return value.date()
+            if isinstance(value, dt.date):
+                return value
+            return dt.date.fromisoformat(str(value)[:10])
+    raise WorkbookToolsError(f"{path.name} 的“合并说明”中没有运行日期，无法确定周次")
+
+
+def _inputs(summary: list[list[Any]]) -> list[tuple[str, str]]:
+    pairs = [(str(r[0]), str(r[1])) for r in summary
+             if len(r) > 1 and isinstance(r[1], str) and _SHA.fullmatch(r[1])]
+    return list(dict.fromkeys(pairs))
+
+
+def _header_index(rows: list[list[Any]], first: str) -> int | None:
+    return next((i for i, r in enumerate(rows) if r and r[0] == first), None)
+
+
+def _record_rows(rows: list[list[Any]], form: Form) -> Iterator[tuple[dict, dict]]:
+    top = _header_index(rows, form.fields[0].label)
+    if top is None:
+        return
+    header = rows[top]
+    keys = [None if is_provenance_header(str(h)) else form.match_header(h) for h in header]
+    for cells in rows[top + 1:]:
+        values: dict[str, Any] = dict.fromkeys(form.keys)
+        extras: dict[str, Any] = {}
+        for h, key, cell in zip(header, keys, cells):
+            if key:
+                values[key] = coerce(form.field(key), cell)
+            elif not is_empty(h) and not is_provenance_header(str(h)) and not is_empty(cell):
+                extras[str(h)] = cell
+        if any(v is not None for v in values.values()):
+            yield values, extras
+
+
+def _changes(rows: list[list[Any]], week: str) -> list[HistoryChange]:
+    top = _header_index(rows, "日期")
+    out = []
+    for r in rows[top + 1:] if top is not None else ():
+        date, kind, cid, name, field, old, new, text, file = (list(r) + [None] * 9)[:9]
+        if is_empty(kind):
+            continue
+        day = date.date() if isinstance(date, dt.datetime) else date
+        out.append(HistoryChange(week, day, str(kind), _text(cid), _text(name), _text(text),
+                                 _text(file), _text(field), _opt(old) if field else None,
+                                 _opt(new) if field else None))
+    return out
+
+
+def _text(value: Any) -> str:
+    return "" if is_empty(value) else str(value)
+
+
+def _opt(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _count(book: CalamineWorkbook, name: str) -> int:
+    rows = _sheet(book, name)
+    top = _header_index(rows, "表单")
+    return 0 if top is None else sum(1 for r in rows[top + 1:] if r and not is_empty(r[0]))
+
+
+# --- rebuilding --------------------------------------------------------------------
+
+
+def find_masters(folder: str | Path) -> list[Path]:
+    """Masters (workbooks stamped form=master) under ``folder``, recursively, sorted."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise WorkbookToolsError(f"找不到文件夹 {folder}：请指定保存历次总表的输出目录（如 output）")
+    return sorted(p for p in folder.rglob("*.xlsx") if not p.name.startswith(("~$", ".~"))
+                  and read_version_stamp(p).get("form") == MASTER_FORM)
+
+
+def rebuild_history(folder: str | Path, store: str | Path, schema: Schema) -> list[RunRecord]:
+    """Rebuild the store from every kept master under ``folder``, oldest week first (a
+    later file of the same week replaces an earlier one, as a rerun does), into a temporary
+    store that then replaces the content of ``store`` in one step (readers keep working).
+    Returns the runs recorded."""
+    masters = find_masters(folder)
+    if not masters:
+        raise WorkbookToolsError(f"{folder} 中没有找到合并生成的总表（客户档案总表），无法重建档案历史")
+    check_store(store)                       # refuse a file that is not a store before reading
+    runs = sorted((record_from_master(p, schema) for p in masters), key=lambda r: r.week)
+    fd, name = tempfile.mkstemp(prefix=".~rebuild-", suffix=".sqlite", dir=Path(store).parent)
+    os.close(fd)
+    try:
+        for run in runs:
+            record_run(name, run)
+        replace_store(store, name)
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(name + suffix).unlink(missing_ok=True)
+    return runs
+
