@@ -1,9 +1,7 @@
 """Masks for what `history` prints. The store keeps sensitive values complete (it is head
-office's archive, like the master); console and JSON output show them masked.
-
-TODO(lead): swap ``_shown`` for the schema-driven masks of workbook_tools.privacy when it
-lands (this local function only knows the three field types below).
-"""
+office's archive, like the master); console and JSON output show them masked with the
+privacy stage's masks (the same rules as every other output), by the field's type as
+recorded in the store."""
 
 from __future__ import annotations
 
@@ -11,22 +9,16 @@ import dataclasses
 from typing import Mapping
 
 from workbook_tools.history.model import CHANGED, HistoryChange
+from workbook_tools.privacy.masks import mask_value
 
+# the field types the bundled 权限分配表 marks 敏感 (see templates/archive_schema.yaml)
 SENSITIVE_TYPES = ("id_card", "mobile", "bank_account")
 
 
 def _shown(field_type: str, value: str | None) -> str | None:
-    """id_card: first 6 + last 4; mobile: 3 + **** + 4; bank_account: last 4."""
-    if value is None or field_type not in SENSITIVE_TYPES:
+    if value is None or field_type not in SENSITIVE_TYPES or str(value).strip() in ("", "（空）"):
         return value
-    text = str(value).strip()
-    if not text or text == "（空）":
-        return value
-    if field_type == "id_card":
-        return text[:6] + "*" * max(len(text) - 10, 4) + text[-4:] if len(text) > 10 else "*" * len(text)
-    if field_type == "mobile":
-        return text[:3] + "****" + text[-4:] if len(text) >= 8 else "*" * len(text)
-    return "****" + text[-4:] if len(text) > 4 else "*" * len(text)
+    return mask_value(field_type, value)
 
 
 def masked_change(change: HistoryChange, types: Mapping[str, str]) -> HistoryChange:
