@@ -11,7 +11,7 @@ from workbook_tools.errors import SchemaError
 from workbook_tools.resources import template_path
 from workbook_tools.schema.yamlsrc import Mapping, YamlContext, load_yaml
 from workbook_tools.schema.model import (
-    COMPARE_OPS, FIELD_TYPES, RULE_KINDS, Choice, Field, Form, Rule, Schema,
+    COMPARE_OPS, DEFAULT_SECTION, FIELD_TYPES, RULE_KINDS, SECTIONS, Choice, Field, Form, Rule, Schema,
 )
 
 DEFAULT_SCHEMA = template_path("archive_schema.yaml")
@@ -22,7 +22,7 @@ SETTING_KEYS = {"contact_cycles", "purchase_cycles", "stale_days", "fuzzy_thresh
 FORM_KEYS = {"key", "title", "aliases", "id_field", "description", "fields", "rules"}
 FIELD_KEYS = {"key", "label", "aliases", "type", "required", "required_if", "choices", "help",
               "width", "sensitive", "pattern", "min", "max", "allow_future", "important",
-              "unique", "example"}
+              "unique", "example", "section"}
 CHOICE_KEYS = {"value", "aliases", "help", "code"}
 RULE_KEYS = {"key", "kind", "message", "fields", "left", "op", "right", "when", "require"}
 WHEN_KEYS = {"field", "op", "value"}
@@ -134,6 +134,9 @@ def _field(ctx: YamlContext, node: Any, named: dict, form_what: str) -> Field:
             choices = _choices(ctx, raw, f"{what} 的 choices")
     elif raw is not None:
         raise ctx.fail(node, f"{what} 不是 choice 类型，不能有 choices", "choices")
+    section = node.get("section", DEFAULT_SECTION)
+    if section not in SECTIONS:
+        raise ctx.fail(node, f"{what} 的 section“{section}”未知（可用：{'、'.join(SECTIONS)}）", "section")
     pattern = str(node.get("pattern") or "")
     if pattern:
         try:
@@ -152,7 +155,7 @@ def _field(ctx: YamlContext, node: Any, named: dict, form_what: str) -> Field:
         allow_future=_bool(ctx, node, "allow_future", what, True),
         important=_bool(ctx, node, "important", what),
         unique=_bool(ctx, node, "unique", what),
-        example=str(node.get("example") or ""),
+        example=str(node.get("example") or ""), section=section,
     )
 
 
