@@ -26,6 +26,7 @@ COMMANDS = {
     "merge": "merge",
     "summary": "summary",
     "plan": "plan",
+    "card": "card",
     "weekly": "weekly",
     "demo": "demo",
     "excel": "excel",
