@@ -17,6 +17,7 @@ from xlsxwriter.exceptions import XlsxWriterException
 
 from workbook_tools import __version__
 from workbook_tools.errors import OutputError
+from workbook_tools.generate.card_sheet import LookupCard, write_lookup_card
 from workbook_tools.io.atomic import atomic_path
 from workbook_tools.merge.result import MergeResult
 from workbook_tools.merge.rows import code_text
@@ -60,7 +61,7 @@ def master_properties(result: MergeResult, schema: Schema) -> dict[str, Any]:
     }
 
 
-def write_sheets(sheets: Iterable[Table | Report], path: str | Path, *, properties: dict[str, Any],
+def write_sheets(sheets: Iterable[Table | Report | LookupCard], path: str | Path, *, properties: dict[str, Any],
                  inputs: Iterable[Any] = (), options: dict[str, Any] | None = None,
                  engine: str | None = None) -> Path:
     """Write plain sheets (Table / Report) to ``path`` atomically: the one place that knows
@@ -82,6 +83,8 @@ def write_sheets(sheets: Iterable[Table | Report], path: str | Path, *, properti
                 ws = workbook.add_worksheet(sheet.name)
                 if isinstance(sheet, Report):
                     _write_report(ws, sheet, styles)
+                elif isinstance(sheet, LookupCard):
+                    write_lookup_card(workbook, ws, sheet)
                 elif engine == "xlsxwriter":
                     _write_table(ws, sheet, styles)
                 else:
