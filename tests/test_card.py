@@ -277,3 +277,15 @@ def test_cards_open_clean_in_libreoffice_one_page_each(master, tmp_path):
     assert pdf_pages(result.pdf) == 1 + 2          # 目录 + one page per card
     whole = convert(build_cards(master, tmp_path / "全部.xlsx", schema=SCHEMA, as_of=RUN).path, "pdf", tmp_path)
     assert pdf_pages(whole) == 1 + 3               # HN0001 with its 20 latest visits still fits one page
+
+
+@needs_soffice
+def test_demo_writes_cards_that_print_one_page_per_customer(tmp_path):
+    from workbook_tools.weekly.demo import run_demo
+
+    result = run_demo(tmp_path / "demo", customers=3)
+    cards = result.cards
+    assert cards.path == result.weekly.out_dir / "客户资料卡_2026-W47.xlsx" and cards.path.exists()
+    assert len(cards.cards) == len(result.weekly.merge.result.customers) >= 10
+    pdf = convert(cards.path, "pdf", tmp_path)
+    assert pdf_pages(pdf) == 1 + len(cards.cards)     # 目录 + one page per customer

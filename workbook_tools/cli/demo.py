@@ -11,7 +11,7 @@ from workbook_tools.cli.weekly import print_weekly
 from workbook_tools.weekly.demo import run_demo
 
 HELP = """演示：生成四套空白模板和四个区域的示例文件（含常见的填写问题），写好 archive.yaml，
-然后运行一次每周流程（weekly），并列出所有输出文件。
+然后运行一次每周流程（weekly），为每位客户生成客户资料卡，并列出所有输出文件。
 """
 
 
@@ -29,3 +29,5 @@ def command(folder, customers):
         click.echo(f"  示例区域文件：{path}")
     click.echo(f"  配置：{result.folder / 'archive.yaml'}")
     print_weekly(result.weekly)
+    if result.cards is not None:
+        click.echo(f"  客户资料卡：{result.cards.path}（{len(result.cards.cards)} 位客户，一户一页）")

@@ -5,7 +5,8 @@ B2 (defined name 查询客户编号) has a dropdown of every 客户编号; a hid
 the customer's row with MATCH, every value cell is INDEX into 客户档案 (blank stays blank),
 and the latest visits come from 拜访记录 through one CSE array formula per line:
 LARGE(IF(客户编号=B2, INT(日期)*2^20+ROW())) orders them newest first (same day: the later
-row first) and MOD(…, 2^20) gives the row. Only INDEX, MATCH, IF, IFERROR, LARGE, INT, MOD,
+row first) and MOD(…, 2^20) gives the row. Nothing scans 拜访记录 while B2 is blank or unknown
+(IF on the helper cell first), so opening a large master costs no recalculation time. Only INDEX, MATCH, IF, IFERROR, LARGE, INT, MOD,
 ROW, TRIM and COUNTIF are used (no XLOOKUP, FILTER, TEXTJOIN or dynamic arrays)."""
 
 from __future__ import annotations
@@ -145,4 +146,4 @@ def _visits(ws, r: int, card: LookupCard, f: _Formats) -> None:
             ws.write_formula(r, c, _value(source, f"MOD({helper},{ROW_KEY})"),
                              f.value.get(kind, f.value["text"]), "")
         ws.write_array_formula(r, HELPER_COLUMN, r, HELPER_COLUMN,
-                               f"{{=IFERROR(LARGE({key_row},{k}),0)}}", None, 0)
+                               f"{{=IF({ROW_HELPER}=0,0,IFERROR(LARGE({key_row},{k}),0))}}", None, 0)

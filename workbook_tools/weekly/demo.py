@@ -1,5 +1,5 @@
 """`make demo`: a complete archive folder built from the seeded sample data, then one
-weekly run on it. Everything goes under one folder (build/demo by default)."""
+weekly run on it and the 客户资料卡 of every customer. Everything goes under one folder (build/demo by default)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from workbook_tools.card import CardResult, build_cards
 from workbook_tools.generate import generate_template
 from workbook_tools.io.reader import read_workbook
 from workbook_tools.sampledata import generate_samples
@@ -18,6 +19,7 @@ from workbook_tools.weekly.run import WeeklyResult, run_weekly
 
 DEMO_AS_OF = dt.date(2026, 11, 22)  # the Sunday of the sample week 2026-W47
 REGIONS = ("华东", "华南", "华北", "西南")
+CARDS = "客户资料卡_{week}.xlsx"   # 一户一档: every customer's card, next to the week's master
 
 
 @dataclass
@@ -26,6 +28,7 @@ class DemoResult:
     templates: list[Path]
     samples: list[Path]
     weekly: WeeklyResult
+    cards: CardResult | None = None
 
 
 def _salespeople(samples, schema) -> dict[str, list[str]]:
@@ -63,4 +66,6 @@ def run_demo(folder: str | Path, *, customers: int = 300) -> DemoResult:
     config.write_text(yaml.safe_dump(_config(samples, schema), allow_unicode=True, sort_keys=False),
                       encoding="utf-8")
     weekly = run_weekly(folder, as_of=DEMO_AS_OF)
-    return DemoResult(folder, templates, list(map(Path, samples.paths)), weekly)
+    cards = build_cards(weekly.merge.output, weekly.out_dir / CARDS.format(week=weekly.week), schema=schema,
+                        as_of=DEMO_AS_OF)
+    return DemoResult(folder, templates, list(map(Path, samples.paths)), weekly, cards)
