@@ -56,7 +56,7 @@ class CardMaker:
         figures = self.figures.of(c.id)
         blocks.append(Block(DERIVED_SECTION, [
             Item(label, figures.get(label)) for label, keys in SOURCES.items()
-            if not any(view.hidden(k) for k in keys)]))
+            if not any(view.hidden(k) for k in keys)], wide=True))
         key = norm_id(c.id)
         listings = [self._visits(self.tables.visits.get(key, [])),
                     self._complaints(self.tables.complaints.get(key, [])), self._changes(c.id, key)]

@@ -45,6 +45,7 @@ class Item:
 class Block:
     title: str
     items: list[Item] = field(default_factory=list)
+    wide: bool = False              # one item per row, the value running across the card (long texts)
 
 
 @dataclass(slots=True)

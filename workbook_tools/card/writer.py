@@ -13,7 +13,7 @@ from xlsxwriter.exceptions import DuplicateWorksheetName, XlsxWriterException
 
 from workbook_tools import __version__
 from workbook_tools.card.cards import DIRECTORY
-from workbook_tools.card.model import Card, Listing
+from workbook_tools.card.model import Block, Card, Listing
 from workbook_tools.errors import OutputError
 from workbook_tools.io.atomic import atomic_path
 
@@ -26,6 +26,7 @@ OPTIONS = {"in_memory": True,            # no temporary file per sheet (10,000 s
            "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
            "nan_inf_to_errors": True}
 TITLE = "客户资料卡"
+ROW_HEIGHT = 15
 
 
 def write_cards(cards: Iterable[Card], path: str | Path, *, created: dt.datetime, title: str = TITLE,
@@ -83,6 +84,7 @@ class _Styles:
                       "number": add({**base, "num_format": "General"}),
                       "money": add({**base, "num_format": "#,##0.00"})}
         self.empty = add({"italic": True, "font_color": "#7F7F7F"})
+        self.wide = add({"valign": "top"})
 
     def of(self, value: Any, kind: str):
         """The value cell's format: its kind's, but a date always shows as a date."""
@@ -126,17 +128,45 @@ def _card(ws, card: Card, styles: _Styles) -> None:
     r = 3
     for block in card.blocks:
         r = _section_line(ws, r, block.title, styles)
-        for i, item in enumerate(block.items):
-            row, col = r + i // 2, 2 * (i % 2)
-            ws.write_string(row, col, item.label, styles.label)
-            _write(ws, row, col + 1, item.value, styles.of(item.value, item.kind))
-        if len(block.items) % 2:
-            ws.write_blank(r + len(block.items) // 2, 2, None, styles.label)
-            ws.write_blank(r + len(block.items) // 2, 3, None, styles.value["text"])
-        r += (len(block.items) + 1) // 2 + 1
+        r = _wide_block(ws, r, block, styles) if block.wide else _pairs(ws, r, block, styles)
     for listing in card.listings:
         r = _listing(ws, r, listing, styles) + 1
     ws.print_area(0, 0, r - 1, len(WIDTHS) - 1)
+
+
+def _pairs(ws, r: int, block: Block, styles: _Styles) -> int:
+    """Label/value pairs, two to a row (A–B and C–D); rows with long values made taller."""
+    items = block.items
+    for start in range(0, len(items), 2):
+        pair = items[start:start + 2]
+        for offset, item in enumerate(pair):
+            ws.write_string(r, 2 * offset, item.label, styles.label)
+            _write(ws, r, 2 * offset + 1, item.value, styles.of(item.value, item.kind))
+        if len(pair) == 1:
+            ws.write_blank(r, 2, None, styles.label)
+            ws.write_blank(r, 3, None, styles.value["text"])
+        lines = max(_lines(item.value, WIDTHS[1]) for item in pair)
+        if lines > 1:
+            ws.set_row(r, ROW_HEIGHT * lines)
+        r += 1
+    return r + 1
+
+
+def _wide_block(ws, r: int, block: Block, styles: _Styles) -> int:
+    """One item a row: the value (a sentence) runs on across the empty cells to its right."""
+    for item in block.items:
+        ws.write_string(r, 0, item.label, styles.label)
+        _write(ws, r, 1, item.value, styles.wide)
+        r += 1
+    return r + 1
+
+
+def _lines(value: Any, width: float) -> int:
+    """Lines a wrapped text needs in a column ``width`` characters wide (CJK counts double)."""
+    if not isinstance(value, str) or len(value) * 2 <= width:
+        return 1
+    units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in value)
+    return min(int(units // (width - 1)) + 1, 6)
 
 
 def _section_line(ws, r: int, title: str, styles: _Styles) -> int:
@@ -159,6 +189,9 @@ def _listing(ws, r: int, listing: Listing, styles: _Styles) -> int:
         r += 1
         for c, (value, kind) in enumerate(zip(values, listing.kinds)):
             _write(ws, r, c, value, styles.of(value, kind))
+        lines = max(_lines(v, w) for v, w in zip(values, WIDTHS))
+        if lines > 1:
+            ws.set_row(r, ROW_HEIGHT * lines)
     return r + 1
 
 
