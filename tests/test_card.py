@@ -289,3 +289,8 @@ def test_demo_writes_cards_that_print_one_page_per_customer(tmp_path):
     assert len(cards.cards) == len(result.weekly.merge.result.customers) >= 10
     pdf = convert(cards.path, "pdf", tmp_path)
     assert pdf_pages(pdf) == 1 + len(cards.cards)     # 目录 + one page per customer
+
+
+def test_same_master_same_bytes(master, tmp_path):
+    a = build_cards(master, tmp_path / "a.xlsx", schema=SCHEMA, as_of=RUN).path.read_bytes()
+    assert build_cards(master, tmp_path / "b.xlsx", schema=SCHEMA, as_of=RUN).path.read_bytes() == a
