@@ -74,7 +74,8 @@ def _synthetic(customers: int):
     rows = []
     for i in range(customers):
         cid = f"HD{i:06d}"
-        v = {"customer_id": cid, "customer_name": f"客户{i}有限公司", "customer_type": "公司", "region": "华东",
+        # 个人: names are not fuzzy-compared (one block of 300,000 similar company names would be)
+        v = {"customer_id": cid, "customer_name": f"客户{i}", "customer_type": "个人", "region": "华东",
              "category": "普通客户", "owner": f"业务员{i % 120}", "created": dt.date(2025, 1, 1 + i % 28),
              "mobile": f"138{i:08d}", "address": f"杭州市西湖区文三路{i}号", "trade_amount": float(i % 9000)}
         rows.append(SourceRow("registration", v, v, {}, "华东.xlsx", "表", i + 2))
