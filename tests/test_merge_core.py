@@ -283,9 +283,9 @@ def test_sheet_order_with_everything():
     result = merge([reg("HD0001"), visit("V1"), plan("P1", "计划", 2), complaint],
                    previous=[prev("HD0001", 2)])
     assert [s.name for s in master_sheets(result, SCHEMA)] == [
-        "客户档案", "拜访记录", "拜访计划", "投诉记录", "待修正", "冲突", "疑似重复", "变更记录", "合并说明"]
+        "客户档案", "资料卡", "拜访记录", "拜访计划", "投诉记录", "待修正", "冲突", "疑似重复", "变更记录", "合并说明"]
     assert [s.name for s in master_sheets(merge([reg("HD0001")]), SCHEMA)] == [
-        "客户档案", "拜访记录", "待修正", "冲突", "疑似重复", "合并说明"]
+        "客户档案", "资料卡", "拜访记录", "待修正", "冲突", "疑似重复", "合并说明"]
 
 
 def test_unknown_form_key_is_a_programming_error():

@@ -385,7 +385,7 @@ def test_same_file_name_in_two_folders_and_reused_record_numbers(week1, tmp_path
 
 def _cells(path: Path) -> dict:
     book = openpyxl.load_workbook(path)
-    return {(ws.title, c.coordinate): (c.value, c.data_type, c.number_format, c.font.b)
+    return {(ws.title, c.coordinate): (getattr(c.value, "text", c.value), c.data_type, c.number_format, c.font.b)
             for ws in book for row in ws.iter_rows() for c in row if c.value is not None} | \
         {(ws.title, "filter"): (ws.auto_filter.ref, ws.freeze_panes) for ws in book}
 

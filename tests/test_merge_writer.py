@@ -58,7 +58,7 @@ def sheet_values(path, name):
 
 def test_sheet_names_and_order(master):
     assert CalamineWorkbook.from_path(str(master)).sheet_names == [
-        "客户档案", "拜访记录", "待修正", "冲突", "疑似重复", "合并说明"]
+        "客户档案", "资料卡", "拜访记录", "待修正", "冲突", "疑似重复", "合并说明"]
 
 
 def test_customer_sheet_headers_and_cells(master):

@@ -48,7 +48,7 @@ def test_master_and_summary_are_written_encrypted(weeks):
     out = folder / "output" / "2026-W47"
     master, summary = out / "客户档案总表_2026-W47.xlsx", out / "客户档案汇总_2026-W47.xlsx"
     assert is_encrypted(master) and is_encrypted(summary)
-    assert decrypted_sheets(master)[:3] == ["客户档案", "拜访记录", "拜访计划"]
+    assert decrypted_sheets(master)[:3] == ["客户档案", "资料卡", "拜访记录"]
     assert "客户归类汇总" in decrypted_sheets(summary)
     assert PASSWORD not in runs[0].output
     with pytest.raises(Exception):

@@ -140,6 +140,26 @@ def test_errors_name_file_and_line(tmp_path, anchor, new, after, expected):
     assert expected in message, message
 
 
+def test_card_sections_every_registration_field_has_one_and_the_default_is_basic(schema, tmp_path):
+    reg = schema.form("registration")
+    by_section = {}
+    for f in reg.fields:
+        by_section.setdefault(f.section, []).append(f.key)
+    assert list(by_section) == ["基础资料", "客户特征", "业务状况", "交易现状"]
+    assert by_section["交易现状"][:2] == ["credit", "bank"] and "trade_amount" in by_section["交易现状"]
+    assert BUNDLED.count("        section:") == len(reg.fields)
+    credit = "        type: choice\n        section: 交易现状\n        choices:\n          - {value: A,"
+    assert BUNDLED.count(credit) == 1
+    path = tmp_path / "schema.yaml"
+    path.write_text(BUNDLED.replace(credit, credit.replace("        section: 交易现状\n", "")), encoding="utf-8")
+    assert load_schema(path).form("registration").field("credit").section == "基础资料"
+    industry = "        section: 客户特征\n        choices: industry"
+    line = BUNDLED[:BUNDLED.index(industry)].count("\n") + 1
+    path.write_text(BUNDLED.replace(industry, industry.replace("客户特征", "经营状况")), encoding="utf-8")
+    assert load_error(path) == (f"{path}:{line}: 表单 registration 字段 industry 的 section“经营状况”未知"
+                                "（可用：基础资料、客户特征、业务状况、交易现状）")
+
+
 def test_duplicate_field_key_and_yaml_syntax_error(tmp_path):
     path, _ = edit(tmp_path, "- key: fax", "      - key: phone")
     assert "表单 registration 中字段 key 重复：phone" in load_error(path)

@@ -28,6 +28,7 @@ COMMANDS = {
     "merge": "merge",
     "summary": "summary",
     "plan": "plan",
+    "card": "card",
     "export": "export",
     "ledger": "ledger",
     "weekly": "weekly",

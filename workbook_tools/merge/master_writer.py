@@ -17,6 +17,7 @@ from xlsxwriter.exceptions import XlsxWriterException
 
 from workbook_tools import __version__
 from workbook_tools.errors import OutputError
+from workbook_tools.generate.card_sheet import WIDTHS as CARD_WIDTHS, LookupCard, write_lookup_card
 from workbook_tools.io.atomic import atomic_path
 from workbook_tools.io.pagesetup import setup_table_page, setup_text_page
 from workbook_tools.merge.result import MergeResult
@@ -62,7 +63,7 @@ def master_properties(result: MergeResult, schema: Schema) -> dict[str, Any]:
     }
 
 
-def write_sheets(sheets: Iterable[Table | Report], path: str | Path, *, properties: dict[str, Any],
+def write_sheets(sheets: Iterable[Table | Report | LookupCard], path: str | Path, *, properties: dict[str, Any],
                  inputs: Iterable[Any] = (), options: dict[str, Any] | None = None,
                  engine: str | None = None) -> Path:
     """Write plain sheets (Table / Report) to ``path`` atomically: the one place that knows
@@ -85,6 +86,8 @@ def write_sheets(sheets: Iterable[Table | Report], path: str | Path, *, properti
                 _page_setup(ws, sheet, properties)
                 if isinstance(sheet, Report):
                     _write_report(ws, sheet, styles)
+                elif isinstance(sheet, LookupCard):
+                    write_lookup_card(workbook, ws, sheet)
                 elif engine == "xlsxwriter":
                     _write_table(ws, sheet, styles)
                 else:
@@ -96,14 +99,16 @@ def write_sheets(sheets: Iterable[Table | Report], path: str | Path, *, properti
     return target
 
 
-def _page_setup(ws, sheet: Table | Report, properties: dict[str, Any]) -> None:
+def _page_setup(ws, sheet: Table | Report | LookupCard, properties: dict[str, Any]) -> None:
     """Every sheet prints deliberately: tables with their header repeated and, when too wide to
-    shrink legibly, 客户编号 and the name repeated on every page across; reports one page wide."""
+    shrink legibly, 客户编号 and the name repeated on every page across; reports and the
+    资料卡 lookup one page wide."""
     title = f"{properties.get('title', '')} · {sheet.name}"
     run = properties.get("custom", {}).get("run_date")
     subtitle = f"合并日期 {run}" if run else None
-    if isinstance(sheet, Report):
-        setup_text_page(ws, sum(sheet.widths), title=title, subtitle=subtitle)
+    if isinstance(sheet, (Report, LookupCard)):
+        width = sum(sheet.widths) if isinstance(sheet, Report) else sum(CARD_WIDTHS)
+        setup_text_page(ws, width, title=title, subtitle=subtitle)
         return
     header = 1 if sheet.note else 0
     keys = max(1, sum(1 for col in sheet.columns[:2] if col.header in KEY_HEADERS))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from workbook_tools.generate.card_sheet import LookupCard, LookupField, LookupTable
 from workbook_tools.merge.conflicts import CONFLICT_RULE
 from workbook_tools.merge.records import RecordTable
 from workbook_tools.merge.result import MergeResult
@@ -13,7 +14,7 @@ from workbook_tools.merge.tables import Column, Report, Table
 from workbook_tools.merge.rows import (
     MASTER_SHEET, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, SourceRow, display,
 )
-from workbook_tools.schema.model import NUMBER_TYPES, Field, Form, Schema
+from workbook_tools.schema.model import NUMBER_TYPES, SECTIONS, Field, Form, Schema
 
 VISITS, PLANS, COMPLAINTS = "拜访记录", "拜访计划", "投诉记录"
 QUARANTINE, CONFLICTS, DUPLICATES, CHANGES = "待修正", "冲突", "疑似重复", "变更记录"
@@ -22,6 +23,10 @@ DUPLICATE_NOTE = ("以下客户可能是同一客户，系统不会自动合并�
 QUARANTINE_NOTE = "以下行有错误，未合并进客户档案；请按“错误信息”修改源文件后重新提交。"
 
 
+OTHER = "其他"   # the 资料卡 block of unknown extra columns
+# the 资料卡's visit lines: (header, visit-record field key), as on the printed 客户资料卡
+LOOKUP_VISIT_COLUMNS = (("日期", "date"), ("内容", "content"), ("方式", "method"), ("结果", "result"),
+                        ("业务员", "salesperson"), ("下次跟进日期", "next_date"))
 PROVENANCE_COLUMNS = [Column(SOURCE_FILE, "text", 26), Column(SOURCE_SHEET, "text", 16),
                       Column(SOURCE_ROW, "number", 8)]
 
@@ -42,11 +47,12 @@ def provenance(row: SourceRow) -> list[Any]:
     return [row.file, row.sheet, row.row if row.row > 0 else None]
 
 
-def master_sheets(result: MergeResult, schema: Schema) -> list[Table | Report]:
-    """Sheets in order: 客户档案, 拜访记录, 拜访计划 (if any), 投诉记录 (if any), 待修正, 冲突,
-    疑似重复, 变更记录 (with a previous master), 合并说明."""
-    sheets: list[Table | Report] = [customers_table(result, schema.form("registration")),
-                                    records_table(VISITS, result.visits)]
+def master_sheets(result: MergeResult, schema: Schema) -> list[Table | Report | LookupCard]:
+    """Sheets in order: 客户档案, 资料卡 (the formula lookup), 拜访记录, 拜访计划 (if any),
+    投诉记录 (if any), 待修正, 冲突, 疑似重复, 变更记录 (with a previous master), 合并说明."""
+    sheets: list[Table | Report | LookupCard] = [customers_table(result, schema.form("registration")),
+                                                 lookup_card(result, schema),
+                                                 records_table(VISITS, result.visits)]
     if result.plans.read:
         sheets.append(records_table(PLANS, result.plans))
     if result.complaints.read:
@@ -70,6 +76,20 @@ def customers_table(result: MergeResult, form: Form) -> Table:
             yield ([values.get(k) for k in keys] + [extras.get(k) for k in extra_keys]
                    + provenance(c.provenance))
     return Table(MASTER_SHEET, columns, rows(), count=len(result.customers))
+
+
+def lookup_card(result: MergeResult, schema: Schema) -> LookupCard:
+    """The 资料卡 sheet's layout: where each field sits in 客户档案 and 拜访记录."""
+    form = schema.form("registration")
+    kinds = {"money": "money"}
+    fields = [LookupField(f.section, f.label, i, kinds.get(f.type, field_kind(f))) for i, f in enumerate(form.fields)]
+    fields += [LookupField(OTHER, label, len(form.fields) + j) for j, label in enumerate(result.extra_cols.labels)]
+    visit_form = result.visits.form
+    visits = LookupTable(VISITS, len(result.visits.rows), {k: i for i, k in enumerate(visit_form.keys)})
+    columns = tuple((label, key, "date" if visit_form.field(key).type == "date" else "text")
+                    for label, key in LOOKUP_VISIT_COLUMNS if key in visits.columns)
+    customers = LookupTable(MASTER_SHEET, len(result.customers), {form.id_field: form.keys.index(form.id_field)})
+    return LookupCard(customers, tuple(fields), (*SECTIONS, OTHER), visits, columns, id_key=form.id_field)
 
 
 def records_table(name: str, table: RecordTable) -> Table:

@@ -11,8 +11,8 @@ from workbook_tools.errors import SchemaError
 from workbook_tools.resources import template_path
 from workbook_tools.schema.yamlsrc import Mapping, YamlContext, load_yaml
 from workbook_tools.schema.model import (
-    COMPARE_OPS, FIELD_TYPES, MASK_RULES, RULE_KINDS, SENSITIVITIES, Choice, Field, Form, Rule,
-    Schema,
+    COMPARE_OPS, DEFAULT_SECTION, FIELD_TYPES, MASK_RULES, RULE_KINDS, SECTIONS, SENSITIVITIES, Choice,
+    Field, Form, Rule, Schema,
 )
 from workbook_tools.schema.roles import parse_roles
 
@@ -24,7 +24,7 @@ SETTING_KEYS = {"contact_cycles", "purchase_cycles", "stale_days", "fuzzy_thresh
 FORM_KEYS = {"key", "title", "aliases", "id_field", "description", "fields", "rules"}
 FIELD_KEYS = {"key", "label", "aliases", "type", "required", "required_if", "choices", "help",
               "width", "sensitive", "pattern", "min", "max", "allow_future", "important",
-              "unique", "example", "sensitivity", "mask"}
+              "unique", "example", "section", "sensitivity", "mask"}
 CHOICE_KEYS = {"value", "aliases", "help", "code"}
 RULE_KEYS = {"key", "kind", "message", "fields", "left", "op", "right", "when", "require"}
 WHEN_KEYS = {"field", "op", "value"}
@@ -137,6 +137,9 @@ def _field(ctx: YamlContext, node: Any, named: dict, form_what: str) -> Field:
             choices = _choices(ctx, raw, f"{what} 的 choices")
     elif raw is not None:
         raise ctx.fail(node, f"{what} 不是 choice 类型，不能有 choices", "choices")
+    section = node.get("section", DEFAULT_SECTION)
+    if section not in SECTIONS:
+        raise ctx.fail(node, f"{what} 的 section“{section}”未知（可用：{'、'.join(SECTIONS)}）", "section")
     pattern = str(node.get("pattern") or "")
     if pattern:
         try:
@@ -155,7 +158,7 @@ def _field(ctx: YamlContext, node: Any, named: dict, form_what: str) -> Field:
         allow_future=_bool(ctx, node, "allow_future", what, True),
         important=_bool(ctx, node, "important", what),
         unique=_bool(ctx, node, "unique", what),
-        example=str(node.get("example") or ""),
+        example=str(node.get("example") or ""), section=section,
         sensitivity=_one_of(ctx, node, "sensitivity", what, SENSITIVITIES, "内部"),
         mask=_one_of(ctx, node, "mask", what, tuple(sorted(MASK_RULES)), ""),
     )

@@ -24,6 +24,9 @@ FIELD_TYPES = TEXT_TYPES | NUMBER_TYPES | DATE_TYPES
 CODE_TYPES = frozenset(
     {"mobile", "phone", "postal_code", "id_card", "uscc", "customer_id", "bank_account"}
 )
+# The four sections of the 客户资料卡 (seeds: 基础资料, 客户特征, 业务状况, 交易现状), in card order.
+SECTIONS = ("基础资料", "客户特征", "业务状况", "交易现状")
+DEFAULT_SECTION = SECTIONS[0]
 RULE_KINDS = frozenset({"any_required", "compare", "implies"})
 # The 权限分配表: how sensitive a field is, how it may be masked, what a role sees of it.
 SENSITIVITIES = ("公开", "内部", "敏感", "禁止外传")
@@ -91,6 +94,7 @@ class Field:
     important: bool = False
     unique: bool = False
     example: str = ""
+    section: str = DEFAULT_SECTION  # the 客户资料卡 section showing this field
     sensitivity: str = "内部"
     mask: str = ""  # a rule of privacy.masks; "" → masked entirely when a role masks it
 

@@ -1,7 +1,8 @@
 """`make demo`: a complete archive folder built from the seeded sample data (archive.yaml
 written by `weekly init` from the sample files), then two weekly runs on it (the second after
-the offices edited a few customers), both recorded in the history store. Everything goes under
-one folder (build/demo by default); incoming/ holds only the regional files."""
+the offices edited a few customers), both recorded in the history store, and the 客户资料卡 of
+every customer for the second week (its 修改记录 from the store). Everything goes under one folder
+(build/demo by default); incoming/ holds only the regional files."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbook_tools.card import CardResult, build_cards
+from workbook_tools.history import HistoryStore
 from workbook_tools.generate import generate_template
 from workbook_tools.sampledata import MANIFEST, generate_samples
 from workbook_tools.schema import load_schema
@@ -19,6 +22,7 @@ from workbook_tools.weekly.run import WeeklyResult, iso_week, run_weekly
 DEMO_AS_OF = dt.date(2026, 11, 22)  # the Sunday of the sample week 2026-W47
 SECOND_AS_OF = dt.date(2026, 11, 29)  # 2026-W48: the same files, a few customers edited
 REGIONS = ("华东", "华南", "华北", "西南")
+CARDS = "客户资料卡_{week}.xlsx"   # 一户一档: every customer's card, next to the week's master
 
 
 @dataclass
@@ -29,6 +33,7 @@ class DemoResult:
     weeks: list[WeeklyResult]
     edited: list[tuple[str, str]]      # (customer id, what the office changed for the second week)
     manifest: Path
+    cards: CardResult | None = None
 
     @property
     def weekly(self) -> WeeklyResult:
@@ -49,5 +54,7 @@ def run_demo(folder: str | Path, *, customers: int = 300) -> DemoResult:
     edited = edit_for_next_week(first.merge.result, schema, folder / "incoming")
     submitted = resubmit(folder / "incoming", first.week, iso_week(SECOND_AS_OF))
     second = run_weekly(folder, as_of=SECOND_AS_OF)
-    return DemoResult(folder, templates, submitted, [first, second], edited,
-                      samples.manifest_path)
+    with HistoryStore(second.history) as store:
+        cards = build_cards(second.merge.output, second.out_dir / CARDS.format(week=second.week), schema=schema,
+                            as_of=SECOND_AS_OF, changes_for=store.changes_for)
+    return DemoResult(folder, templates, submitted, [first, second], edited, samples.manifest_path, cards)
