@@ -339,16 +339,18 @@ def test_read_workbooks_gives_every_file_in_order_with_errors_in_place(mixed, tm
 
 
 def test_read_workbooks_reads_the_next_file_before_the_caller_asks(monkeypatch, schema):
-    """File 2 is read (on the read-ahead thread) while the caller still holds file 1."""
+    """Where reads cannot run in a child process (Windows): file 2 is read on the read-ahead
+    thread while the caller still holds file 1."""
     started = {name: threading.Event() for name in ("a", "b", "c")}
     threads = []
 
-    def fake_read(path, schema, form=None):
+    def fake_read(path, forms):
         threads.append(threading.current_thread().name)
         started[Path(path).name].set()
         return Path(path).name
 
-    monkeypatch.setattr(reader, "read_workbook", fake_read)
+    monkeypatch.setattr(reader.isolate, "available", lambda: False)
+    monkeypatch.setattr(reader, "read_here", fake_read)
     books = read_workbooks(["a", "b", "c"], schema)
     assert next(books) == (Path("a"), "a")
     assert started["b"].wait(10)  # the consumer has not asked for "b" yet
@@ -357,10 +359,13 @@ def test_read_workbooks_reads_the_next_file_before_the_caller_asks(monkeypatch, 
     assert threads and all(name.startswith("read-ahead") for name in threads)
 
 
-def test_read_workbooks_raises_what_is_not_an_unreadable_workbook(monkeypatch, schema):
-    def fake_read(path, schema, form=None):
-        raise KeyError(path)  # a bug, not bad input: it must not be swallowed
+@pytest.mark.parametrize("isolated", [True, False])
+def test_read_workbooks_raises_what_is_not_an_unreadable_workbook(monkeypatch, schema, isolated):
+    def fake_read(path, forms):
+        raise KeyError(str(path))  # a bug, not bad input: it must not be swallowed
 
-    monkeypatch.setattr(reader, "read_workbook", fake_read)
+    if not isolated:
+        monkeypatch.setattr(reader.isolate, "available", lambda: False)
+    monkeypatch.setattr(reader, "read_here", fake_read)
     with pytest.raises(KeyError):
         list(read_workbooks(["a"], schema))

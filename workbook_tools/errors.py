@@ -26,6 +26,9 @@ class UnreadableWorkbook(WorkbookToolsError):
             text += f"。{advice}"
         super().__init__(text)
 
+    def __reduce__(self):  # pickled by io/isolate.py (the reading child process)
+        return type(self), (self.path, self.reason, self.advice)
+
 
 class OutputError(WorkbookToolsError):
     """An output could not be written (refusing to overwrite an input, locked, …)."""

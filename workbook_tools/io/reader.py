@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from workbook_tools.errors import UnreadableWorkbook, WorkbookToolsError
+from workbook_tools.io import isolate
 from workbook_tools.io.body import extract_records
 from workbook_tools.io.calamine_source import CalamineFailed, CalamineSource
 from workbook_tools.io.csv_source import CsvSource
@@ -45,10 +46,23 @@ MASTER_PROVENANCE = frozenset(normalize_header(h) for h in ("来源文件", "来
 
 def read_workbook(path: str | Path, schema: Schema, form: str | Form | None = None) -> WorkbookData:
     """Read every sheet of ``path``; ``form`` (a key such as "registration", or a Form)
-    restricts detection to that form. Raises UnreadableWorkbook with a Chinese reason."""
+    restricts detection to that form. Raises UnreadableWorkbook with a Chinese reason.
+    The file is parsed in a child process with a memory limit (io/isolate.py) where the
+    platform allows it, so that even a crash of the parser is only an UnreadableWorkbook."""
     forms = resolve_forms(schema, form)
+    if not isolate.available():
+        return read_here(Path(path), forms)
+    result = isolate.PendingRead(Path(path), forms, read_here).result()
+    if isinstance(result, UnreadableWorkbook):
+        raise result
+    return result
+
+
+def read_here(path: Path, forms: list[Form]) -> WorkbookData:
+    """read_workbook in this process (no isolation)."""
     sniffed = sniff(path)
-    prefer = sniffed.stamp.get("form") if sniffed.stamp.get("form") in schema.form_keys else None
+    stamped = sniffed.stamp.get("form")
+    prefer = stamped if any(f.key == stamped for f in forms) else None
     try:
         return _read(sniffed, _calamine_or_csv(sniffed), forms, prefer)
     except CalamineFailed:
@@ -62,28 +76,43 @@ def read_workbook(path: str | Path, schema: Schema, form: str | Form | None = No
 def read_workbooks(paths: Iterable[str | Path], schema: Schema, form: str | Form | None = None,
                    ) -> Iterator[tuple[Path, WorkbookData | UnreadableWorkbook]]:
     """read_workbook for several files, in order: (path, data) or (path, the
-    UnreadableWorkbook) for each. The next file is read on a background thread while the
-    caller works on the current one — calamine parses without holding the GIL, so its
-    parse overlaps the caller's Python work (validation). One file is read ahead."""
+    UnreadableWorkbook) for each. The next file is read while the caller works on the
+    current one: in a child process (io/isolate.py), or where that is not available on a
+    thread (python-calamine parses without holding the GIL). One file is read ahead."""
     paths = [Path(p) for p in paths]
+    forms = resolve_forms(schema, form)
     if not paths:
+        return
+    if isolate.available():
+        yield from _read_ahead_isolated(paths, forms)
         return
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead")
     try:
-        ahead = pool.submit(_read_or_error, paths[0], schema, form)
+        ahead = pool.submit(_read_or_error, paths[0], forms)
         for i, path in enumerate(paths):
             result = ahead.result()
             if i + 1 < len(paths):
-                ahead = pool.submit(_read_or_error, paths[i + 1], schema, form)
+                ahead = pool.submit(_read_or_error, paths[i + 1], forms)
             yield path, result
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _read_or_error(path: Path, schema: Schema, form: str | Form | None,
-                   ) -> WorkbookData | UnreadableWorkbook:
+def _read_ahead_isolated(paths: list[Path], forms: list[Form]):
+    ahead = isolate.PendingRead(paths[0], forms, read_here)
     try:
-        return read_workbook(path, schema, form)
+        for i, path in enumerate(paths):
+            result = ahead.result()
+            ahead = isolate.PendingRead(paths[i + 1], forms, read_here) if i + 1 < len(paths) else None
+            yield path, result
+    finally:
+        if ahead is not None:
+            ahead.cancel()
+
+
+def _read_or_error(path: Path, forms: list[Form]) -> WorkbookData | UnreadableWorkbook:
+    try:
+        return read_here(path, forms)
     except UnreadableWorkbook as exc:
         return exc
 

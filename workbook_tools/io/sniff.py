@@ -9,7 +9,7 @@ import codecs
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook_tools.io import extent, limits
+from workbook_tools.io import extent, limits, ods_extent
 from workbook_tools.io.ole import OLE_MAGIC, inspect_ole
 from workbook_tools.io.problems import human_size, unreadable
 from workbook_tools.io.stamp import stamp_from_package
@@ -80,7 +80,7 @@ def _sniff_zip(path: Path) -> Sniffed:
     pkg = open_package(path)
     try:
         if pkg.kind == "ods":
-            extent.check_ods(pkg)
+            ods_extent.check_ods(pkg)
             return Sniffed(path, "ods")
         extent.check_xlsx(pkg)
         return Sniffed(path, pkg.kind, date1904=date1904(pkg), stamp=stamp_from_package(pkg))
