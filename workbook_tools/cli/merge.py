@@ -88,7 +88,7 @@ def _nothing(exc: NothingToMerge, as_json: bool) -> None:
         skipped = [{"file": i.name, "reason": i.skipped_reason} for i in exc.inputs]
         click.echo(json.dumps({"error": str(exc), "files_read": 0, "files_skipped": len(skipped),
                                "skipped": skipped}, ensure_ascii=False, indent=2))
-    for item in exc.inputs:
+    for item in exc.inputs[5:]:  # the first five are named in the message itself
         click.echo(f"已跳过 {item.path}：{item.skipped_reason}", err=True)
     click.echo(f"错误：{exc}", err=True)
 

@@ -138,6 +138,9 @@ def _picklable(exc: BaseException) -> bool:
 
 
 def _silence() -> None:
+    import faulthandler
+
+    faulthandler.disable()  # (pytest enables it) an abort must not print a Python traceback
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)

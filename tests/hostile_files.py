@@ -1,0 +1,151 @@
+"""Small hostile and edge-case input files, built byte by byte for the tests (issue 17).
+
+Each builder writes one file into a folder and returns its path. They are tiny on disk
+(a few KB to a few hundred KB) but would, without the guards, make python-calamine
+allocate gigabytes, abort the process, or lose rows silently.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import xlsxwriter
+
+HEADER = ["客户编号", "客户名称", "客户类型", "所属区域", "负责业务员", "建档日期"]
+SHEET = "客户档案登记表"
+SHEET_PART = "xl/worksheets/sheet1.xml"
+
+
+def row(n: int, prefix: str = "HD") -> list:
+    return [f"{prefix}{n:04d}", f"上海测试{n}号有限公司", "公司", "华东", "张伟", "2026-03-01"]
+
+
+def good_xlsx(path: Path, rows: int = 3, prefix: str = "HD", start: int = 1) -> Path:
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet(SHEET)
+    ws.write_row(0, 0, HEADER)
+    for i in range(rows):
+        ws.write_row(i + 1, 0, row(start + i, prefix))
+    wb.close()
+    return path
+
+
+def rewrite(src: Path, dst: Path, edit: dict) -> Path:
+    """Copy the zip ``src`` to ``dst``; ``edit[name](bytes) -> bytes`` changes entries."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename in edit:
+                data = edit[info.filename](data)
+            zout.writestr(info.filename, data)
+    return dst
+
+
+def _append_rows(folder: Path, name: str, rows: bytes, dimension: bytes | None = None) -> Path:
+    base = good_xlsx(folder / f"base-{name}")
+
+    def sheet(data: bytes) -> bytes:
+        if dimension is not None:
+            data = data.replace(b'<dimension ref="A1:F4"/>', b'<dimension ref="' + dimension + b'"/>')
+        return data.replace(b"</sheetData>", rows + b"</sheetData>")
+
+    out = rewrite(base, folder / name, {SHEET_PART: sheet})
+    base.unlink()
+    return out
+
+
+def quoted_ref(folder: Path) -> Path:
+    """<c r='XFD1048576'>: single quotes, which the old guard's regex did not see."""
+    return _append_rows(folder, "quoted.xlsx",
+                        b"<row r='1048576'><c r='XFD1048576' t='inlineStr'><is><t>x</t></is></c></row>")
+
+
+def cells_without_r(folder: Path) -> Path:
+    """A far row whose cells carry no r: the last one sits in column XFD by position."""
+    return _append_rows(folder, "no-r.xlsx",
+                        b'<row r="1048576">' + b"<c/>" * 16383
+                        + b'<c t="inlineStr"><is><t>x</t></is></c></row>')
+
+
+def lying_big_part(folder: Path) -> Path:
+    """A sheet part over 2 MB whose <dimension> claims A1:F4 but which ends in XFD1048576."""
+    filler = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>%s</t></is></c></row>'
+                      % (i, i, b"y" * 40) for i in range(5, 40_005))
+    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    return _append_rows(folder, "liar.xlsx", filler + far, dimension=b"A1:F4")
+
+
+def shared_strings_bomb(folder: Path, cells: int = 100_000, size: int = 1 << 20,
+                        uses: int | None = None) -> Path:
+    """One 1 MB shared string referenced by 100,000 cells: 100 GB once expanded. With
+    ``uses``, only the first ``uses`` cells refer to it, the others to a short string."""
+    uses = cells if uses is None else uses
+    base = good_xlsx(folder / "base-bomb.xlsx")
+    with zipfile.ZipFile(base) as zf:
+        index = zf.read("xl/sharedStrings.xml").count(b"<si>")
+
+    def strings(data: bytes) -> bytes:
+        return data.replace(b"</sst>", b"<si><t>" + b"x" * size + b"</t></si></sst>")
+
+    def sheet(data: bytes) -> bytes:
+        rows = b"".join(b'<row r="%d"><c r="G%d" t="s"><v>%d</v></c></row>'
+                        % (r, r, index if r < 5 + uses else 0) for r in range(5, 5 + cells))
+        return data.replace(b"</sheetData>", rows + b"</sheetData>")
+
+    out = rewrite(base, folder / "sst-bomb.xlsx", {"xl/sharedStrings.xml": strings, SHEET_PART: sheet})
+    base.unlink()
+    return out
+
+
+def wide_csv(folder: Path, commas: int = 200_000) -> Path:
+    path = folder / "wide.csv"
+    lines = [",".join(HEADER), ",".join(row(1)), "x" + "," * commas]
+    lines += [",".join(row(n)) for n in range(2, 200)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _ods(path: Path, rows_xml: str) -> Path:
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+        f'<office:body><office:spreadsheet><table:table table:name="{SHEET}">{rows_xml}'
+        "</table:table></office:spreadsheet></office:body></office:document-content>")
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", content)
+        zf.writestr("META-INF/manifest.xml", manifest)
+    return path
+
+
+def _ods_row(values: list, repeat: int = 1) -> str:
+    cells = "".join(f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+                    for v in values)
+    rep = f' table:number-rows-repeated="{repeat}"' if repeat > 1 else ""
+    return f"<table:table-row{rep}>{cells}</table:table-row>"
+
+
+def repeated_ods(folder: Path, times: int = 1_000_000) -> Path:
+    """1 KB: one data row repeated a million times (7 GB and minutes once expanded)."""
+    return _ods(folder / "repeat.ods", _ods_row(HEADER) + _ods_row(row(1), repeat=times))
+
+
+def good_ods(folder: Path) -> Path:
+    """Three identical rows stored once, repeated three times, as LibreOffice does."""
+    return _ods(folder / "good.ods", _ods_row(HEADER) + _ods_row(row(7001, "HN"), repeat=3))
+
+
+def binary_csv(folder: Path) -> Path:
+    path = folder / "binary.csv"
+    path.write_bytes(bytes(range(256)) * 16)
+    return path
