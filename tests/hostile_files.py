@@ -7,26 +7,41 @@ allocate gigabytes, abort the process, or lose rows silently.
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from pathlib import Path
 
 import xlsxwriter
 
-HEADER = ["客户编号", "客户名称", "客户类型", "所属区域", "负责业务员", "建档日期"]
+HEADER = ["客户编号", "客户名称", "客户类型", "所属区域", "客户类别", "负责业务员", "手机", "身份证号", "建档日期"]
 SHEET = "客户档案登记表"
 SHEET_PART = "xl/worksheets/sheet1.xml"
+DIMENSION = b'<dimension ref="A1:I4"/>'  # good_xlsx's three rows
+
+
+def id_card(n: int) -> str:
+    body = f"11010519900101{n % 1000:03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
 
 
 def row(n: int, prefix: str = "HD") -> list:
-    return [f"{prefix}{n:04d}", f"上海测试{n}号有限公司", "公司", "华东", "张伟", "2026-03-01"]
+    """A valid registration row (a private customer, so no USCC is needed)."""
+    return [f"{prefix}{n:04d}", f"王{n}", "个人", "华东", "普通客户", "张伟", f"138{n:08d}",
+            id_card(n), "2026-03-01"]
 
 
-def good_xlsx(path: Path, rows: int = 3, prefix: str = "HD", start: int = 1) -> Path:
+def good_xlsx(path: Path, rows: int = 3, prefix: str = "HD", start: int = 1, extra=None) -> Path:
+    """A clean registration workbook; ``extra(workbook, worksheet)`` may add to it."""
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet(SHEET)
+    date = wb.add_format({"num_format": "yyyy-mm-dd"})
     ws.write_row(0, 0, HEADER)
     for i in range(rows):
-        ws.write_row(i + 1, 0, row(start + i, prefix))
+        ws.write_row(i + 1, 0, row(start + i, prefix)[:-1])
+        ws.write_datetime(i + 1, len(HEADER) - 1, dt.datetime(2026, 3, 1), date)
+    if extra is not None:
+        extra(wb, ws)
     wb.close()
     return path
 
@@ -47,7 +62,7 @@ def _append_rows(folder: Path, name: str, rows: bytes, dimension: bytes | None =
 
     def sheet(data: bytes) -> bytes:
         if dimension is not None:
-            data = data.replace(b'<dimension ref="A1:F4"/>', b'<dimension ref="' + dimension + b'"/>')
+            data = data.replace(DIMENSION, b'<dimension ref="' + dimension + b'"/>')
         return data.replace(b"</sheetData>", rows + b"</sheetData>")
 
     out = rewrite(base, folder / name, {SHEET_PART: sheet})
@@ -69,11 +84,11 @@ def cells_without_r(folder: Path) -> Path:
 
 
 def lying_big_part(folder: Path) -> Path:
-    """A sheet part over 2 MB whose <dimension> claims A1:F4 but which ends in XFD1048576."""
+    """A sheet part over 2 MB whose <dimension> claims A1:I4 but which ends in XFD1048576."""
     filler = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>%s</t></is></c></row>'
                       % (i, i, b"y" * 40) for i in range(5, 40_005))
     far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
-    return _append_rows(folder, "liar.xlsx", filler + far, dimension=b"A1:F4")
+    return _append_rows(folder, "liar.xlsx", filler + far, dimension=b"A1:I4")
 
 
 def shared_strings_bomb(folder: Path, cells: int = 100_000, size: int = 1 << 20,
@@ -149,3 +164,27 @@ def binary_csv(folder: Path) -> Path:
     path = folder / "binary.csv"
     path.write_bytes(bytes(range(256)) * 16)
     return path
+
+
+def subtotal_in_the_middle(folder: Path) -> Path:
+    """Eight customers with a 合计 row after the third (the old reader stopped there)."""
+    def extra(wb, ws):
+        ws.write_row(4, 0, ["合计", "3 户"])
+        for i in range(5):
+            ws.write_row(5 + i, 0, row(4 + i)[:-1])
+            ws.write_datetime(5 + i, len(HEADER) - 1, dt.datetime(2026, 3, 1),
+                              wb.add_format({"num_format": "yyyy-mm-dd"}))
+        ws.write(11, 0, "填表人：李娜")  # a real footer: nothing table-like below it
+
+    return good_xlsx(folder / "subtotal.xlsx", rows=3, prefix="HD", start=1, extra=extra)
+
+
+def merged_header(folder: Path) -> Path:
+    """备注 merged across J:K, with text in K (the old reader dropped column K)."""
+    def extra(wb, ws):
+        ws.merge_range("J1:K1", "备注", wb.add_format({"align": "center"}))
+        for r in range(1, 4):
+            ws.write(r, 9, f"老客户{r}")
+            ws.write(r, 10, f"K列内容{r}")
+
+    return good_xlsx(folder / "merged.xlsx", rows=3, prefix="HN", start=101, extra=extra)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from workbook_tools.cli.common import ChineseCommand, ChineseUsageError
+from workbook_tools.errors import shown
 
 HELP = """查看工具如何读取一个工作簿：每个工作表识别成哪种表格、表头在第几行、
 每一列对应哪个字段（标注按别名识别的列）、未知列、缺少的必填列、数据行数和表尾位置。
@@ -46,7 +47,7 @@ def _one_line(text: str) -> str:
 
 def format_report(info: dict) -> list[str]:
     """The report as lines of Chinese text."""
-    lines = [f"文件：{info['path']}（{info['kind']}，日期系统：{'1904' if info['date1904'] else '1900'}）"]
+    lines = [f"文件：{shown(info['path'])}（{info['kind']}，日期系统：{'1904' if info['date1904'] else '1900'}）"]
     stamp = info["stamp"]
     if stamp.get("schema_name"):
         lines.append(f"版本标记：{stamp.get('schema_name')} v{stamp.get('schema_version', '?')}，"

@@ -25,6 +25,7 @@ from workbook_tools.io.problems import unreadable
 from workbook_tools.io.sniff import Sniffed, sniff
 from workbook_tools.io.stamp import read_version_stamp
 from workbook_tools.io.table import Column, Record, SheetTable, WorkbookData
+from workbook_tools.io.unnamed import name_unnamed
 from workbook_tools.schema.model import Form, Schema, normalize_header
 
 __all__ = ["Column", "Record", "SheetTable", "WorkbookData", "read_version_stamp", "read_workbook",
@@ -173,10 +174,12 @@ def build_table(path: str, grid: SheetGrid, forms: list[Form], prefer: str | Non
     match = find_header(grid, forms, prefer)
     if match is None:
         return None
-    columns = match.columns
+    columns, end, unnamed = name_unnamed(grid, match.row, match.start, match.end, match.columns)
     mapped = [c.field is not None for c in columns]
-    records, footer = extract_records(grid.rows, match.row, match.start, match.end,
-                                      grid.first_row, mapped)
+    inner: list[int] = []
+    key = next((k for k, c in enumerate(columns) if c.field == match.form.id_field), None)
+    records, footer = extract_records(grid.rows, match.row, match.start, end,
+                                      grid.first_row, mapped, inner, key)
     by_field: dict[str, list[Column]] = defaultdict(list)
     for col in columns:
         if col.field is not None:
@@ -188,6 +191,7 @@ def build_table(path: str, grid: SheetGrid, forms: list[Form], prefer: str | Non
         duplicate_fields={k: cols for k, cols in by_field.items() if len(cols) > 1},
         unknown_columns=[c for c in columns if c.field is None and c.header.strip()
                          and normalize_header(c.header) not in ignore],
-        footer_row=footer, title_matched=match.title_matched,
+        footer_row=footer, title_matched=match.title_matched, inner_footers=inner,
+        unnamed_columns=unnamed,
     )
 

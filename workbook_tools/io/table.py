@@ -62,6 +62,8 @@ class SheetTable:
     unknown_columns: list[Column] = field(default_factory=list)
     footer_row: int | None = None
     title_matched: bool = False  # the sheet name or a title row names the form
+    inner_footers: list[int] = field(default_factory=list)  # 合计/填表人 rows with data below (read)
+    unnamed_columns: list[Column] = field(default_factory=list)  # data under a merged header cell
 
     def __post_init__(self):
         self._positions: dict[str, int] = {}

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from workbook_tools.errors import OutputError, WorkbookToolsError
+from workbook_tools.errors import OutputError, WorkbookToolsError, shown
 from workbook_tools.io.atomic import refuse_inputs
 from workbook_tools.io.gcpause import gc_paused
 from workbook_tools.io.reader import MASTER_FORM
@@ -110,7 +110,7 @@ def _refuse_foreign(output: Path) -> None:
 def _nothing_message(files: list[InputFile]) -> str:
     if not files:
         return "指定的文件夹中没有找到任何文件，没有可合并的数据"
-    lines = "；".join(f"{f.name}：{f.skipped_reason}" for f in files[:5])
+    lines = "；".join(f"{shown(f.name)}：{f.skipped_reason}" for f in files[:5])
     more = f"；另有 {len(files) - 5} 个文件" if len(files) > 5 else ""
     which = "唯一的文件无法使用" if len(files) == 1 else f"{len(files)} 个文件都无法使用"
     return f"没有可合并的数据：{which}（{lines}{more}）"

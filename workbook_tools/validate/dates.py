@@ -10,6 +10,7 @@ Impossible days, years outside 1900–2100 and future dates in fields with
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -53,6 +54,8 @@ def parse_text_date(text: str) -> tuple[dt.date | None, tuple]:
 
 
 def _from_number(raw: float | int, ctx: Any) -> tuple[dt.date | None, tuple]:
+    if raw.__class__ is float and not math.isfinite(raw):  # NaN / inf written into the XML
+        return None, one("date-invalid")
     if raw.__class__ is float and not raw.is_integer():
         whole = int(raw)  # a serial with a time of day
     else:
