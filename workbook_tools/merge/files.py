@@ -32,6 +32,7 @@ LOCK_FILE = ("这是 Office 打开文件时自动生成的临时锁定文件（~
 MASTER_INPUT = "这是合并生成的总表，不作为本周的输入；如要以它为上期主档，请用 --previous 指定"
 PREVIOUS_INPUT = "已用 --previous 指定为上期主档，不作为本周的输入"
 REPEATED = "与前面列出的文件是同一个文件，只读取一次"
+DANGLING = "这是一个失效的快捷方式（符号链接），它指向的文件不存在；请放入真正的文件"
 
 
 class NothingToMerge(WorkbookToolsError):
@@ -144,9 +145,10 @@ def _files_of(item: Path) -> list[Path]:
     files, _ = expand_paths([item])
     if not item.is_dir():
         return files
-    others = [p for p in item.rglob("*") if p.is_file()
+    others = [p for p in item.rglob("*") if (p.is_file() or _dangling(p))
               and not any(part.startswith(".") for part in p.relative_to(item).parts)
-              and (p.suffix.lower() not in WORKBOOK_SUFFIXES or p.name.startswith(LOCK_PREFIX))]
+              and (p.suffix.lower() not in WORKBOOK_SUFFIXES or p.name.startswith(LOCK_PREFIX)
+                   or _dangling(p))]
     return sorted([*files, *others])
 
 
@@ -157,7 +159,13 @@ def _identity(path: Path) -> Path:
         return path.absolute()
 
 
+def _dangling(path: Path) -> bool:
+    return path.is_symlink() and not path.exists()
+
+
 def _skip_reason(path: Path, is_previous: bool) -> str | None:
+    if _dangling(path):
+        return DANGLING
     if path.name.startswith(LOCK_PREFIX):
         return LOCK_FILE
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:

@@ -51,6 +51,7 @@ class PlanResult:
     due: int                           # of which due this week (planned + 待安排)
     files: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unlisted: list[str] = field(default_factory=list)  # 负责业务员 not in ``salespeople``: no plan
 
     @property
     def planned(self) -> int:
@@ -152,10 +153,28 @@ def _check_outputs(out, out_dir) -> tuple[Path | None, Path | None]:
     return (Path(out) if out is not None else None), (Path(out_dir) if out_dir is not None else None)
 
 
+NOT_LISTED = "负责业务员不在业务员名单（archive.yaml 的 salespeople）中"
+
+
+def _only_listed(frame: pd.DataFrame, everyone: list[str], listed: Iterable[str] | None,
+                 ) -> tuple[pd.DataFrame, list[str]]:
+    """The due frame with the customers of unlisted salespeople sent to 待安排, and those
+    salespeople."""
+    if listed is None:
+        return frame, []
+    listed = set(listed)
+    unlisted = [p for p in everyone if p and p not in listed]
+    mask = frame["owner"].isin(unlisted) & frame["reason"].eq("")
+    if mask.any():
+        frame = frame.copy()
+        frame.loc[mask, "reason"] = NOT_LISTED
+    return frame, unlisted
+
+
 def build_plans(master_path: str | Path, *, schema: Schema | str | Path | None, week,
                 max_per_day: int = 6, out: str | Path | None = None, out_dir: str | Path | None = None,
                 extra_holidays: Iterable = (), extra_workdays: Iterable = (),
-                data: MasterData | None = None) -> PlanResult:
+                data: MasterData | None = None, salespeople: Iterable[str] | None = None) -> PlanResult:
     """Weekly 客户拜访计划 for every 负责业务员 of the master archive ``master_path``.
 
     ``week`` is an ISO week ("2026-W48") or any date in it. Customers due by the week's Sunday
@@ -168,6 +187,8 @@ def build_plans(master_path: str | Path, *, schema: Schema | str | Path | None, 
     calendar. Outputs are written atomically and are byte-for-byte reproducible.
     ``data``: the master ``master_path`` already loaded (load_master with at least
     PLAN_FIELDS), so a caller that also builds the summary reads the file once.
+    ``salespeople``: when given, only these get a plan; the due customers of any other
+    负责业务员 are listed on 待安排 (the weekly run passes archive.yaml's list).
     Raises WorkbookToolsError (Chinese message) for bad arguments or an unreadable master.
     """
     out, out_dir = _check_outputs(out, out_dir)
@@ -180,13 +201,14 @@ def build_plans(master_path: str | Path, *, schema: Schema | str | Path | None, 
     else:
         require_fields(data, PLAN_FIELDS, "build_plans")
     due = due_customers(data, schema, plan)
-    scheduled, pending = schedule(due.frame, plan, max_per_day, schema)
+    frame, unlisted = _only_listed(due.frame, due.salespeople, salespeople)
+    scheduled, pending = schedule(frame, plan, max_per_day, schema)
     warnings = [*plan.warnings, *due.warnings]
     if not plan.workdays:
         warnings.append(f"{plan.label} 没有工作日，本周不安排拜访，应联系的客户全部列入“{PENDING_SHEET}”表")
     result = PlanResult(week=plan, max_per_day=max_per_day, pending=pending, customers=due.customers,
-                        plans={p: scheduled.get(p, []) for p in due.salespeople},
-                        due=len(due.frame), warnings=warnings)
+                        plans={p: scheduled.get(p, []) for p in due.salespeople if p not in unlisted},
+                        due=len(due.frame), warnings=warnings, unlisted=unlisted)
     if out is not None:
         result.files = _write_one(result, schema, master_path, out)
     else:

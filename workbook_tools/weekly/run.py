@@ -91,7 +91,8 @@ def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
                             data=data)
     plans = build_plans(merge.output, schema=cfg.schema, week=plan_week, max_per_day=cfg.max_per_day,
                         out_dir=_fresh(out / PLANS), extra_holidays=cfg.holidays,
-                        extra_workdays=cfg.workdays, data=data)
+                        extra_workdays=cfg.workdays, data=data,
+                        salespeople=[n for names in cfg.salespeople.values() for n in names])
     del data
     result = WeeklyResult(week, plan_week, out, previous, merge, summary, plans,
                           out / REPORT.format(week=week), reports, annotated)
