@@ -8,6 +8,7 @@ allocate gigabytes, abort the process, or lose rows silently.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 
@@ -188,3 +189,30 @@ def merged_header(folder: Path) -> Path:
             ws.write(r, 10, f"K列内容{r}")
 
     return good_xlsx(folder / "merged.xlsx", rows=3, prefix="HN", start=101, extra=extra)
+
+
+def _edit_cells(src: Path, dst: Path, cells: dict[str, bytes]) -> Path:
+    """Replace whole cells (``<c r="B2" …>…</c>``) of sheet1 with raw XML."""
+    def sheet(data: bytes) -> bytes:
+        for ref, xml in cells.items():
+            data = re.sub(rb'<c r="' + ref.encode() + rb'"[^>]*?(?:/>|>.*?</c>)', xml, data, count=1)
+        return data
+
+    out = rewrite(src, dst, {SHEET_PART: sheet})
+    src.unlink()
+    return out
+
+
+def nan_dates(folder: Path) -> Path:
+    """建档日期 cells holding NaN and inf as plain numbers (validate used to stop, exit 3)."""
+    base = good_xlsx(folder / "base-nan.xlsx", prefix="XN", start=201)
+    return _edit_cells(base, folder / "nan.xlsx", {"I2": b'<c r="I2"><v>NaN</v></c>',
+                                                   "I3": b'<c r="I3"><v>-inf</v></c>'})
+
+
+def long_cell(folder: Path, length: int = 40_000) -> Path:
+    """A 客户名称 longer than an Excel cell holds (32,767 characters)."""
+    base = good_xlsx(folder / "base-long.xlsx", prefix="XB", start=301)
+    text = ("很长的名称" * (length // 5 + 1))[:length].encode()
+    return _edit_cells(base, folder / "long.xlsx",
+                       {"B2": b'<c r="B2" t="inlineStr"><is><t>' + text + b"</t></is></c>"})
