@@ -72,3 +72,15 @@ def test_unreadable_workbook_survives_the_trip_from_the_child(tmp_path, schema):
     with pytest.raises(UnreadableWorkbook) as info:
         read_workbook(hf.quoted_ref(tmp_path), schema)
     assert info.value.path.endswith("quoted.xlsx") and info.value.advice
+
+
+def test_only_files_the_guards_cannot_bound_are_parsed_in_a_child(tmp_path):
+    """An xlsx in the usual form (every cell <c r="…">) and a CSV are parsed in-process;
+    an .ods, or an xlsx with cells without r, in the memory-capped child."""
+    from workbook_tools.io.sniff import sniff
+
+    usual = hf.good_xlsx(tmp_path / "usual.xlsx")
+    implicit = hf._append_rows(tmp_path, "implicit.xlsx",
+                               b'<row r="9"><c t="inlineStr"><is><t>HD0009</t></is></c></row>')
+    assert sniff(usual).bounded and not sniff(implicit).bounded
+    assert not sniff(hf.good_ods(tmp_path)).bounded

@@ -53,20 +53,24 @@ _SI = re.compile(rb"<(?:[\w.-]+:)?si(?=[\s/>])")
 _NEAR_COLS, _NEAR_ROWS = 702, 9999  # bounds when no far cell holds a value
 
 
-def check_xlsx(pkg: ZipPackage) -> None:
+def check_xlsx(pkg: ZipPackage) -> bool:
     """Raise UnreadableWorkbook if any worksheet's real extent exceeds MAX_CELLS or the
-    shared-string cells decode to more than MAX_TEXT_CHARS characters."""
+    shared-string cells decode to more than MAX_TEXT_CHARS characters. True when every
+    part was bounded by the fast pass (the usual form, which the parser reads as the guard
+    does); False when some part needed the exact pass or could not be read."""
     names = sheet_names_by_part(pkg)
     parts = sorted({*worksheet_parts(pkg), *(p for p in names if pkg.has(p))})
     strings = _SharedStrings(pkg)
-    text = 0
+    text, usual = 0, True
     for part in parts:
         scan = _scan_part(pkg, part)
+        usual = usual and scan.usual
         if scan.rows * scan.cols > limits.MAX_CELLS:
             raise extent_error(pkg.path, names.get(part, part), scan.rows, scan.cols)
         text += strings.text_of(pkg, part, scan.cells)
         if text > limits.MAX_TEXT_CHARS:
             raise unreadable(pkg.path, "text_bomb", chars=f"{text:,}", limit=f"{limits.MAX_TEXT_CHARS:,}")
+    return usual and strings.usual
 
 
 def tag_chunks(fh):
@@ -90,6 +94,7 @@ def tag_chunks(fh):
 class _Scan:
     def __init__(self):
         self.rows, self.cols, self.cells = _NEAR_ROWS, _NEAR_COLS, 0
+        self.usual = True  # bounded by the fast pass alone
 
 
 def _scan_part(pkg: ZipPackage, part: str) -> _Scan:
@@ -100,9 +105,11 @@ def _scan_part(pkg: ZipPackage, part: str) -> _Scan:
         with pkg.open(part) as fh:
             usual = all(_fast_piece(buf, scan) for buf in tag_chunks(fh))
         if not usual or scan.rows * scan.cols > limits.MAX_CELLS:
+            scan.usual = False
             scan.rows, scan.cols, scan.cells = _exact_extent(pkg, part)
     except Exception:  # noqa: BLE001 - an unreadable part: calamine (or the fallback) reports it
         scan.rows = scan.cols = scan.cells = 0
+        scan.usual = False
     return scan
 
 
@@ -159,6 +166,7 @@ class _SharedStrings:
         self.part = next((n for n in pkg.entries if n.lower().endswith("sharedstrings.xml")), None)
         self.size = pkg.entries[self.part].file_size if self.part else 0
         self.lengths: array | None = None
+        self.usual = True  # no exact pass was needed
 
     def text_of(self, pkg: ZipPackage, part: str, cells: int) -> int:
         """Characters (at most) that the shared-string cells of ``part`` (at most ``cells``)
@@ -171,6 +179,7 @@ class _SharedStrings:
         longest = max(lengths, default=0)
         if cells * longest <= limits.MAX_TEXT_CHARS:
             return cells * longest
+        self.usual = False
         return _exact_text(pkg, part, lengths, longest)
 
     def _lengths(self, pkg: ZipPackage) -> array:

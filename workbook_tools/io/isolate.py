@@ -2,8 +2,9 @@
 
 The pre-parse guards (sniff, zipcheck, extent) refuse every hostile file we know of, but
 python-calamine is Rust: an allocation it cannot make aborts the whole process (no
-MemoryError, no traceback, exit 134). So each workbook is read in a child forked from
-this process, with RLIMIT_AS set to what this process already maps plus
+MemoryError, no traceback, exit 134). So a workbook the guards could not bound exactly
+(.xls, .ods, an xlsx in an unusual form — see io/reader.read_here) is read in a child forked
+from this process, with RLIMIT_AS set to what this process already maps plus
 ``limits.READ_MEMORY_BYTES``; the child sends back the WorkbookData (or the
 UnreadableWorkbook) pickled into an unlinked temporary file. A child that dies becomes
 one Chinese reason, and the caller goes on with the other files.
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -42,13 +42,18 @@ def available() -> bool:
             and sys.platform.startswith("linux") and not os.environ.get("WORKBOOK_TOOLS_NO_ISOLATION"))
 
 
+def always() -> bool:
+    """WORKBOOK_TOOLS_ISOLATE=all: parse every file in a child, bounded or not (slower:
+    benchmarks/README.md)."""
+    return os.environ.get("WORKBOOK_TOOLS_ISOLATE", "").lower() == "all"
+
+
 class PendingRead:
     """A read running in a child process; ``result()`` waits for it."""
 
     def __init__(self, path: Path, forms: list[Form], read):
         self.path, self.forms = path, forms
         self.out = tempfile.TemporaryFile(prefix="workbook-tools-read-")
-        self.reaped = False
         self.pid = os.fork()
         if self.pid == 0:  # the child: never returns
             _child(self.out, read, path, forms)
@@ -56,7 +61,6 @@ class PendingRead:
     def result(self) -> WorkbookData | UnreadableWorkbook:
         try:
             _, status = _wait(self.pid)
-            self.reaped = True
             if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
                 self.out.seek(0)
                 try:
@@ -69,18 +73,6 @@ class PendingRead:
             return _crashed(self.path, status)
         finally:
             self.out.close()
-
-    def cancel(self) -> None:
-        """Stop the child (the caller no longer wants its result) and reap it."""
-        if self.reaped:
-            return
-        self.reaped = True
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        _wait(self.pid)
-        self.out.close()
 
 
 def _wait(pid: int) -> tuple[int, int]:

@@ -47,21 +47,26 @@ MASTER_PROVENANCE = frozenset(normalize_header(h) for h in ("来源文件", "来
 
 def read_workbook(path: str | Path, schema: Schema, form: str | Form | None = None) -> WorkbookData:
     """Read every sheet of ``path``; ``form`` (a key such as "registration", or a Form)
-    restricts detection to that form. Raises UnreadableWorkbook with a Chinese reason.
-    The file is parsed in a child process with a memory limit (io/isolate.py) where the
-    platform allows it, so that even a crash of the parser is only an UnreadableWorkbook."""
-    forms = resolve_forms(schema, form)
-    if not isolate.available():
-        return read_here(Path(path), forms)
-    result = isolate.PendingRead(Path(path), forms, read_here).result()
+    restricts detection to that form. Raises UnreadableWorkbook with a Chinese reason."""
+    return read_here(Path(path), resolve_forms(schema, form))
+
+
+def read_here(path: Path, forms: list[Form]) -> WorkbookData:
+    """read_workbook. The pre-parse checks (sniff) run here; the parse runs here too when
+    they bounded everything it will build, otherwise in a child process with a memory
+    limit (io/isolate.py), so that even a crash of the Rust parser is an
+    UnreadableWorkbook ("读取程序异常终止") and the caller goes on."""
+    sniffed = sniff(path)
+    if (sniffed.bounded and not isolate.always()) or not isolate.available():
+        return read_sniffed(sniffed, forms)
+    result = isolate.PendingRead(path, forms, lambda _path, _forms: read_sniffed(sniffed, _forms)).result()
     if isinstance(result, UnreadableWorkbook):
         raise result
     return result
 
 
-def read_here(path: Path, forms: list[Form]) -> WorkbookData:
-    """read_workbook in this process (no isolation)."""
-    sniffed = sniff(path)
+def read_sniffed(sniffed: Sniffed, forms: list[Form]) -> WorkbookData:
+    """Parse a file that passed sniff's checks."""
     stamped = sniffed.stamp.get("form")
     prefer = stamped if any(f.key == stamped for f in forms) else None
     try:
@@ -77,15 +82,13 @@ def read_here(path: Path, forms: list[Form]) -> WorkbookData:
 def read_workbooks(paths: Iterable[str | Path], schema: Schema, form: str | Form | None = None,
                    ) -> Iterator[tuple[Path, WorkbookData | UnreadableWorkbook]]:
     """read_workbook for several files, in order: (path, data) or (path, the
-    UnreadableWorkbook) for each. The next file is read while the caller works on the
-    current one: in a child process (io/isolate.py), or where that is not available on a
-    thread (python-calamine parses without holding the GIL). One file is read ahead."""
+    UnreadableWorkbook) for each. The next file is read on a background thread while the
+    caller works on the current one — calamine parses without holding the GIL (and a child
+    process, when one is needed, runs on its own), so the parse overlaps the caller's
+    Python work (validation). One file is read ahead."""
     paths = [Path(p) for p in paths]
     forms = resolve_forms(schema, form)
     if not paths:
-        return
-    if isolate.available():
-        yield from _read_ahead_isolated(paths, forms)
         return
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead")
     try:
@@ -97,18 +100,6 @@ def read_workbooks(paths: Iterable[str | Path], schema: Schema, form: str | Form
             yield path, result
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _read_ahead_isolated(paths: list[Path], forms: list[Form]):
-    ahead = isolate.PendingRead(paths[0], forms, read_here)
-    try:
-        for i, path in enumerate(paths):
-            result = ahead.result()
-            ahead = isolate.PendingRead(paths[i + 1], forms, read_here) if i + 1 < len(paths) else None
-            yield path, result
-    finally:
-        if ahead is not None:
-            ahead.cancel()
 
 
 def _read_or_error(path: Path, forms: list[Form]) -> WorkbookData | UnreadableWorkbook:

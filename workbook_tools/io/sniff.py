@@ -28,6 +28,9 @@ class Sniffed:
     kind: str  # xlsx, xlsm, ods, xls, csv
     date1904: bool = False
     stamp: dict = field(default_factory=dict)
+    # The checks bounded everything the parser will build (xlsx in the usual form, CSV):
+    # it may run in this process; otherwise it runs in a memory-capped child (io/isolate.py).
+    bounded: bool = False
 
 
 def sniff(path: str | Path) -> Sniffed:
@@ -43,7 +46,7 @@ def sniff(path: str | Path) -> Sniffed:
     if looks_like_lock_file(path.name, head, size):
         raise unreadable(path, "lock_file")
     if path.suffix.lower() in TEXT_SUFFIXES and _is_text(head):
-        return Sniffed(path, "csv")
+        return Sniffed(path, "csv", bounded=True)  # parsed in Python: a MemoryError is caught
     raise unreadable(path, "not_workbook", what=describe_bytes(head, path.suffix))
 
 
@@ -82,8 +85,9 @@ def _sniff_zip(path: Path) -> Sniffed:
         if pkg.kind == "ods":
             ods_extent.check_ods(pkg)
             return Sniffed(path, "ods")
-        extent.check_xlsx(pkg)
-        return Sniffed(path, pkg.kind, date1904=date1904(pkg), stamp=stamp_from_package(pkg))
+        bounded = extent.check_xlsx(pkg) is True
+        return Sniffed(path, pkg.kind, date1904=date1904(pkg), stamp=stamp_from_package(pkg),
+                       bounded=bounded)
     finally:
         pkg.close()
 
