@@ -45,6 +45,9 @@ def test_subtotal_in_the_middle_is_reported_and_reading_goes_on(tmp_path, schema
     inner = [f for f in found if f["code"] == "footer-inside-table"]
     assert code == 1 and len(inner) == 1 and inner[0]["cell"] == "A5"
     assert inner[0]["message"].startswith("“合计”像是合计或落款行，但它下面还有数据（如第 6 行）")
+    code, out, _ = cli("inspect", str(path))
+    assert code == 0 and "数据行：9 行（第 2–10 行）" in out
+    assert "数据中间的合计/落款行：第 5 行（下面还有数据，已按数据行读取）" in out
 
 
 def test_merged_header_keeps_its_second_column(tmp_path, schema):

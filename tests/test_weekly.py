@@ -12,6 +12,7 @@ import yaml
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
+from capped import capped
 from workbook_tools.cli import cli
 from workbook_tools.errors import SchemaError
 from workbook_tools.sampledata import generate_samples
@@ -54,8 +55,9 @@ def _cells(path: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def week(tmp_path_factory):
+    """One weekly run, in a child capped at 2 GB of address space (tests/capped.py)."""
     folder = _archive(tmp_path_factory.mktemp("archive"))
-    return folder, run_weekly(folder, as_of=AS_OF)
+    return folder, capped(run_weekly, folder, as_of=AS_OF)
 
 
 def test_outputs_in_dated_folder(week):

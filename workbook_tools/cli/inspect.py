@@ -90,4 +90,7 @@ def _sheet_lines(sheet: dict) -> list[str]:
         lines.append("  数据行：0 行")
     footer = f"第 {sheet['footer_row']} 行（之后的内容不读取）" if sheet["footer_row"] else "无"
     lines.append(f"  表尾：{footer}")
+    if sheet.get("inner_footers"):
+        rows = "、".join(str(r) for r in sheet["inner_footers"])
+        lines.append(f"  数据中间的合计/落款行：第 {rows} 行（下面还有数据，已按数据行读取）")
     return lines

@@ -55,4 +55,6 @@ def describe_table(table: SheetTable) -> dict:
         "first_row": rows[0] if rows else None,
         "last_row": rows[-1] if rows else None,
         "footer_row": table.footer_row,
+        "inner_footers": list(table.inner_footers),
+        "unnamed_columns": [{"letter": c.letter, "header": c.header} for c in table.unnamed_columns],
     }
