@@ -187,8 +187,7 @@ def build_plans(master_path: str | Path, *, schema: Schema | str | Path | None, 
     calendar. Outputs are written atomically and are byte-for-byte reproducible.
     ``data``: the master ``master_path`` already loaded (load_master with at least
     PLAN_FIELDS), so a caller that also builds the summary reads the file once.
-    ``salespeople``: when given, only these get a plan; the due customers of any other
-    负责业务员 are listed on 待安排 (the weekly run passes archive.yaml's list).
+    ``salespeople``: only these get a plan; others' due customers go to 待安排 (_only_listed).
     Raises WorkbookToolsError (Chinese message) for bad arguments or an unreadable master.
     """
     out, out_dir = _check_outputs(out, out_dir)
@@ -206,11 +205,9 @@ def build_plans(master_path: str | Path, *, schema: Schema | str | Path | None, 
     warnings = [*plan.warnings, *due.warnings]
     if not plan.workdays:
         warnings.append(f"{plan.label} 没有工作日，本周不安排拜访，应联系的客户全部列入“{PENDING_SHEET}”表")
+    plans = {p: scheduled.get(p, []) for p in due.salespeople if p not in unlisted}
     result = PlanResult(week=plan, max_per_day=max_per_day, pending=pending, customers=due.customers,
-                        plans={p: scheduled.get(p, []) for p in due.salespeople if p not in unlisted},
-                        due=len(due.frame), warnings=warnings, unlisted=unlisted)
-    if out is not None:
-        result.files = _write_one(result, schema, master_path, out)
-    else:
-        result.files = _write_each(result, schema, master_path, out_dir)
+                        plans=plans, due=len(due.frame), warnings=warnings, unlisted=unlisted)
+    result.files = (_write_one(result, schema, master_path, out) if out is not None
+                    else _write_each(result, schema, master_path, out_dir))
     return result
