@@ -78,13 +78,16 @@ def inputs_for(files: int, customers: int, seed: int) -> list[Path]:
 
 
 def cpu_s() -> float:
-    """CPU seconds of this process so far (all its threads, user + system)."""
-    use = resource.getrusage(resource.RUSAGE_SELF)
-    return use.ru_utime + use.ru_stime
+    """CPU seconds of this process so far (all its threads, user + system) and of its
+    finished children (the reader's memory-capped child processes, io/isolate.py)."""
+    return sum(u.ru_utime + u.ru_stime for u in map(resource.getrusage,
+                                                        (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
 
 
 def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak RSS of this process, or of its largest finished child if that was bigger."""
+    return max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF,
+                                                             resource.RUSAGE_CHILDREN)) / 1024
 
 
 def step_merge(a: dict) -> dict:

@@ -95,14 +95,16 @@ def test_column_mapping_from_column_c(reg):
     assert reg.missing_required == [] and reg.duplicate_fields == {}
 
 
-def test_records_skip_blank_rows_and_stop_at_footer(reg):
-    assert [r.row for r in reg.records] == [5, 7, 8]
-    assert reg.footer_row == 10
+def test_records_skip_blank_rows_and_read_on_past_a_footer_with_data_below(reg):
+    """填表人 in row 10 has a customer row below it: it ends nothing (issue 17) — it is read
+    (and reported by validation), and so is row 11."""
+    assert [r.row for r in reg.records] == [5, 7, 8, 10, 11]
+    assert reg.footer_row is None and reg.inner_footers == [10]
     assert all(len(r.values) == len(reg.columns) for r in reg.records)
 
 
 def test_raw_values_and_coordinates(reg):
-    first, second, third = reg.records
+    first, second, third = reg.records[:3]
     assert reg.value(first, "customer_id") == "HD0001"
     assert reg.value(first, "created") in (dt.date(2024, 1, 5), dt.datetime(2024, 1, 5))
     assert reg.value(first, "id_card") is None  # blank cell
@@ -166,7 +168,8 @@ def test_duplicate_fields_and_missing_required(tmp_path, schema):
     assert duplicates == {"customer_name": ["B", "C"]}
     assert table.missing_required == ["customer_type", "region", "category", "owner", "created"]
     assert table.value(table.records[0], "customer_name") == "广州一号"  # the first column wins
-    assert [r.row for r in table.records] == [3] and table.footer_row == 4
+    assert [r.row for r in table.records] == [3, 4, 5] and table.footer_row is None
+    assert table.inner_footers == [4]  # 合计 with a customer below it: read on
 
 
 def test_rows_with_only_a_serial_number_are_blank(tmp_path, schema):
@@ -352,16 +355,18 @@ def test_read_workbooks_gives_every_file_in_order_with_errors_in_place(mixed, tm
 
 
 def test_read_workbooks_reads_the_next_file_before_the_caller_asks(monkeypatch, schema):
-    """File 2 is read (on the read-ahead thread) while the caller still holds file 1."""
+    """Where reads cannot run in a child process (Windows): file 2 is read on the read-ahead
+    thread while the caller still holds file 1."""
     started = {name: threading.Event() for name in ("a", "b", "c")}
     threads = []
 
-    def fake_read(path, schema, form=None):
+    def fake_read(path, forms, **options):
         threads.append(threading.current_thread().name)
         started[Path(path).name].set()
         return Path(path).name
 
-    monkeypatch.setattr(reader, "read_workbook", fake_read)
+    monkeypatch.setattr(reader.isolate, "available", lambda: False)
+    monkeypatch.setattr(reader, "read_here", fake_read)
     books = read_workbooks(["a", "b", "c"], schema)
     assert next(books) == (Path("a"), "a")
     assert started["b"].wait(10)  # the consumer has not asked for "b" yet
@@ -370,10 +375,13 @@ def test_read_workbooks_reads_the_next_file_before_the_caller_asks(monkeypatch, 
     assert threads and all(name.startswith("read-ahead") for name in threads)
 
 
-def test_read_workbooks_raises_what_is_not_an_unreadable_workbook(monkeypatch, schema):
-    def fake_read(path, schema, form=None):
-        raise KeyError(path)  # a bug, not bad input: it must not be swallowed
+@pytest.mark.parametrize("isolated", [True, False])
+def test_read_workbooks_raises_what_is_not_an_unreadable_workbook(monkeypatch, schema, isolated):
+    def fake_read(path, forms, **options):
+        raise KeyError(str(path))  # a bug, not bad input: it must not be swallowed
 
-    monkeypatch.setattr(reader, "read_workbook", fake_read)
+    if not isolated:
+        monkeypatch.setattr(reader.isolate, "available", lambda: False)
+    monkeypatch.setattr(reader, "read_here", fake_read)
     with pytest.raises(KeyError):
         list(read_workbooks(["a"], schema))

@@ -182,7 +182,7 @@ def test_ods_repeat_bomb(tmp_path, schema):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         zf.writestr("content.xml", content)
-    err = refused(path, schema, "范围过大")
+    err = refused(path, schema, "范围过大", "重复")
     assert "炸弹" in err.reason
 
 

@@ -12,10 +12,13 @@ import yaml
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
+from capped import capped
 from workbook_tools.cli import cli
 from workbook_tools.errors import SchemaError
 from workbook_tools.sampledata import generate_samples
+from workbook_tools.schema import load_schema
 from workbook_tools.weekly import load_config, run_weekly
+from workbook_tools.weekly.init import salespeople_from
 
 AS_OF = dt.date(2026, 11, 22)
 CONFIG = {
@@ -29,10 +32,23 @@ CONFIG = {
 
 
 def _archive(folder: Path, **extra) -> Path:
-    generate_samples(folder / "incoming", regions=["华东", "华南"], customers_per_region=30)
-    (folder / "archive.yaml").write_text(yaml.safe_dump({**CONFIG, **extra}, allow_unicode=True),
-                                         encoding="utf-8")
+    """Sample files of two regions; archive.yaml lists every salesperson of the samples but
+    one of 华东 (unlisted_of), and the others of CONFIG (张三/李四, who have no customers)."""
+    samples = generate_samples(folder / "incoming", regions=["华东", "华南"], customers_per_region=30)
+    schema = load_schema()
+    lookup = schema.form("registration").field("region").choice_lookup()
+    found, _, _ = salespeople_from(list(map(Path, samples.paths)), schema, lookup)
+    people = {region: sorted(names) for region, names in found.items()}
+    salespeople = {r: sorted({*CONFIG["salespeople"][r], *people[r]} - {unlisted_of(people)})
+                   for r in ("华东", "华南")}
+    config = {**CONFIG, "salespeople": salespeople, **extra}
+    (folder / "archive.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return folder
+
+
+def unlisted_of(people: dict) -> str:
+    """The salesperson left out of archive.yaml."""
+    return people["华东"][0]
 
 
 def _cells(path: Path) -> dict:
@@ -42,8 +58,9 @@ def _cells(path: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def week(tmp_path_factory):
+    """One weekly run, in a child capped at 2 GB of address space (tests/capped.py)."""
     folder = _archive(tmp_path_factory.mktemp("archive"))
-    return folder, run_weekly(folder, as_of=AS_OF)
+    return folder, capped(run_weekly, folder, as_of=AS_OF)
 
 
 def test_outputs_in_dated_folder(week):
@@ -66,7 +83,18 @@ def test_report_has_figures_offices_and_links(week):
     assert "✓ 核对一致" in html
     assert 'href="客户档案总表_2026-W47.xlsx"' in html
     assert 'href="退回修改/华东_客户档案_2026-W47.xlsx"' in html
-    assert "名单之外的负责业务员" in html  # the samples' salespeople are not 张三/李四
+    assert "名单之外的负责业务员" in html  # one salesperson of the samples is not listed
+
+
+def test_plans_only_for_listed_salespeople(week):
+    """README: plans are generated only for archive.yaml's salespeople (issue 17)."""
+    folder, result = week
+    unlisted = result.plans.unlisted
+    assert len(unlisted) == 1 and unlisted[0] not in result.plans.plans
+    assert result.plans.files and not any(unlisted[0] in p.name for p in result.plans.files)
+    pending = result.plans.pending
+    mine = pending[pending["salesperson"] == unlisted[0]]
+    assert len(mine) and set(mine["reason"]) == {"负责业务员不在业务员名单（archive.yaml 的 salespeople）中"}
 
 
 def test_rerun_same_week_gives_same_outputs(week, tmp_path):

@@ -6,6 +6,19 @@ wrong invocation.
 """
 
 
+import re
+
+# Control characters (newline, ESC of terminal escape codes, …) and bidirectional overrides:
+# in a file name they could forge or hide console lines.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text) -> str:
+    """``text`` (a file name or path) safe to print on one console line: control and
+    bidi-override characters as Python escapes (a newline becomes \\n, ESC \\x1b)."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
+
+
 class WorkbookToolsError(Exception):
     """Base class: ``str(exc)`` is a complete Chinese sentence for the user."""
 
@@ -21,10 +34,13 @@ class UnreadableWorkbook(WorkbookToolsError):
         self.path = str(path)
         self.reason = reason
         self.advice = advice
-        text = f"无法读取文件 {self.path}：{reason}"
+        text = f"无法读取文件 {shown(self.path)}：{reason}"
         if advice:
             text += f"。{advice}"
         super().__init__(text)
+
+    def __reduce__(self):  # pickled by io/isolate.py (the reading child process)
+        return type(self), (self.path, self.reason, self.advice)
 
 
 class OutputError(WorkbookToolsError):

@@ -9,6 +9,7 @@ import click
 
 from workbook_tools.cli.common import ChineseCommand, ChineseUsageError, form_key, form_option
 from workbook_tools.cli.secrets import password_from, password_options
+from workbook_tools.errors import shown
 
 HELP = """查看工具如何读取一个工作簿：每个工作表识别成哪种表格、表头在第几行、
 每一列对应哪个字段（标注按别名识别的列）、未知列、缺少的必填列、数据行数和表尾位置。
@@ -49,7 +50,7 @@ def _one_line(text: str) -> str:
 
 def format_report(info: dict) -> list[str]:
     """The report as lines of Chinese text."""
-    lines = [f"文件：{info['path']}（{info['kind']}，日期系统：{'1904' if info['date1904'] else '1900'}）"]
+    lines = [f"文件：{shown(info['path'])}（{info['kind']}，日期系统：{'1904' if info['date1904'] else '1900'}）"]
     stamp = info["stamp"]
     if stamp.get("schema_name"):
         lines.append(f"版本标记：{stamp.get('schema_name')} v{stamp.get('schema_version', '?')}，"
@@ -98,4 +99,7 @@ def _sheet_lines(sheet: dict) -> list[str]:
                                             for s in sheet["skipped_rows"]))
     footer = f"第 {sheet['footer_row']} 行（之后的内容不读取）" if sheet["footer_row"] else "无"
     lines.append(f"  表尾：{footer}")
+    if sheet.get("inner_footers"):
+        rows = "、".join(str(r) for r in sheet["inner_footers"])
+        lines.append(f"  数据中间的合计/落款行：第 {rows} 行（下面还有数据，已按数据行读取）")
     return lines

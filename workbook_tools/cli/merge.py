@@ -9,10 +9,12 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from workbook_tools.cli.common import ChineseCommand, ChineseUsageError, as_of_option, schema_option
-from workbook_tools.cli.render import console
+from workbook_tools.cli.render import console, name
 from workbook_tools.cli.secrets import password_from, password_options
+from workbook_tools.errors import shown
 from workbook_tools.merge.files import NothingToMerge, merge_files
 from workbook_tools.schema import load_schema
 
@@ -99,20 +101,20 @@ def _nothing(exc: NothingToMerge, as_json: bool) -> None:
         skipped = [{"file": i.name, "reason": i.skipped_reason} for i in exc.inputs]
         click.echo(json.dumps({"error": str(exc), "files_read": 0, "files_skipped_count": len(skipped),
                                "files_skipped": skipped}, ensure_ascii=False, indent=2))
-    for item in exc.inputs:
-        click.echo(f"已跳过 {item.path}：{item.skipped_reason}", err=True)
+    for item in exc.inputs[5:]:  # the first five are named in the message itself
+        click.echo(f"已跳过 {shown(item.path)}：{item.skipped_reason}", err=True)
     click.echo(f"错误：{exc}", err=True)
 
 
 def print_summary(run) -> None:
     out = console()
     c = run.counts()
-    out.print(f"已写出总表：{run.output}")
+    out.print(f"已写出总表：{name(run.output)}")
     if run.history is not None:
-        out.print(f"已记录进档案历史库：{run.history}")
+        out.print(f"已记录进档案历史库：{name(run.history)}")
     out.print(f"读取 {c['files_read']} 个文件，跳过 {c['files_skipped_count']} 个。")
     for item in run.skipped:
-        out.print(f"  已跳过 {item.name}：{item.skipped_reason}")
+        out.print(f"  已跳过 {name(item.name)}：{escape(item.skipped_reason)}")
     out.print("核对（每一行都有去处）：")
     for r in run.result.reconciliations:
         if r.rows_read or r.added:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from workbook_tools.errors import shown
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -11,6 +13,14 @@ from rich.table import Table
 from workbook_tools.cli.help import wrap
 
 SEVERITY = {"error": "[red]错误[/red]", "warning": "[yellow]警告[/yellow]"}
+
+
+def name(text) -> str:
+    """A file name or path for rich markup: control characters escaped (errors.shown), and
+    "[" escaped so that a name like "[red]x.xlsx" is printed, not interpreted."""
+    from rich.markup import escape
+
+    return escape(shown(text))
 
 
 def console() -> Console:

@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from workbook_tools.cli.common import ChineseCommand, as_of_option, form_key, form_option, schema_option
-from workbook_tools.cli.render import console, print_findings
+from workbook_tools.cli.render import console, name, print_findings
+from workbook_tools.errors import shown
 from workbook_tools.schema import load_schema
 from workbook_tools.validate.run import run_validation
 
@@ -68,10 +70,10 @@ def _print(run) -> None:
 
 def _print_file(out, item, run) -> None:
     if item.status == "unreadable":
-        out.print(f"[bold red]✗ {item.path}[/bold red]\n  {item.error}")
+        out.print(f"[bold red]✗ {name(item.path)}[/bold red]\n  {escape(item.error)}")
         return
     mark = "[green]✓[/green]" if item.status == "ok" else "[red]✗[/red]"
-    out.print(f"{mark} [bold]{item.path}[/bold]：{item.rows} 行，错误 {item.errors} 个，警告 {item.warnings} 个")
+    out.print(f"{mark} [bold]{name(item.path)}[/bold]：{item.rows} 行，错误 {item.errors} 个，警告 {item.warnings} 个")
     if item.findings:
         print_findings(out, item.findings[:MAX_ROWS_SHOWN])
         if len(item.findings) > MAX_ROWS_SHOWN:
@@ -79,6 +81,6 @@ def _print_file(out, item, run) -> None:
     for label, table in (("标注副本", run.annotated), ("修正副本", run.fixed)):
         if item.path in table:
             extra = f"，修正 {run.fix_counts[item.path]} 处" if label == "修正副本" else ""
-            out.print(f"  {label}：{table[item.path]}{extra}")
+            out.print(f"  {label}：{name(table[item.path])}{extra}")
     if item.path in run.output_errors:
-        out.print(f"  [red]{run.output_errors[item.path]}[/red]")
+        out.print(f"  [red]{escape(shown(run.output_errors[item.path]))}[/red]")

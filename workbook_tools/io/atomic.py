@@ -9,10 +9,45 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from workbook_tools.errors import OutputError
+
+
+TMP_PREFIX = ".~tmp-"
+STALE_SECONDS = 15 * 60
+
+
+def remove_stale(folder: Path) -> None:
+    """Remove temporary files a killed run left in ``folder``: ours (``.~tmp-PID-…``),
+    untouched for STALE_SECONDS, whose process no longer runs. Errors are ignored."""
+    try:
+        found = [p for p in folder.iterdir() if p.name.startswith(TMP_PREFIX)]
+    except OSError:
+        return
+    now = time.time()
+    for path in found:
+        pid = path.name[len(TMP_PREFIX):].split("-", 1)[0]
+        try:
+            if now - path.stat().st_mtime < STALE_SECONDS or (pid.isdigit() and _running(int(pid))):
+                continue
+            path.unlink()
+        except OSError:
+            continue
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid() or os.name == "nt":  # (on Windows os.kill would end the process)
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, OverflowError):
+        return True
+    return True
 
 
 def _umask() -> int:
@@ -51,8 +86,13 @@ def atomic_path(target: str | Path, inputs: Iterable[str | Path] = ()) -> Iterat
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"无法创建输出目录 {target.parent}：{exc.strerror or exc}") from None
-    fd, tmp_name = tempfile.mkstemp(prefix=".~tmp-", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
+    remove_stale(target.parent)
+    try:  # a read-only folder fails here: one Chinese line, no temporary path
+        fd, tmp_name = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", suffix=target.suffix,
+                                        dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError(f"无法写入 {target}：{exc.strerror or exc}；请检查该文件夹是否只读或有写入权限") from None
     tmp = Path(tmp_name)
     try:
         yield tmp

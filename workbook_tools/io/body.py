@@ -1,4 +1,8 @@
-"""The data rows under a header: blank rows skipped, footer rows end the table.
+"""The data rows under a header: blank rows skipped, footer rows end the table — but only
+when nothing table-like follows them (a row with a value in the form's id column and in
+another field column; without an id column, values in three field columns); a
+合计/填表人 row with data below it is read as a record and listed in ``inner``, so that no
+row under the header is lost while the counts still add up.
 
 This loop runs once per row of every sheet read, so it does as little as possible:
 one slice per row (none when the table spans the whole sheet), "" turned into None in
@@ -57,14 +61,37 @@ def _blanks_to_none(values: list) -> list:
         return values
 
 
+def _blank(v) -> bool:
+    return v == "" or v is None or (type(v) is str and v.isspace())
+
+
+def _last_table_like(rows: list[list], after: int, start: int, end: int, mapped: list[bool],
+                     key: int | None) -> int:
+    """Index of the last row below ``after`` that looks like a record (see the module
+    docstring) and does not start with a footer; -1 if there is none."""
+    need = 2 if key is not None else 3
+    for i in range(len(rows) - 1, after, -1):
+        values = rows[i][start:end]
+        first = _first_filled(values)
+        if first == -1 or is_footer(values[first]) or (key is not None and _blank(values[key])):
+            continue
+        if sum(1 for j in range(first, len(values)) if mapped[j] and not _blank(values[j])) >= need:
+            return i
+    return -1
+
+
 def extract_records(rows: list[list], header: int, start: int, end: int, first_row: int,
-                    mapped: list[bool]) -> tuple[list[Record], int | None]:
+                    mapped: list[bool], inner: list[int] | None = None, key: int | None = None,
+                    ) -> tuple[list[Record], int | None]:
     """Records under grid row ``header`` in columns [start, end); and the 1-based sheet
     row of the footer that ended the table, if any. ``first_row`` is the 0-based sheet
     row of ``rows[0]``; ``mapped[k]`` tells whether column start+k belongs to a field.
-    Consumes ``rows``: their lists become the records' values."""
+    Footer-like rows with table-like rows below them are read as records, and their
+    1-based rows appended to ``inner``; ``key`` is the id column (index into a row slice). Consumes ``rows``: their lists become the
+    records' values."""
     records: list[Record] = []
     append = records.append
+    last_table_like = None
     whole = start == 0 and bool(rows) and end == len(rows[0])
     gc_was_enabled = gc.isenabled()
     gc.disable()  # millions of new objects, none cyclic: the collector would only slow us
@@ -78,7 +105,14 @@ def extract_records(rows: list[list], header: int, start: int, end: int, first_r
                     continue  # blank row
                 v = values[first]
             if type(v) is str and v[:1] in _FOOTER_START and _FOOTER.match(v):
-                return records, first_row + i + 1
+                if last_table_like is None:
+                    last_table_like = _last_table_like(rows, i, start, end, mapped, key)
+                if last_table_like < i:
+                    return records, first_row + i + 1
+                if inner is not None:
+                    inner.append(first_row + i + 1)
+                append(Record(first_row + i + 1, _blanks_to_none(values)))
+                continue
             if not mapped[first] and not _has_field_value(values, first, mapped):
                 continue
             append(Record(first_row + i + 1, _blanks_to_none(values)))

@@ -10,8 +10,9 @@ import csv
 import io
 from pathlib import Path
 
+from workbook_tools.io import limits
 from workbook_tools.io.grid import SheetGrid, SheetInfo
-from workbook_tools.io.problems import unreadable
+from workbook_tools.io.problems import extent_error, unreadable
 
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -54,17 +55,30 @@ class CsvSource:
         except OSError:
             raise unreadable(self.path, "no_access") from None
         text = decode(self.path, data)
-        try:
-            rows = list(csv.reader(io.StringIO(text, newline=""), _dialect(text[:4096])))
-        except csv.Error:
-            raise unreadable(self.path, "csv_broken", what="含有无法解析的内容，可能不是文本文件") from None
+        rows = self._rows(text)
         while rows and not any(rows[-1]):
             rows.pop()
         width = max((len(r) for r in rows), default=0)
+        if len(rows) * width > limits.MAX_CELLS:
+            raise extent_error(self.path, name, len(rows), width)
         for row in rows:
             if len(row) < width:
                 row.extend([""] * (width - len(row)))
         return SheetGrid(name, rows)
+
+    def _rows(self, text: str) -> list[list[str]]:
+        """The parsed rows; a row wider than Excel's 16,384 columns is refused as soon as
+        it is met, before any padding (one 200,000-comma line would pad every row)."""
+        rows = []
+        try:
+            for i, row in enumerate(csv.reader(io.StringIO(text, newline=""), _dialect(text[:4096]))):
+                if len(row) > limits.EXCEL_MAX_COLS:
+                    raise unreadable(self.path, "csv_wide", row=i + 1, cols=f"{len(row):,}",
+                                     limit=f"{limits.EXCEL_MAX_COLS:,}")
+                rows.append(row)
+        except csv.Error:
+            raise unreadable(self.path, "csv_broken", what="含有无法解析的内容，可能不是文本文件") from None
+        return rows
 
     def close(self) -> None:
         pass

@@ -60,4 +60,6 @@ def describe_table(table: SheetTable) -> dict:
         "last_row": rows[-1] if rows else None,
         "footer_row": table.footer_row,
         "skipped_rows": [{"row": row, "kind": kind} for row, kind in table.skipped_rows],
+        "inner_footers": list(table.inner_footers),
+        "unnamed_columns": [{"letter": c.letter, "header": c.header} for c in table.unnamed_columns],
     }

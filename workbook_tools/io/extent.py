@@ -1,167 +1,223 @@
-"""Refuse sheets whose real cell rectangle would exhaust memory, before loading them.
+"""Refuse xlsx packages whose cells would exhaust memory, before calamine loads them.
 
-calamine allocates rows × columns cells for a sheet's used rectangle; a single value
-in XFD1048576 next to one in A1 asks for 17 billion cells and aborts the process.
-The claimed <dimension> cannot be trusted either way (Gnumeric claims A1:XFD1048576
-for two real rows), so small sheets, sheets without a dimension and sheets claiming a
-huge one are scanned for the cells that really hold a value. ODS content is scanned
-with its row/column repeat counts.
+calamine allocates rows × columns cells for a sheet's used rectangle (a value in
+XFD1048576 next to one in A1 asks for 17 billion cells and aborts the process), and it
+copies a shared string into every cell that refers to it (one 1 MB string used by
+100,000 cells is 100 GB). So, before any parser sees the package:
+
+- every worksheet part (by name and by the workbook's relationships), whatever its size
+  and whatever its <dimension> claims, is streamed and its cells are found as calamine
+  finds them: attributes one by one, either quote, and, for cells written without an
+  ``r`` attribute, the implicit position after the previous cell / row;
+- the characters its shared-string cells decode to are bounded: cells using a shared
+  string × the longest string, and only when that bound is too big, exactly.
+
+The fast pass counts cells and looks only at far cells (column ≥ AAA or row ≥ 10000), at
+C speed, in pieces where every cell is written ``<c r="…"`` as every real producer writes
+it; the exact passes (attribute by attribute, in Python) run for the rare parts that need
+them.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from array import array
 
-from workbook_tools.errors import UnreadableWorkbook
 from workbook_tools.io import limits
-from workbook_tools.io.cells import column_index, range_size
+from workbook_tools.io.cells import column_index
 from workbook_tools.io.problems import extent_error, unreadable
 from workbook_tools.io.xlsx_meta import sheet_names_by_part, worksheet_parts
 from workbook_tools.io.zipcheck import ZipPackage
 
 _CHUNK = 1 << 20
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref\s*=\s*[\"']([A-Za-z0-9:$]+)[\"']")
-# A cell reference in a far column (≥ AAA) or a far row (≥ 10000): groups 1-2 or 3-4;
-# group 5 is "/" for an empty <c …/>. The literal " r=" start keeps the scan fast; the
-# rare files separating attributes with tabs or line breaks get the slower \s variant.
-_FAR = rb'r="(?:([A-Z]{3})([0-9]{1,7})|([A-Z]{1,2})([0-9]{5,7}))"[^>]*?(/?)>'
-_ANY = rb'r="(?:([A-Z]{1,3})([0-9]{1,7})|()())"[^>]*?(/?)>'
-_FAR_CELL = (re.compile(b" " + _FAR), re.compile(rb"\s" + _FAR))
-_ANY_CELL = (re.compile(b" " + _ANY), re.compile(rb"\s" + _ANY))
-_ODD_SPACES = (b'\tr="', b'\nr="', b'\rr="')
+_ATTR = rb"""(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))"""
+_TAG = rb"<(?:[\w.-]+:)?c(?=[\s/>])"
+_CELL = re.compile(_TAG)
+# The fast pass, for pieces in which every cell starts <c r="…" (Excel, WPS, LibreOffice,
+# XlsxWriter, openpyxl): far cells only. Groups 1-2 far column, 3-4 far row, 5 "/" of an
+# empty cell (the attributes after r are matched one by one: a "/>" in a value is no end).
+_FAST_FAR = re.compile(
+    rb'<c r="\s*\$?(?:([A-Za-z]{3,})\$?(\d+)|([A-Za-z]{1,2})\$?(\d{5,}))\s*"' + _ATTR + rb"*\s*(/?)>")
+_PREFIXED_CELL = re.compile(rb"<[\w.-]+:c[\s/>]")
+_NOT_SPACE = re.compile(rb"<c[^ ]")  # <cols>, <col …>, <cfRule …> — or an unusual cell
+_NAME_CHARS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-")
+_SHARED = _TAG + _ATTR + rb"""*?\s+t\s*=\s*(["'])s\1"""
+_SHARED_CELL = re.compile(_SHARED)
+_SHARED_INDEX = re.compile(
+    _SHARED + _ATTR + rb"*\s*>\s*(?:<(?:[\w.-]+:)?f\b[^>]*?/>|<(?:[\w.-]+:)?f\b[^>]*>[^<]*</(?:[\w.-]+:)?f\s*>)?"
+    rb"\s*<(?:[\w.-]+:)?v\s*>\s*(\d+)\s*<")
+# the exact pass: rows and cells with their attributes, and closing row tags
+_TOKEN = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])(" + _ATTR + rb"*)\s*(/?)>|</(?:[\w.-]+:)?row\s*>")
+_R_ATTR = re.compile(rb"""\sr\s*=\s*(["'])\s*\$?([A-Za-z]*)\$?(\d*)\s*\1""")
+_SI = re.compile(rb"<(?:[\w.-]+:)?si(?=[\s/>])")
 _NEAR_COLS, _NEAR_ROWS = 702, 9999  # bounds when no far cell holds a value
 
 
-def check_xlsx(pkg: ZipPackage) -> None:
-    """Raise UnreadableWorkbook if any worksheet's real extent exceeds MAX_CELLS."""
-    for part in worksheet_parts(pkg):
-        info = pkg.entries[part]
-        claimed = _claimed_size(pkg, part)
-        if claimed and claimed[0] * claimed[1] <= limits.MAX_CELLS \
-                and info.file_size >= limits.SHEET_SCAN_ALWAYS_BELOW:
+def check_xlsx(pkg: ZipPackage) -> bool:
+    """Raise UnreadableWorkbook if any worksheet's real extent exceeds MAX_CELLS or the
+    shared-string cells decode to more than MAX_TEXT_CHARS characters. True when every
+    part was bounded by the fast pass (the usual form, which the parser reads as the guard
+    does); False when some part needed the exact pass or could not be read."""
+    names = sheet_names_by_part(pkg)
+    parts = sorted({*worksheet_parts(pkg), *(p for p in names if pkg.has(p))})
+    strings = _SharedStrings(pkg)
+    text, usual = 0, True
+    for part in parts:
+        scan = _scan_part(pkg, part)
+        usual = usual and scan.usual
+        if scan.rows * scan.cols > limits.MAX_CELLS:
+            raise extent_error(pkg.path, names.get(part, part), scan.rows, scan.cols)
+        text += strings.text_of(pkg, part, scan.cells)
+    if text > limits.MAX_TEXT_CHARS:   # the sum of per-sheet bounds: count exactly before refusing
+        text = sum(strings.exact(pkg, part) for part in parts)
+        if text > limits.MAX_TEXT_CHARS:
+            raise unreadable(pkg.path, "text_bomb", chars=f"{text:,}", limit=f"{limits.MAX_TEXT_CHARS:,}")
+    return usual and strings.usual
+
+
+def tag_chunks(fh):
+    """Decompressed XML in ~1 MB pieces, each cut just before a "<" (which never occurs
+    inside a tag), so that no tag is split between two pieces."""
+    carry = b""
+    while block := fh.read(_CHUNK):
+        buf = carry + block
+        cut = buf.rfind(b"<")
+        if cut <= 0 and len(buf) < 16 * _CHUNK:
+            carry = buf
             continue
-        rows, cols = _scan_xlsx_part(pkg, part)
-        if rows * cols > limits.MAX_CELLS:
-            sheet = sheet_names_by_part(pkg).get(part, part)
-            raise extent_error(pkg.path, sheet, rows, cols)
+        if cut <= 0:
+            cut = len(buf)
+        yield buf[:cut]
+        carry = buf[cut:]
+    if carry:
+        yield carry
 
 
-def _claimed_size(pkg: ZipPackage, part: str) -> tuple[int, int] | None:
-    try:
-        head = pkg.read_head(part, 16 * 1024)
-    except Exception:
-        return None  # calamine will report the broken part
-    m = _DIMENSION.search(head)
-    return range_size(m.group(1).decode("ascii")) if m else None
+class _Scan:
+    def __init__(self):
+        self.rows, self.cols, self.cells = _NEAR_ROWS, _NEAR_COLS, 0
+        self.usual = True  # bounded by the fast pass alone
 
 
-def _chunks(fh, overlap: int = 256):
-    """Decompressed text in 1 MB pieces, each starting with the tail of the previous one."""
-    tail = b""
-    while True:
-        block = fh.read(_CHUNK)
-        if not block:
-            return
-        buf = tail + block
-        yield buf
-        tail = buf[-overlap:]
-
-
-def _scan_xlsx_part(pkg: ZipPackage, part: str) -> tuple[int, int]:
-    """(rows, columns) of the cells in ``part`` that hold a value: first a cheap pass
-    looking only at far cells, then, if that bound is too big, an exact pass."""
-    rows, cols = _scan(pkg, part, _FAR_CELL, (_NEAR_ROWS, _NEAR_COLS))
-    if rows * cols > limits.MAX_CELLS:
-        rows, cols = _scan(pkg, part, _ANY_CELL, (0, 0))
-    return rows, cols
-
-
-def _scan(pkg: ZipPackage, part: str, patterns: tuple, start: tuple[int, int]) -> tuple[int, int]:
-    max_row, max_col = start
+def _scan_part(pkg: ZipPackage, part: str) -> _Scan:
+    """Far cells holding a value and the number of cells; the exact pass when a piece is
+    not in the usual form or the far cells cannot bound the sheet."""
+    scan = _Scan()
     try:
         with pkg.open(part) as fh:
-            for buf in _chunks(fh):
-                pattern = patterns[1] if any(s in buf for s in _ODD_SPACES) else patterns[0]
-                for m in pattern.finditer(buf):
-                    if m.group(5):
-                        continue  # <c r="…" s="1"/>: a styled empty cell
-                    letters, digits = m.group(1, 2) if m.group(1) else m.group(3, 4)
-                    max_col = max(max_col, column_index(letters.decode()) + 1)
-                    max_row = max(max_row, int(digits))
-    except Exception:
-        return 0, 0  # unreadable part: calamine (or the fallback) reports it
-    return max_row, max_col
+            usual = all(_fast_piece(buf, scan) for buf in tag_chunks(fh))
+        if not usual or scan.rows * scan.cols > limits.MAX_CELLS:
+            scan.usual = False
+            scan.rows, scan.cols, scan.cells = _exact_extent(pkg, part)
+    except Exception:  # noqa: BLE001 - an unreadable part: calamine (or the fallback) reports it
+        scan.rows = scan.cols = scan.cells = 0
+        scan.usual = False
+    return scan
 
 
-# --- ODS -------------------------------------------------------------------------------
-
-_ODS_TOKEN = re.compile(
-    rb"<(?:[\w.-]+:)?(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*?)(/?)>"
-    rb"|</(?:[\w.-]+:)?(table-row|table)>")
-_ROWS_REP = re.compile(rb"number-rows-repeated\s*=\s*[\"'](\d+)")
-_COLS_REP = re.compile(rb"number-columns-repeated\s*=\s*[\"'](\d+)")
-_TABLE_NAME = re.compile(rb"""[:\s]name\s*=\s*["']([^"']*)""")
-
-
-class _OdsTable:
-    def __init__(self, name: str):
-        self.name, self.row, self.rows, self.cols = name, 0, 0, 0
-        self.row_rep, self.col, self.row_cols = 1, 0, 0
-
-    def cell(self, attrs: bytes, empty: bool) -> None:
-        m = _COLS_REP.search(attrs)
-        rep = int(m.group(1)) if m else 1
-        if b"value-type" in attrs or not empty:
-            self.row_cols = self.col + rep
-        self.col += rep
-
-    def end_row(self) -> None:
-        if self.row_cols:
-            self.rows = self.row + self.row_rep
-            self.cols = max(self.cols, self.row_cols)
-        self.row += self.row_rep
-        self.row_rep, self.col, self.row_cols = 1, 0, 0
+def _fast_piece(buf: bytes, scan: _Scan) -> bool:
+    """Scan one piece at C speed; False if some cell is not written <c r="…" (a cell
+    without ``r``, another quote or spacing, a namespace prefix)."""
+    others = _NOT_SPACE.findall(buf)
+    cells = buf.count(b'<c r="')
+    if buf.count(b"<c") != cells + len(others) or any(o[2] not in _NAME_CHARS for o in others) \
+            or (b":c" in buf and _PREFIXED_CELL.search(buf)):
+        return False
+    scan.cells += cells
+    for m in _FAST_FAR.finditer(buf):
+        if m.group(5):
+            continue  # <c r="…" s="1"/>: a styled empty cell
+        letters, digits = m.group(1, 2) if m.group(1) else m.group(3, 4)
+        scan.cols = max(scan.cols, column_index(letters.decode()) + 1)
+        scan.rows = max(scan.rows, int(digits))
+    return True
 
 
-def check_ods(pkg: ZipPackage) -> None:
-    """Raise UnreadableWorkbook if a table's value cells span more than MAX_CELLS."""
-    if not pkg.has("content.xml"):
-        return
-    table = None
-    try:
-        with pkg.open("content.xml") as fh:
-            carry = b""
-            while block := fh.read(_CHUNK):
-                buf = carry + block
-                cut = buf.rfind(b">") + 1
-                buf, carry = buf[:cut], buf[cut:]
-                for m in _ODS_TOKEN.finditer(buf):
-                    table = _ods_token(pkg.path, table, m)
-    except UnreadableWorkbook:
-        raise
-    except Exception:
-        raise unreadable(pkg.path, "corrupt", what="content.xml 无法解压") from None
+def _exact_extent(pkg: ZipPackage, part: str) -> tuple[int, int, int]:
+    """(rows, columns) reaching the last cell that may hold a value, with calamine's
+    implicit positions (a row without ``r`` follows the previous row, a cell without
+    ``r`` the previous cell of its row), and the number of cells."""
+    row = col = max_row = max_col = cells = 0  # row: 1-based current row; col: 1-based last cell
+    with pkg.open(part) as fh:
+        for buf in tag_chunks(fh):
+            for m in _TOKEN.finditer(buf):
+                tag, attrs, empty = m.group(1, 2, 3)
+                if tag is None:
+                    continue  # </row>
+                ref = _R_ATTR.search(attrs)
+                if tag == b"row":
+                    row = int(ref.group(3)) if ref and ref.group(3) else row + 1
+                    col = 0
+                    continue
+                if ref and ref.group(2):
+                    col = column_index(ref.group(2).decode()) + 1
+                    row = int(ref.group(3)) if ref.group(3) else row
+                else:
+                    col += 1
+                cells += 1
+                if not empty:
+                    max_row, max_col = max(max_row, max(row, 1)), max(max_col, col)
+    return max_row, max_col, cells
 
 
-def _ods_token(path: Path, table: _OdsTable | None, m: re.Match) -> _OdsTable | None:
-    tag, attrs, empty, closing = m.group(1), m.group(2), m.group(3), m.group(4)
-    if tag == b"table":
-        name = _TABLE_NAME.search(attrs)
-        return _OdsTable(name.group(1).decode("utf-8", "replace") if name else "?")
-    if table is None:
-        return None
-    if tag == b"table-row":
-        rep = _ROWS_REP.search(attrs)
-        table.row_rep = int(rep.group(1)) if rep else 1
-        if empty:
-            table.end_row()
-    elif tag in (b"table-cell", b"covered-table-cell"):
-        table.cell(attrs, bool(empty))
-    elif closing == b"table-row":
-        table.end_row()
-    elif closing == b"table":
-        if table.rows * table.cols > limits.MAX_CELLS:
-            raise extent_error(path, table.name, table.rows, table.cols)
-        return None
-    return table
+class _SharedStrings:
+    """The length (in bytes of XML, an upper bound of its characters) of every shared
+    string, read only when some sheet might decode to too much text."""
+
+    def __init__(self, pkg: ZipPackage):
+        self.part = next((n for n in pkg.entries if n.lower().endswith("sharedstrings.xml")), None)
+        self.size = pkg.entries[self.part].file_size if self.part else 0
+        self.lengths: array | None = None
+        self.usual = True  # no exact pass was needed
+
+    def text_of(self, pkg: ZipPackage, part: str, cells: int) -> int:
+        """Characters (at most) that the shared-string cells of ``part`` (at most ``cells``)
+        decode to."""
+        if not cells or not self.part:
+            return 0
+        if cells * self.size <= limits.MAX_TEXT_CHARS:
+            return cells * self.size  # cheap bound: no string is longer than the whole part
+        lengths = self._lengths(pkg)
+        longest = max(lengths, default=0)
+        if cells * longest <= limits.MAX_TEXT_CHARS:
+            return cells * longest
+        self.usual = False
+        return _exact_text(pkg, part, lengths, longest)
+
+    def exact(self, pkg: ZipPackage, part: str) -> int:
+        """The characters (at most: XML bytes of each string) ``part``'s shared-string cells
+        decode to, counted cell by cell."""
+        if not self.part:
+            return 0
+        self.usual = False
+        lengths = self._lengths(pkg)
+        return _exact_text(pkg, part, lengths, max(lengths, default=0))
+
+    def _lengths(self, pkg: ZipPackage) -> array:
+        if self.lengths is None:
+            self.lengths = array("q")
+            tail = b""
+            with pkg.open(self.part) as fh:
+                for buf in tag_chunks(fh):
+                    pieces = _SI.split(tail + buf)
+                    tail = pieces.pop()
+                    self.lengths.extend(map(len, pieces))
+            self.lengths.append(len(tail))
+            if self.lengths:
+                self.lengths.pop(0)  # what precedes the first <si>
+        return self.lengths
+
+
+def _exact_text(pkg: ZipPackage, part: str, lengths: array, longest: int) -> int:
+    """Characters (at most) of the shared-string cells of ``part``, string by string; a
+    cell whose index cannot be read counts as the longest string."""
+    total = found = cells = 0
+    count = len(lengths)
+    with pkg.open(part) as fh:
+        for buf in tag_chunks(fh):
+            cells += len(_SHARED_CELL.findall(buf))
+            for m in _SHARED_INDEX.finditer(buf):
+                index = int(m.group(2))
+                total += lengths[index] if index < count else 0
+                found += 1
+    return total + (cells - found) * longest

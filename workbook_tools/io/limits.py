@@ -10,6 +10,16 @@ from __future__ import annotations
 MAX_FILE_BYTES = 512 * 1024 * 1024
 # Cells (rows × columns of a sheet's used rectangle) we agree to load for one sheet.
 MAX_CELLS = 25_000_000
+# Characters of cell text a workbook may decode to (shared strings count once per cell
+# that uses them): 100,000 rows × 36 columns × 70 characters is 252 million.
+MAX_TEXT_CHARS = 256 * 1024 * 1024
+# A row holding values may repeat this often in an .ods (LibreOffice compresses identical
+# neighbouring rows; a real archive never has thousands of identical rows in a row).
+MAX_ODS_ROW_REPEAT = 10_000
+# Cells, empty ones included, in the .ods rows that hold values (calamine keeps them).
+MAX_ODS_POSITIONS = 200_000_000
+# Address space a reading child process may add to what it inherits (io/isolate.py).
+READ_MEMORY_BYTES = 3 * 1024 * 1024 * 1024
 # Zip containers (xlsx/xlsm/ods).
 MAX_ZIP_ENTRIES = 20_000
 MAX_ZIP_TOTAL = 3 * 1024 * 1024 * 1024 // 2  # 1.5 GiB declared uncompressed in total
@@ -17,9 +27,6 @@ MAX_ZIP_RATIO = 500  # uncompressed / compressed, checked for big entries only
 ZIP_RATIO_MIN_SIZE = 32 * 1024 * 1024
 # How much of each XML part is read to check its prolog for DOCTYPE/ENTITY.
 XML_PROLOG_BYTES = 64 * 1024
-# Worksheet parts smaller than this are always scanned for their real extent
-# (cheap); bigger ones are scanned only when their <dimension> is missing or huge.
-SHEET_SCAN_ALWAYS_BELOW = 2 * 1024 * 1024
 # Legacy .xls workbook streams up to this size are walked record by record.
 BIFF_WALK_MAX_BYTES = 32 * 1024 * 1024
 # Rows examined when looking for the header row.

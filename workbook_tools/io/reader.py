@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from workbook_tools.errors import UnreadableWorkbook, WorkbookToolsError
+from workbook_tools.io import isolate
 from workbook_tools.io.body import extract_records
 from workbook_tools.io.calamine_source import CalamineFailed, CalamineSource
 from workbook_tools.io.csv_source import CsvSource
@@ -25,6 +26,7 @@ from workbook_tools.io.problems import unreadable
 from workbook_tools.io.sniff import Sniffed, sniff
 from workbook_tools.io.stamp import read_version_stamp
 from workbook_tools.io.table import Column, Record, SheetTable, WorkbookData
+from workbook_tools.io.unnamed import name_unnamed
 from workbook_tools.schema.model import Form, Schema, normalize_header
 
 __all__ = ["Column", "Record", "SheetTable", "WorkbookData", "read_version_stamp", "read_workbook",
@@ -47,45 +49,71 @@ MASTER_PROVENANCE = frozenset(normalize_header(h) for h in ("来源文件", "来
 def read_workbook(path: str | Path, schema: Schema, form: str | Form | None = None) -> WorkbookData:
     """Read every sheet of ``path``; ``form`` (a key such as "registration", or a Form)
     restricts detection to that form. Raises UnreadableWorkbook with a Chinese reason."""
-    forms = resolve_forms(schema, form)
-    named = form is not None
+    return read_here(Path(path), resolve_forms(schema, form), named=form is not None, all_forms=list(schema.forms))
+
+
+def read_here(path: Path, forms: list[Form], *, named: bool = False,
+              all_forms: list[Form] | None = None) -> WorkbookData:
+    """read_workbook. The pre-parse checks (sniff) run here; the parse runs here too when
+    they bounded everything it will build, otherwise in a child process with a memory
+    limit (io/isolate.py), so that even a crash of the Rust parser is an
+    UnreadableWorkbook ("读取程序异常终止") and the caller goes on. ``named``: the user named
+    the form (a lower recognition threshold); ``all_forms``: every form of the schema."""
     sniffed = sniff(path)
-    prefer = sniffed.stamp.get("form") if sniffed.stamp.get("form") in schema.form_keys else None
+    all_forms = all_forms or forms
+    if (sniffed.bounded and not isolate.always()) or not isolate.available():
+        return read_sniffed(sniffed, forms, named, all_forms)
+    result = isolate.PendingRead(path, forms, lambda _path, _forms: read_sniffed(sniffed, _forms, named,
+                                                                                   all_forms)).result()
+    if isinstance(result, UnreadableWorkbook):
+        raise result
+    return result
+
+
+def read_sniffed(sniffed: Sniffed, forms: list[Form], named: bool = False,
+                 all_forms: list[Form] | None = None) -> WorkbookData:
+    """Parse a file that passed sniff's checks."""
+    all_forms = all_forms or forms
+    stamped = sniffed.stamp.get("form")
+    prefer = stamped if any(f.key == stamped for f in all_forms) else None
     try:
-        return _read(sniffed, _calamine_or_csv(sniffed), forms, prefer, named, list(schema.forms))
+        return _read(sniffed, _calamine_or_csv(sniffed), forms, prefer, named, all_forms)
     except CalamineFailed:
         if sniffed.kind not in ("xlsx", "xlsm"):
             raise unreadable(sniffed.path, "corrupt", what="工作簿内部结构无法解析") from None
     from workbook_tools.io.openpyxl_source import OpenpyxlSource
 
-    return _read(sniffed, OpenpyxlSource(sniffed.path), forms, prefer, named, list(schema.forms))
+    return _read(sniffed, OpenpyxlSource(sniffed.path), forms, prefer, named, all_forms)
 
 
 def read_workbooks(paths: Iterable[str | Path], schema: Schema, form: str | Form | None = None,
                    ) -> Iterator[tuple[Path, WorkbookData | UnreadableWorkbook]]:
     """read_workbook for several files, in order: (path, data) or (path, the
     UnreadableWorkbook) for each. The next file is read on a background thread while the
-    caller works on the current one — calamine parses without holding the GIL, so its
-    parse overlaps the caller's Python work (validation). One file is read ahead."""
+    caller works on the current one — calamine parses without holding the GIL (and a child
+    process, when one is needed, runs on its own), so the parse overlaps the caller's
+    Python work (validation). One file is read ahead."""
     paths = [Path(p) for p in paths]
+    forms = resolve_forms(schema, form)
+    wanted = (forms, form is not None, list(schema.forms))
     if not paths:
         return
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead")
     try:
-        ahead = pool.submit(_read_or_error, paths[0], schema, form)
+        ahead = pool.submit(_read_or_error, paths[0], *wanted)
         for i, path in enumerate(paths):
             result = ahead.result()
             if i + 1 < len(paths):
-                ahead = pool.submit(_read_or_error, paths[i + 1], schema, form)
+                ahead = pool.submit(_read_or_error, paths[i + 1], *wanted)
             yield path, result
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _read_or_error(path: Path, schema: Schema, form: str | Form | None,
-                   ) -> WorkbookData | UnreadableWorkbook:
+def _read_or_error(path: Path, forms: list[Form], named: bool = False,
+                   all_forms: list[Form] | None = None) -> WorkbookData | UnreadableWorkbook:
     try:
-        return read_workbook(path, schema, form)
+        return read_here(path, forms, named=named, all_forms=all_forms)
     except UnreadableWorkbook as exc:
         return exc
 
@@ -187,11 +215,13 @@ def read_table(path: str, grid: SheetGrid, forms: list[Form], prefer: str | None
     match = scan.match
     if match is None:
         return scan.reason or no_header_reason(grid)
-    columns = match.columns
+    columns, end, unnamed = name_unnamed(grid, match.row, match.start, match.end, match.columns)
     mapped = [c.field is not None for c in columns]
     skipped = header_like_rows(grid.rows, match)
     body = skipped[-1][0] if skipped else match.row
-    records, footer = extract_records(grid.rows, body, match.start, match.end, grid.first_row, mapped)
+    inner: list[int] = []
+    key = next((k for k, c in enumerate(columns) if c.field == match.form.id_field), None)
+    records, footer = extract_records(grid.rows, body, match.start, end, grid.first_row, mapped, inner, key)
     by_field: dict[str, list[Column]] = defaultdict(list)
     for col in columns:
         if col.field is not None:
@@ -205,6 +235,7 @@ def read_table(path: str, grid: SheetGrid, forms: list[Form], prefer: str | None
                          and normalize_header(c.header) not in ignore],
         footer_row=footer, title_matched=match.title_matched,
         skipped_rows=[(grid.first_row + i + 1, kind) for i, kind in skipped],
+        inner_footers=inner, unnamed_columns=unnamed,
     )
 
 

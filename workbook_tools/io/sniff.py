@@ -9,7 +9,7 @@ import codecs
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook_tools.io import extent, limits
+from workbook_tools.io import extent, limits, ods_extent
 from workbook_tools.io.ole import OLE_MAGIC, inspect_ole
 from workbook_tools.io.problems import human_size, unreadable
 from workbook_tools.io.stamp import stamp_from_package
@@ -30,6 +30,9 @@ class Sniffed:
     kind: str  # xlsx, xlsm, ods, xls, csv
     date1904: bool = False
     stamp: dict = field(default_factory=dict)
+    # The checks bounded everything the parser will build (xlsx in the usual form, CSV):
+    # it may run in this process; otherwise it runs in a memory-capped child (io/isolate.py).
+    bounded: bool = False
 
 
 def sniff(path: str | Path) -> Sniffed:
@@ -45,7 +48,7 @@ def sniff(path: str | Path) -> Sniffed:
     if looks_like_lock_file(path.name, head, size):
         raise unreadable(path, "lock_file")
     if path.suffix.lower() in TEXT_SUFFIXES and _is_text(head):
-        return Sniffed(path, "csv")
+        return Sniffed(path, "csv", bounded=True)  # parsed in Python: a MemoryError is caught
     raise unreadable(path, "not_workbook", what=describe_bytes(head, path.suffix))
 
 
@@ -82,10 +85,11 @@ def _sniff_zip(path: Path) -> Sniffed:
     pkg = open_package(path)
     try:
         if pkg.kind == "ods":
-            extent.check_ods(pkg)
+            ods_extent.check_ods(pkg)
             return Sniffed(path, "ods")
-        extent.check_xlsx(pkg)
-        return Sniffed(path, pkg.kind, date1904=date1904(pkg), stamp=stamp_from_package(pkg))
+        bounded = extent.check_xlsx(pkg) is True
+        return Sniffed(path, pkg.kind, date1904=date1904(pkg), stamp=stamp_from_package(pkg),
+                       bounded=bounded)
     finally:
         pkg.close()
 

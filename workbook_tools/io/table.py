@@ -65,6 +65,8 @@ class SheetTable:
     # rows under the header that are not data (an English second header, 必填/选填 notes):
     # (1-based sheet row, kind), kind "英文表头" | "填写说明" | "重复表头"
     skipped_rows: list[tuple[int, str]] = field(default_factory=list)
+    inner_footers: list[int] = field(default_factory=list)  # 合计/填表人 rows with data below (read)
+    unnamed_columns: list[Column] = field(default_factory=list)  # data under a merged header cell
 
     def __post_init__(self):
         self._positions: dict[str, int] = {}

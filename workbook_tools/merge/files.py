@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from workbook_tools.errors import OutputError, WorkbookToolsError
+from workbook_tools.errors import OutputError, WorkbookToolsError, shown
 from workbook_tools.io.atomic import refuse_inputs
 from workbook_tools.io.crypto import encrypt_in_place, opened
 from workbook_tools.io.gcpause import gc_paused
@@ -39,6 +39,7 @@ LOCK_FILE = ("这是 Office 打开文件时自动生成的临时锁定文件（~
 MASTER_INPUT = "这是合并生成的总表，不作为本周的输入；如要以它为上期总表，请用 --previous 指定"
 PREVIOUS_INPUT = "已用 --previous 指定为上期总表，不作为本周的输入"
 REPEATED = "与前面列出的文件是同一个文件，只读取一次"
+DANGLING = "这是一个失效的快捷方式（符号链接），它指向的文件不存在；请放入真正的文件"
 
 
 class NothingToMerge(WorkbookToolsError):
@@ -147,7 +148,7 @@ def _refuse_existing(output: Path, force: bool, password: str | None = None) -> 
 def _nothing_message(files: list[InputFile]) -> str:
     if not files:
         return "指定的文件夹中没有找到任何文件，没有可合并的数据"
-    lines = "；".join(f"{f.name}：{f.skipped_reason}" for f in files[:5])
+    lines = "；".join(f"{shown(f.name)}：{f.skipped_reason}" for f in files[:5])
     more = f"；另有 {len(files) - 5} 个文件" if len(files) > 5 else ""
     which = "唯一的文件无法使用" if len(files) == 1 else f"{len(files)} 个文件都无法使用"
     return f"没有可合并的数据：{which}（{lines}{more}）"
@@ -183,9 +184,9 @@ def _files_of(item: Path, ignore: Sequence[str] = ()) -> list[Path]:
     files, _ = expand_paths([item])
     if not item.is_dir():
         return files
-    others = [p for p in item.rglob("*") if p.is_file() and _listed(p.relative_to(item))
+    others = [p for p in item.rglob("*") if (p.is_file() or _dangling(p)) and _listed(p.relative_to(item))
               and (p.suffix.lower() not in WORKBOOK_SUFFIXES or p.name.startswith(LOCK_PREFIX)
-                   or is_macos_residue(p.relative_to(item)))]
+                   or is_macos_residue(p.relative_to(item)) or _dangling(p))]
     return sorted(p for p in [*files, *others] if not is_ignored(p.relative_to(item), ignore))
 
 
@@ -209,7 +210,13 @@ def _identity(path: Path) -> Path:
         return path.absolute()
 
 
+def _dangling(path: Path) -> bool:
+    return path.is_symlink() and not path.exists()
+
+
 def _skip_reason(path: Path, is_previous: bool) -> str | None:
+    if _dangling(path):
+        return DANGLING
     if path.name.startswith(LOCK_PREFIX):
         return LOCK_FILE
     if is_macos_residue(path):

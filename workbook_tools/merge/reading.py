@@ -1,9 +1,8 @@
 """Reading the offered files: each usable file read and validated once (validate_workbooks:
-the next file is read on a thread while the current one is validated), its tables turned
-into SourceRows (collect).
-
-Reading in worker processes was tried: on the 2-CPU benchmark machine (shared) it was slower
-(process start-up, moving the rows back); see benchmarks/README.md."""
+the next file is read on a thread — parsed in a memory-capped child process when the guards
+could not bound it, io/isolate.py — while the current one is validated), its tables turned
+into SourceRows (collect). A file that crashes the parser is skipped with its reason; the
+merge goes on. Costs: benchmarks/README.md."""
 
 from __future__ import annotations
 

@@ -52,6 +52,7 @@ class PlanResult:
     due: int                           # of which due this week (planned + 待安排)
     files: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unlisted: list[str] = field(default_factory=list)  # 负责业务员 not in ``salespeople``: no plan
 
     @property
     def planned(self) -> int:
@@ -153,10 +154,29 @@ def _check_outputs(out, out_dir) -> tuple[Path | None, Path | None]:
     return (Path(out) if out is not None else None), (Path(out_dir) if out_dir is not None else None)
 
 
+NOT_LISTED = "负责业务员不在业务员名单（archive.yaml 的 salespeople）中"
+
+
+def _only_listed(frame: pd.DataFrame, everyone: list[str], listed: Iterable[str] | None,
+                 ) -> tuple[pd.DataFrame, list[str]]:
+    """The due frame with the customers of unlisted salespeople sent to 待安排, and those
+    salespeople."""
+    if listed is None:
+        return frame, []
+    listed = set(listed)
+    unlisted = [p for p in everyone if p and p not in listed]
+    mask = frame["owner"].isin(unlisted) & frame["reason"].eq("")
+    if mask.any():
+        frame = frame.copy()
+        frame.loc[mask, "reason"] = NOT_LISTED
+    return frame, unlisted
+
+
 def build_plans(master_path: str | Path, *, schema: Schema | str | Path | None, week,
                 max_per_day: int = 6, out: str | Path | None = None, out_dir: str | Path | None = None,
                 extra_holidays: Iterable = (), extra_workdays: Iterable = (),
-                data: MasterData | None = None, password: str | None = None) -> PlanResult:
+                data: MasterData | None = None, password: str | None = None,
+                salespeople: Iterable[str] | None = None) -> PlanResult:
     """Weekly 客户拜访计划 for every 负责业务员 of the master archive ``master_path``.
 
     ``week`` is an ISO week ("2026-W48") or any date in it. Customers due by the week's Sunday
@@ -171,6 +191,7 @@ def build_plans(master_path: str | Path, *, schema: Schema | str | Path | None, 
     PLAN_FIELDS), so a caller that also builds the summary reads the file once.
     ``password`` opens an encrypted master (the plans themselves are written in clear: they
     go to the salespeople and carry no 敏感 field).
+    ``salespeople``: only these get a plan; others' due customers go to 待安排 (_only_listed).
     Raises WorkbookToolsError (Chinese message) for bad arguments or an unreadable master.
     """
     out, out_dir = _check_outputs(out, out_dir)
@@ -184,15 +205,14 @@ def build_plans(master_path: str | Path, *, schema: Schema | str | Path | None, 
     else:
         require_fields(data, PLAN_FIELDS, "build_plans")
     due = due_customers(data, schema, plan)
-    scheduled, pending = schedule(due.frame, plan, max_per_day, schema)
+    frame, unlisted = _only_listed(due.frame, due.salespeople, salespeople)
+    scheduled, pending = schedule(frame, plan, max_per_day, schema)
     warnings = [*plan.warnings, *due.warnings]
     if not plan.workdays:
         warnings.append(f"{plan.label} 没有工作日，本周不安排拜访，应联系的客户全部列入“{PENDING_SHEET}”表")
+    plans = {p: scheduled.get(p, []) for p in due.salespeople if p not in unlisted}
     result = PlanResult(week=plan, max_per_day=max_per_day, pending=pending, customers=due.customers,
-                        plans={p: scheduled.get(p, []) for p in due.salespeople},
-                        due=len(due.frame), warnings=warnings)
-    if out is not None:
-        result.files = _write_one(result, schema, master_path, out)
-    else:
-        result.files = _write_each(result, schema, master_path, out_dir)
+                        plans=plans, due=len(due.frame), warnings=warnings, unlisted=unlisted)
+    result.files = (_write_one(result, schema, master_path, out) if out is not None
+                    else _write_each(result, schema, master_path, out_dir))
     return result

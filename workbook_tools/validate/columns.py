@@ -66,9 +66,16 @@ def header_findings(table: Any, columns: dict[str, ColumnData], sink: FindingSin
             sink.add("column-repeated-text", **where)
         else:
             sink.add("column-duplicate", first=same[0].letter, **where)
+    unnamed = getattr(table, "unnamed_columns", None) or []
     for column in getattr(table, "unknown_columns", None) or []:
+        if column in unnamed:
+            first = str(column.header).rsplit("（", 1)[0]
+            sink.add("column-unnamed", cell=f"{column.letter}{header_row}", row=header_row,
+                     label=None, value=str(column.header), letters=column.letter, first=first)
+            continue
         sink.add("column-unknown", cell=f"{column.letter}{header_row}", row=header_row,
                  label=None, value=str(column.header or ""), form=form.title)
+    _inner_footers(table, sink)
 
 
 def _free_text(form: Any, key: str) -> bool:
@@ -94,3 +101,19 @@ def join_repeated_text(table: Any, columns: dict[str, ColumnData], values: list)
                 col.blank.discard(i)
             else:
                 col.blank.add(i)
+
+
+def _inner_footers(table: Any, sink: FindingSink) -> None:
+    """合计/落款 rows with data below them: read as records, each reported as an error."""
+    inner = getattr(table, "inner_footers", None)
+    if not inner:
+        return
+    wanted = set(inner)
+    records = [r for r in table.records if r.row in wanted]
+    later = {r.row: next((x.row for x in table.records if x.row > r.row and x.row not in wanted), None)
+             for r in records}
+    for record in records:
+        pos = next((i for i, v in enumerate(record.values) if v is not None and str(v).strip()), 0)
+        text = str(record.values[pos]) if record.values else ""
+        sink.add("footer-inside-table", cell=table.cell_at(record, pos), row=record.row, label=None,
+                 value=text, first_row=later[record.row] or record.row + 1)

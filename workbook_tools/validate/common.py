@@ -10,6 +10,7 @@ value as understood (canonical text, int, float, date) or None when there is non
 from __future__ import annotations
 
 import datetime as dt
+import math
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -61,6 +62,8 @@ def excel_general(number: float) -> str:
 def number_text(number: float | int) -> str:
     """A number as plain digits when it is whole (13812345678.0 → 13812345678)."""
     if number.__class__ is float:
+        if not math.isfinite(number):  # NaN / inf as Excel would show the cell
+            return "#NUM!"
         if number.is_integer() and abs(number) < FLOAT_EXACT_LIMIT:
             return str(int(number))
         if abs(number) >= FLOAT_EXACT_LIMIT:

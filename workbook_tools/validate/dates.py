@@ -11,6 +11,7 @@ Impossible days, years outside 1900–2100 and future dates in fields with
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -73,6 +74,8 @@ def _dropped(match: re.Match) -> str | None:
 
 
 def _from_number(raw: float | int, ctx: Any) -> tuple[dt.date | None, tuple]:
+    if raw.__class__ is float and not math.isfinite(raw):  # NaN / inf written into the XML
+        return None, one("date-invalid")
     if raw.__class__ is float and not raw.is_integer():
         whole = int(raw)  # a serial with a time of day
     else:

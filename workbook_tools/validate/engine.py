@@ -22,6 +22,7 @@ from workbook_tools.validate.findings import Finding, SeverityCounts, sort_findi
 from workbook_tools.validate.sink import FindingSink
 
 _BLANK = object()
+EXCEL_MAX_CHARS = 32_767  # what a cell holds; XlsxWriter cuts longer text
 
 
 @dataclass
@@ -74,6 +75,8 @@ class _Results(dict):
             value = None
         else:
             value, issues = self.check(raw, self.fld, self.ctx)
+            if raw.__class__ is str and len(raw) > EXCEL_MAX_CHARS:
+                issues = (*issues, ("cell-too-long", {"length": f"{len(raw):,}"}))
             if issues:
                 self.issues[raw] = issues
         self[raw] = value
@@ -84,7 +87,9 @@ def _check_column(col: ColumnData, values: list, rows: list, ctx: CheckContext,
                   sink: FindingSink) -> None:
     fld, pos = col.field, col.pos
     if fld.type == "text" and not fld.pattern:
-        col.parsed = _plain_text_column(values, pos, col.blank)
+        long: list[int] = []
+        col.parsed = _plain_text_column(values, pos, col.blank, long)
+        _long_text(values, pos, rows, sink, col.letter, col.label, long)
         return
     column = [row_values[pos] for row_values in values]
     if len(_NUMERIC.intersection(map(type, column))) > 1:
@@ -130,12 +135,28 @@ def _check_column_keyed(col: ColumnData, column: list, rows: list, ctx: CheckCon
 
 def _report(sink: FindingSink, col: ColumnData, row: int, raw: Any, issues: list) -> None:
     shown, cell = display(raw), f"{col.letter}{row}"
+    if len(shown) > EXCEL_MAX_CHARS:
+        shown = shown[:20] + "…"
     for code, params in issues:
         sink.add(code, cell=cell, row=row, label=col.label, value=shown, field=col.field, **params)
 
 
-def _plain_text_column(values: list, pos: int, blank: set) -> list:
-    """Free text with no pattern: nothing to report, only trimming (the hot path)."""
+def _long_text(values: list, pos: int, rows: list, sink: FindingSink, letter: str, label: str,
+               long: list[int] | None = None) -> None:
+    """cell-too-long for text over Excel's 32,767 characters in the columns the checkers
+    do not see (free text: ``long`` found by _plain_text_column; unknown columns)."""
+    if long is None:
+        long = [i for i, r in enumerate(values)
+                if r[pos].__class__ is str and len(r[pos]) > EXCEL_MAX_CHARS]
+    for i in long:
+        text = values[i][pos]
+        sink.add("cell-too-long", cell=f"{letter}{rows[i]}", row=rows[i], label=label,
+                 value=text[:20] + "…", length=f"{len(text):,}")
+
+
+def _plain_text_column(values: list, pos: int, blank: set, long: list[int]) -> list:
+    """Free text with no pattern: only trimming (the hot path), and the rows whose text
+    is longer than a cell can hold appended to ``long``."""
     parsed: list = [None] * len(values)
     for i, row_values in enumerate(values):
         raw = row_values[pos]
@@ -145,6 +166,8 @@ def _plain_text_column(values: list, pos: int, blank: set) -> list:
             text = raw.strip()
             if text:
                 parsed[i] = text
+                if len(text) > EXCEL_MAX_CHARS:
+                    long.append(i)
             else:
                 blank.add(i)
         else:
@@ -180,6 +203,9 @@ def validate_table(table: Any, schema: Any = None, *, as_of: dt.date | None = No
     for col in columns.values():
         _check_column(col, values, rows, ctx, sink)
     join_repeated_text(table, columns, values)
+    for pos, column in enumerate(table.columns):
+        if column.field is None or column.field not in columns or columns[column.field].pos != pos:
+            _long_text(values, pos, rows, sink, column.letter, str(column.header or column.letter))
     rules.required(columns, rows, sink)
     rules.required_if(table.form, columns, rows, sink)
     _form_rules(table.form, columns, rows, values, sink, table.header_row)

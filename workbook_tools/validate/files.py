@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from workbook_tools.errors import UnreadableWorkbook
+from workbook_tools.errors import UnreadableWorkbook, shown
 from workbook_tools.io.reader import EMPTY_SHEET, NOT_DATA_REASONS, read_workbook, read_workbooks
 from workbook_tools.validate.engine import validate_table
 from workbook_tools.validate.findings import FileReport, ValidationReport, sort_findings
@@ -92,9 +92,11 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
             continue
         for found in sorted(p for p in item.rglob("*") if p.suffix.lower() in WORKBOOK_SUFFIXES):
             if found.name.startswith(LOCK_PREFIX):
-                notes.append(f"已跳过 {found}：这是 Excel 打开工作簿时生成的临时锁文件，不含数据，可以忽略")
+                notes.append(f"已跳过 {shown(found)}：这是 Excel 打开工作簿时生成的临时锁文件，不含数据，可以忽略")
             elif is_macos_residue(found.relative_to(item)):
-                notes.append(f"已跳过 {found}：{MACOS_RESIDUE}")
+                notes.append(f"已跳过 {shown(found)}：{MACOS_RESIDUE}")
+            elif found.is_symlink() and not found.exists():
+                notes.append(f"已跳过 {shown(found)}：这是一个失效的快捷方式（符号链接），它指向的文件不存在")
             elif found.is_file():
                 files.append(found)
     return files, notes

@@ -7,6 +7,7 @@ sum in Excel). min/max from the schema are checked on the value read.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -42,6 +43,8 @@ def _bounds(value: float | int, field: Any) -> tuple:
 def _read(raw: Any) -> tuple[float | int | None, tuple]:
     """(number, issues) for any raw cell; number None when it is not a number."""
     cls = raw.__class__
+    if cls is float and not math.isfinite(raw):  # NaN / inf: no number Excel can hold
+        return None, one("number-invalid")
     if cls is float or cls is int:
         return raw, NO_ISSUES
     if cls is str:

@@ -51,7 +51,7 @@ def office_statuses(cfg, inputs, reports: dict[str, FileReport], annotated: dict
 def unknown_owners(cfg, plans) -> list[str]:
     """负责业务员 of the archive that archive.yaml's salespeople do not list."""
     known = {name for names in cfg.salespeople.values() for name in names}
-    return sorted(p for p in plans.plans if p and p not in known)
+    return sorted({*(p for p in plans.plans if p and p not in known), *getattr(plans, "unlisted", ())})
 
 
 def submission_notices(cfg, inputs, reports: dict[str, FileReport], previous: Path | None) -> list[str]:

@@ -119,7 +119,8 @@ def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
     step("正在生成拜访计划…")
     plans = build_plans(merge.output, schema=cfg.schema, week=plan_week, max_per_day=cfg.max_per_day,
                         out_dir=_fresh(out / PLANS), extra_holidays=cfg.holidays,
-                        extra_workdays=cfg.workdays, data=data)
+                        extra_workdays=cfg.workdays, data=data,
+                        salespeople=[n for names in cfg.salespeople.values() for n in names])
     figures = week_figures(data, cfg.schema, as_of)
     del data
     if cfg.history is not None:
