@@ -84,3 +84,25 @@ def test_only_files_the_guards_cannot_bound_are_parsed_in_a_child(tmp_path):
                                b'<row r="9"><c t="inlineStr"><is><t>HD0009</t></is></c></row>')
     assert sniff(usual).bounded and not sniff(implicit).bounded
     assert not sniff(hf.good_ods(tmp_path)).bounded
+
+
+def test_bounds_of_several_sheets_adding_up_are_counted_exactly(tmp_path, schema, monkeypatch):
+    """Each sheet's cheap bound (its cells × the longest string) can pass alone while their sum
+    passes the limit: an ordinary workbook with one long string and several sheets (the demo's
+    files) is then counted cell by cell, not refused."""
+    import xlsxwriter
+
+    path = tmp_path / "三张表.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    for name in ("客户档案登记表", "客户拜访记录", "客户拜访计划"):
+        ws = book.add_worksheet(name)
+        ws.write_row(0, 0, ["客户编号", "客户名称", "备注"])
+        for r in range(1, 201):
+            ws.write_row(r, 0, [f"HD{r:04d}", f"客户{r}", "短"])
+    book.get_worksheet_by_name("客户档案登记表").write_string(1, 2, "长" * 5_000)
+    book.close()
+    # each sheet's bound is its ~600 string cells × the whole sharedStrings part (~25 KB) ≈ 15 M:
+    # under a 20 M limit one at a time, 45 M together; counted exactly they hold ~50 K characters
+    monkeypatch.setattr(limits, "MAX_TEXT_CHARS", 20_000_000)
+    data = read_workbook(path, schema)
+    assert [len(t.records) for t in data.sheets if t.sheet == "客户档案登记表"] == [200]
