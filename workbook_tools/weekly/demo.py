@@ -56,7 +56,7 @@ def _config(samples, schema) -> dict:
 def run_demo(folder: str | Path, *, customers: int = 300) -> DemoResult:
     folder = Path(folder)
     schema = load_schema()
-    templates = [generate_template(schema, kind, folder / "模板" / f"{form.title}.xlsx")
+    templates = [generate_template(schema, kind, folder / "模板" / f"{form.title}.xlsx", checks=True)
                  for kind, form in ((f.key, f) for f in schema.forms)]
     samples = generate_samples(folder / "incoming", regions=list(REGIONS), customers_per_region=customers)
     config = folder / CONFIG_NAME
