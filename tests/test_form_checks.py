@@ -3,6 +3,7 @@ in LibreOffice (a real spreadsheet engine) the formulas agree with validate on e
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import random
 from pathlib import Path
@@ -11,15 +12,17 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from formfill import fill, registration_row
-from office import convert, needs_soffice
+from office import convert, convert_sheets, needs_soffice, pdf_pages
+from xlsxwriter.utility import xl_col_to_name
 from workbook_tools.generate.checks import CHECK_COLUMN, CHECK_SHEET, build_plan
 from workbook_tools.generate.template import generate_template
 from workbook_tools.schema import load_schema
 from workbook_tools.schema.catalogue import catalogue
 from workbook_tools.validate.files import validate_workbook
+from workbook_tools.validate.run import run_validation
 
 SCHEMA = load_schema()
-ROWS = 300          # values per rule family in the LibreOffice comparison (one conversion)
+ROWS = 5000         # values per rule family in the LibreOffice comparison (one conversion)
 
 
 def _sheet(path: Path, name: str) -> list[list]:
@@ -49,14 +52,22 @@ def test_validate_treats_the_check_column_as_ours(tmp_path):
 
 
 # --- the differential test against validate, in LibreOffice ----------------------------------------
+# One 5,000-row form, every row holding a valid or mutated value of every rule family (身份证号,
+# 信用代码, 手机, 邮编, 客户编号, dates, numbers, choices, required fields), recalculated by ONE
+# LibreOffice run that writes each sheet's values as CSV; validate reads the same filled file.
 
-# findings the formulas report, per field type (the catalogue's formula entries, in their domain)
+# validate's findings the formulas do not produce for a field type (the catalogue's formula_limit)
 NOT_BY_FORMULA = {("mobile", "value-normalized")}
 
 
 def _covered(finding, types: dict) -> bool:
     item = catalogue()[finding.code]
     return item.formula is not None and (types.get(finding.field), finding.code) not in NOT_BY_FORMULA
+
+
+def _csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh))
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +77,11 @@ def recalculated(tmp_path_factory):
     template = generate_template(SCHEMA, "registration", tmp / "blank.xlsx", rows=ROWS, checks=True)
     rng, ids, today = random.Random(20261204), [], dt.date.today()
     rows = [registration_row(rng, i, ids, today) for i in range(ROWS)]
-    fill(template, tmp / "filled.xlsx", rows, form)
-    out = convert(tmp / "filled.xlsx", "xlsx", tmp / "lo")
-    return form, rows, out
+    filled = tmp / "filled.xlsx"
+    fill(template, filled, rows, form)
+    sheets = convert_sheets(filled, tmp / "lo")
+    report = validate_workbook(filled, SCHEMA)
+    return form, rows, report, _csv(sheets[form.title]), _csv(sheets[CHECK_SHEET])
 
 
 def _remove_all(text: str, messages: list[str]) -> str:
@@ -80,12 +93,15 @@ def _remove_all(text: str, messages: list[str]) -> str:
     return rest.strip("；")
 
 
+FAMILIES = {"id_card": "身份证号", "uscc": "统一社会信用代码", "mobile": "手机", "postal_code": "邮编",
+            "customer_id": "客户编号", "created": "建档日期", "employees": "员工人数", "region": "所属区域",
+            "owner": "负责业务员"}
+
+
 @needs_soffice
 def test_formulas_agree_with_validate_on_every_value(recalculated):
-    form, rows, out = recalculated
+    form, rows, report, data, _ = recalculated
     types = {f.label: f.type for f in form.fields}
-    data = _sheet(out, form.title)
-    report = validate_workbook(out, SCHEMA)
     by_row: dict[int, list[str]] = {}
     for f in report.findings:
         if f.row is not None and _covered(f, types):
@@ -93,42 +109,73 @@ def test_formulas_agree_with_validate_on_every_value(recalculated):
     disagreements = []
     for r in range(2, ROWS + 2):
         result = data[r - 1][len(form.fields)]
-        expected = by_row.get(r, [])
         try:
-            leftover = _remove_all(result, expected)
+            leftover = _remove_all(result, by_row.get(r, []))
         except AssertionError as exc:
-            disagreements.append((r, "missing", str(exc)))
+            disagreements.append((r, "formula misses", str(exc)))
             continue
         if leftover:
-            disagreements.append((r, "extra", leftover))
+            disagreements.append((r, "formula adds", leftover))
     assert disagreements == []
+    # every family had ROWS values (filled or deliberately empty), valid and mutated ones
+    for key in FAMILIES:
+        assert len(rows) >= 5000 and sum(row[key] is not None for row in rows) > 4000, key
     codes = {f.code for f in report.findings if _covered(f, types)}
-    assert {"id-card-checksum", "id-card-length", "id-card-format", "id-card-birth-date",
-            "uscc-checksum", "uscc-format", "uscc-length", "mobile-invalid", "postal-code-invalid",
-            "required-missing", "required-if-missing", "unique-duplicate", "date-impossible",
-            "date-future", "rule-compare", "choice-invalid", "value-normalized"} <= codes
+    assert {"id-card-checksum", "id-card-length", "id-card-format", "id-card-birth-date", "id-card-age",
+            "id-card-old", "uscc-checksum", "uscc-format", "uscc-length", "uscc-old", "mobile-invalid",
+            "postal-code-invalid", "required-missing", "required-if-missing", "unique-duplicate",
+            "date-impossible", "date-future", "date-text", "date-out-of-range", "rule-compare",
+            "rule-implies", "rule-any-required", "choice-invalid", "value-normalized", "pattern-mismatch",
+            "number-below-min", "number-not-integer"} <= codes
 
 
 @needs_soffice
-def test_red_cells_are_where_validate_reports_errors(recalculated, tmp_path):
-    form, rows, out = recalculated
-    plan = build_plan(form, form.title, 2, ROWS + 1, SCHEMA.settings)
-    helper = _sheet(out, CHECK_SHEET)
-    header = helper[0]
+def test_red_and_yellow_cells_are_where_validate_reports(recalculated):
+    """The conditional formats are LEN(检查!<field 错误/警告>)>0: those helper cells, as
+    LibreOffice computed them, are non-empty exactly at validate's findings."""
+    form, _, report, _, helper = recalculated
     types = {f.label: f.type for f in form.fields}
-    report = validate_workbook(out, SCHEMA)
-    errors = {f.cell for f in report.findings if f.severity == "error" and _covered(f, types)}
-    red = set()
-    for col, letter in plan.cell_errors.items():
-        index = header.index(f"{form.fields[col].label} 错误")
-        for r in range(2, ROWS + 2):
-            if helper[r - 1][index]:          # the conditional format's LEN(…)>0
-                red.add(f"{_letter(col)}{r}")
-    assert red == errors
-    pdf = convert(out, "pdf", tmp_path)
-    assert pdf.read_bytes()[:5] == b"%PDF-"
+    header = helper[0]
+    for severity, suffix in (("error", "错误"), ("warning", "警告")):
+        expected = {f.cell for f in report.findings if f.severity == severity and _covered(f, types)}
+        coloured = set()
+        for col, f in enumerate(form.fields):
+            name = f"{f.label} {suffix}"
+            if name in header:
+                index = header.index(name)
+                coloured |= {f"{xl_col_to_name(col)}{r}" for r in range(2, ROWS + 2)
+                             if helper[r - 1][index]}
+        assert coloured == expected, severity
 
 
-def _letter(i: int) -> str:
-    from xlsxwriter.utility import xl_col_to_name
-    return xl_col_to_name(i)
+@pytest.fixture(scope="module")
+def small_filled(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("small")
+    form = SCHEMA.form("registration")
+    template = generate_template(SCHEMA, "registration", tmp / "blank.xlsx", rows=40, checks=True)
+    rng, ids, today = random.Random(5), [], dt.date.today()
+    fill(template, tmp / "登记表.xlsx", [registration_row(rng, i, ids, today) for i in range(40)], form)
+    return form, tmp / "登记表.xlsx"
+
+
+@needs_soffice
+def test_pdf_opens_and_the_annotated_copy_keeps_the_formulas_working(small_filled, tmp_path):
+    form, filled = small_filled
+    assert pdf_pages(convert(filled, "pdf", tmp_path / "pdf")) >= 1
+    run = run_validation([filled], SCHEMA, annotate_dir=tmp_path / "退回")
+    annotated = Path(run.annotated[str(filled)])
+    types = {f.label: f.type for f in form.fields}
+    by_row: dict[int, list[str]] = {}
+    for f in run.report.files[0].findings:
+        if f.row is not None and _covered(f, types):
+            by_row.setdefault(f.row, []).append(f.message)
+    copy = _csv(convert_sheets(annotated, tmp_path / "copy")[form.title])
+    results = [row[len(form.fields)] for row in copy[1:41]]
+    assert [_remove_all(text, by_row.get(r, [])) for r, text in enumerate(results, start=2)] == [""] * 40
+    assert sum(bool(r) for r in results) > 10
+
+
+def test_checked_templates_are_byte_deterministic(tmp_path):
+    a = generate_template(SCHEMA, "registration", tmp_path / "a.xlsx", rows=20, checks=True)
+    b = generate_template(SCHEMA, "registration", tmp_path / "b.xlsx", rows=20, checks=True)
+    assert a.read_bytes() == b.read_bytes()

@@ -66,15 +66,22 @@ def uscc_bad_chars(n: str) -> str:
     return "&".join(terms)
 
 
-def uscc_checks(field: Field, x: str, n: str, chars: str) -> tuple[str, str]:
+def uscc_wellformed(n: str) -> str:
+    """validate's _USCC pattern for an 18-character code: the alphabet, digits in 3–8."""
+    positions = ",".join(str(i) for i in range(1, 19))
+    return (f'AND(SUMPRODUCT(ISNUMBER(FIND(MID({n},{{{positions}}},1),"{USCC_ALPHABET}"))*1)=18,'
+            f'{all_digits(f"MID({n},3,6)", 6)})')
+
+
+def uscc_checks(field: Field, x: str, n: str) -> tuple[str, str]:
     value, label = shown(field, x), field.label
     digits = {"n": n, "digits15": all_digits(n, 15).rsplit("=", 1)[0]}
     old = condition("uscc-old", **digits)
     errors = f'IF({old},"",' + chain([
         (condition("uscc-length", n=n),
          message("uscc-length", label=label, value=value, length=Expr(f"LEN({n})"))),
-        (condition("uscc-format", chars=chars),
-         message("uscc-format", label=label, value=value, chars=Expr(chars))),
+        (condition("uscc-format", wellformed=uscc_wellformed(n)),
+         message("uscc-format", label=label, value=value, chars=Expr(uscc_bad_chars(n)))),
         (condition("uscc-checksum", n=n), message("uscc-checksum", label=label, value=value)),
     ]) + ")"
     warnings = chain([normalized_warning(field, x, n)]) + "&" + chain(
@@ -83,7 +90,7 @@ def uscc_checks(field: Field, x: str, n: str, chars: str) -> tuple[str, str]:
 
 
 def mobile_checks(field: Field, x: str, n: str) -> tuple[str, str]:
-    cond = condition("mobile-invalid", n=n, digits=digits_only(n))
+    cond = f"IF(LEN({n})=11,FALSE,{condition('mobile-invalid', n=n, digits=digits_only(n))})"
     return chain([(cond, message("mobile-invalid", label=field.label, value=shown(field, x)))]), '""'
 
 
@@ -115,7 +122,7 @@ def pattern_matches(pattern: str, n: str) -> str | None:
     size = sizes.pop()
     quoted = ",".join(f'"{p}"' for p in prefixes)
     rest = f"MID({n},{size + 1},999)"
-    return (f"AND(SUMPRODUCT(--EXACT(LEFT({n},{size}),{{{quoted}}}))>0,"
+    return (f"AND(SUMPRODUCT(EXACT(LEFT({n},{size}),{{{quoted}}})*1)>0,"
             f"LEN({n})>={size + least},{digits_only(rest)})")
 
 

@@ -70,7 +70,7 @@ def chain(cases: list[tuple[str, str]], otherwise: str = '""') -> str:
 def all_digits(text: str, length: int) -> str:
     """TRUE when the first ``length`` characters of ``text`` are ASCII digits."""
     positions = ",".join(str(i) for i in range(1, length + 1))
-    return f'SUMPRODUCT(--ISNUMBER(FIND(MID({text},{{{positions}}},1),"{DIGITS}")))={length}'
+    return f'SUMPRODUCT(ISNUMBER(FIND(MID({text},{{{positions}}},1),"{DIGITS}"))*1)={length}'
 
 
 def half_width(text: str, extra: tuple[tuple[str, str], ...] = ()) -> str:

@@ -75,8 +75,7 @@ def _field_checks(plan: CheckPlan, f: Field, ages: dict) -> tuple[str, str]:
     if f.type == "id_card":
         return codes.id_card_checks(f, x, n, ages)
     if f.type == "uscc":
-        chars = plan.add(f"{f.label} 非法字符", codes.uscc_bad_chars(n)) + "§"
-        return codes.uscc_checks(f, x, n, chars)
+        return codes.uscc_checks(f, x, n)
     if f.type == "mobile":
         return codes.mobile_checks(f, x, n)
     if f.type == "postal_code":

@@ -61,8 +61,8 @@ def normalised(field: Field, x: str) -> str | None:
 def _text_date(x: str) -> dict[str, str]:
     t = f"TRIM({x})"
     parts = f"LEFT({t},4)&MID({t},6,2)&MID({t},9,2)"
-    shape = (f'AND(ISTEXT({x}),LEN({t})=10,MID({t},5,1)="-",MID({t},8,1)="-",'
-             f'{all_digits(parts, 8)})')
+    shape = (f'IF(ISTEXT({x}),AND(LEN({t})=10,MID({t},5,1)="-",MID({t},8,1)="-",'
+             f'{all_digits(parts, 8)}),FALSE)')
     return {"shape": shape, "y": f"(--LEFT({t},4))", "m": f"(--MID({t},6,2))", "d": f"(--MID({t},9,2))"}
 
 
@@ -120,7 +120,7 @@ def choice_text(x: str) -> str:
 
 def choice_is(x: str, keys) -> str:
     quoted = ",".join('"' + k.replace('"', '""') + '"' for k in keys)
-    return f"SUMPRODUCT(--({choice_text(x)}={{{quoted}}}))>0"
+    return f"SUMPRODUCT(({choice_text(x)}={{{quoted}}})*1)>0"
 
 
 def choice_checks(field: Field, x: str) -> tuple[str, str]:
