@@ -179,3 +179,30 @@ def test_checked_templates_are_byte_deterministic(tmp_path):
     a = generate_template(SCHEMA, "registration", tmp_path / "a.xlsx", rows=20, checks=True)
     b = generate_template(SCHEMA, "registration", tmp_path / "b.xlsx", rows=20, checks=True)
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_the_template_command_writes_checks_unless_no_checks(tmp_path):
+    from click.testing import CliRunner
+
+    from workbook_tools.cli import cli
+
+    runner = CliRunner()
+    done = runner.invoke(cli, ["template", "registration", "-o", str(tmp_path / "a.xlsx")])
+    assert done.exit_code == 0, done.output
+    plain = runner.invoke(cli, ["template", "registration", "-o", str(tmp_path / "b.xlsx"), "--no-checks"])
+    assert plain.exit_code == 0, plain.output
+    form = SCHEMA.form("registration")
+    assert _sheet(tmp_path / "a.xlsx", form.title)[0][-1] == CHECK_COLUMN
+    assert CHECK_COLUMN not in _sheet(tmp_path / "b.xlsx", form.title)[0]
+
+
+def test_merge_ignores_the_check_column(small_filled, tmp_path):
+    from workbook_tools.merge.files import merge_files
+
+    form, filled = small_filled
+    run = merge_files([filled], tmp_path / "总表.xlsx", schema=SCHEMA)
+    book = CalamineWorkbook.from_path(str(tmp_path / "总表.xlsx"))
+    for name in book.sheet_names:
+        rows = book.get_sheet_by_name(name).to_python()
+        assert all(CHECK_COLUMN not in map(str, row) for row in rows[:5]), name
+    assert run is not None

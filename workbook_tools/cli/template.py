@@ -64,4 +64,5 @@ def command(kind, output, region, owner, rows, schema_path, force, buttons, no_c
     else:
         path = generate_template(schema_path, kind, output, region=region, owner=owner, rows=rows,
                                  checks=not no_checks)
-    click.echo(f"已生成表格模板：{path}（{kind}，预留 {rows} 行{'，带“校验”按钮' if buttons else ''}）")
+    extra = "，带“校验”按钮" if buttons else ("" if no_checks else "，带“检查结果”公式列")
+    click.echo(f"已生成表格模板：{path}（{kind}，预留 {rows} 行{extra}）")
