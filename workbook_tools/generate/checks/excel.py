@@ -22,6 +22,37 @@ class Expr(str):
     """A spreadsheet expression (as opposed to a literal text to quote)."""
 
 
+class Texts:
+    """The messages' fixed texts, one cell each on a hidden sheet: the formulas refer to them
+    instead of repeating them (LibreOffice copies every filled-down formula's tokens, so long
+    literals cost recalculation time on every row)."""
+
+    MIN_LENGTH = 8   # shorter texts stay inline
+
+    def __init__(self, sheet: str):
+        self.sheet = sheet
+        self.items: dict[str, int] = {}
+
+    def ref(self, text: str) -> str:
+        row = self.items.setdefault(text, len(self.items) + 1)
+        return f"'{self.sheet}'!$A${row}"
+
+
+_texts: Texts | None = None
+
+
+def collect_texts(texts: Texts | None) -> None:
+    """Send the messages' fixed texts built from now on to ``texts`` (None: inline literals)."""
+    global _texts
+    _texts = texts
+
+
+def _text(text: str) -> str:
+    if _texts is not None and len(text) >= Texts.MIN_LENGTH:
+        return _texts.ref(text)
+    return lit(text)
+
+
 def lit(text: str) -> str:
     """``text`` as a string constant (split where Excel's 255-character limit requires)."""
     parts = [text[i:i + MAX_LITERAL] for i in range(0, len(text), MAX_LITERAL)] or [""]
@@ -41,13 +72,13 @@ def message(code: str, **params: Any) -> str:
         value = params[name]
         if isinstance(value, Expr):
             if text:
-                pieces.append(lit(text))
+                pieces.append(_text(text))
             text = ""
             pieces.append(f"({value})" if "&" in value else value)
         else:
             text += format(value, spec or "")
     if text or not pieces:
-        pieces.append(lit(text))
+        pieces.append(_text(text))
     return "&".join(pieces)
 
 

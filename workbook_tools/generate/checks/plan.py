@@ -11,10 +11,13 @@ from dataclasses import dataclass, field as dc_field
 from xlsxwriter.utility import xl_col_to_name
 
 from workbook_tools.generate.checks import codes, values
-from workbook_tools.generate.checks.excel import Expr, blank, chain, check_length, condition, iso_date, message
+from workbook_tools.generate.checks.excel import (
+    Expr, Texts, blank, chain, check_length, collect_texts, condition, iso_date, message,
+)
 from workbook_tools.schema.model import DATE_TYPES, NUMBER_TYPES, Field, Form
 
 CHECK_SHEET = "检查"
+TEXT_SHEET = "检查文字"
 CHECK_COLUMN = "检查结果"
 IN_USE, ERRORS, WARNINGS = "A", "B", "C"
 
@@ -36,6 +39,7 @@ class CheckPlan:
     cell_warnings: dict[int, str] = dc_field(default_factory=dict)
     normal: dict[str, str] = dc_field(default_factory=dict)          # field key → helper letter
     in_use: str = ""
+    texts: Texts | None = None
 
     def x(self, key: str) -> str:
         col = next(i for i, f in enumerate(self.form.fields) if f.key == key)
@@ -50,7 +54,16 @@ class CheckPlan:
 def build_plan(form: Form, data_sheet: str, first_row: int, last_row: int,
                settings: dict | None = None) -> CheckPlan:
     """The helper columns for ``form`` whose data rows are ``first_row``..``last_row`` (1-based)."""
-    plan = CheckPlan(form, data_sheet, first_row, last_row)
+    plan = CheckPlan(form, data_sheet, first_row, last_row, texts=Texts(TEXT_SHEET))
+    collect_texts(plan.texts)
+    try:
+        _build(plan, form, data_sheet, settings)
+    finally:
+        collect_texts(None)
+    return plan
+
+
+def _build(plan: CheckPlan, form: Form, data_sheet: str, settings: dict | None) -> None:
     last = xl_col_to_name(len(form.fields) - 1)
     in_use = f"SUMPRODUCT(LEN(TRIM('{data_sheet}'!A§:{last}§)))>0"
     for f in form.fields:
@@ -67,7 +80,6 @@ def build_plan(form: Form, data_sheet: str, first_row: int, last_row: int,
         if warnings != '""':
             plan.cell_warnings[col] = plan.add(f"{f.label} 警告", warnings)
     plan.in_use = in_use
-    return plan
 
 
 def _field_checks(plan: CheckPlan, f: Field, ages: dict) -> tuple[str, str]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from xlsxwriter.utility import xl_col_to_name
 
 from workbook_tools.generate.checks.plan import (
-    CHECK_COLUMN, CHECK_SHEET, ERRORS, IN_USE, WARNINGS, CheckPlan, build_plan,
+    CHECK_COLUMN, CHECK_SHEET, ERRORS, TEXT_SHEET, WARNINGS, CheckPlan, build_plan,
 )
 
 ERROR_FILL, ERROR_FONT = "#FFC7CE", "#9C0006"      # Excel's "light red fill with dark red text"
@@ -65,6 +65,11 @@ def write_checks(workbook, data, info, formats) -> HelperRows:
     plan = build_plan(form, form.title, first, last, info.schema.settings)
     helper = workbook.add_worksheet(CHECK_SHEET)
     helper.hide()
+    texts = workbook.add_worksheet(TEXT_SHEET)
+    texts.hide()
+    for text, row in plan.texts.items.items():
+        texts.write_string(row - 1, 0, text)
+    texts.protect("")
     for col, text in enumerate(["本行在用", "错误", "警告"] + [h.header for h in plan.helpers]):
         helper.write_string(0, col, text)
     helper.protect("")
