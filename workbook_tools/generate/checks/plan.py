@@ -38,6 +38,7 @@ class CheckPlan:
     cell_errors: dict[int, str] = dc_field(default_factory=dict)    # data column → helper letter
     cell_warnings: dict[int, str] = dc_field(default_factory=dict)
     normal: dict[str, str] = dc_field(default_factory=dict)          # field key → helper letter
+    status: dict[str, str] = dc_field(default_factory=dict)          # date field key → helper letter
     in_use: str = ""
     texts: Texts | None = None
 
@@ -67,7 +68,11 @@ def _build(plan: CheckPlan, form: Form, data_sheet: str, settings: dict | None) 
     last = xl_col_to_name(len(form.fields) - 1)
     in_use = f"SUMPRODUCT(LEN(TRIM('{data_sheet}'!A§:{last}§)))>0"
     for f in form.fields:
-        formula = values.normalised(f, plan.x(f.key))
+        if f.type in DATE_TYPES:
+            plan.status[f.key] = plan.add(f"{f.label} 日期状态", values.date_status(plan.x(f.key)))
+            formula = values.date_value(plan.x(f.key), f"{plan.status[f.key]}§")
+        else:
+            formula = values.normalised(f, plan.x(f.key))
         if formula is not None:
             plan.normal[f.key] = plan.add(f"{f.label} 规范值", formula)
     ages = (settings or {}).get("id_card_age") or {}
@@ -95,7 +100,7 @@ def _field_checks(plan: CheckPlan, f: Field, ages: dict) -> tuple[str, str]:
     if f.type == "customer_id":
         return codes.customer_id_checks(f, x, n)
     if f.type in DATE_TYPES:
-        return values.date_checks(f, x, n)
+        return values.date_checks(f, x, n, f"{plan.status[f.key]}§")
     if f.type in NUMBER_TYPES:
         return values.number_checks(f, x)
     if f.type == "choice":

@@ -49,8 +49,6 @@ def normalised(field: Field, x: str) -> str | None:
         return half_width(stripped(x))
     if field.type == "customer_id" or field.unique:
         return f"UPPER({half_width(stripped(x))})" if field.type == "customer_id" else stripped(x)
-    if field.type in DATE_TYPES:
-        return date_value(x, field)
     if field.type in ("integer", "decimal", "money"):
         return f'IF(ISNUMBER({x}),{x},"")'
     return None
@@ -66,28 +64,31 @@ def _text_date(x: str) -> dict[str, str]:
     return {"shape": shape, "y": f"(--LEFT({t},4))", "m": f"(--MID({t},6,2))", "d": f"(--MID({t},9,2))"}
 
 
-def date_value(x: str, field: Field) -> str:
+def date_status(x: str) -> str:
+    """What validate makes of a date cell, computed once per row: "N" a date cell, "T" a
+    2026-11-22 text date, "R" a year outside 1900–2100, "I" a day that does not exist, ""
+    blank or anything else (left to validate)."""
+    td = _text_date(x)
+    text = (f'IF({condition("date-text", **td)},IF({condition("date-out-of-range", y=td["y"])},"R",'
+            f'IF({condition("date-impossible", **td)},"I","T")),"")')
+    return f'IF(ISNUMBER({x}),IF({condition("date-out-of-range", y=f"YEAR({x})")},"R","N"),{text})'
+
+
+def date_value(x: str, status: str) -> str:
     """The date validate reads (a serial number) or "" (blank, not a date, out of range)."""
     td = _text_date(x)
-    ok = f"AND(NOT({condition('date-out-of-range', y=td['y'])}),NOT({condition('date-impossible', **td)}))"
-    return (f'IF(ISNUMBER({x}),IF(YEAR({x})>2100,"",INT({x})),'
-            f'IF({td["shape"]},IF({ok},DATE({td["y"]},{td["m"]},{td["d"]}),""),""))')
+    return f'IF({status}="N",INT({x}),IF({status}="T",DATE({td["y"]},{td["m"]},{td["d"]}),""))'
 
 
-def date_checks(field: Field, x: str, n: str) -> tuple[str, str]:
+def date_checks(field: Field, x: str, n: str, status: str) -> tuple[str, str]:
     label, value = field.label, shown(field, x)
     future = [] if field.allow_future else [(
-        condition("date-future", date=n),
+        f"AND(ISNUMBER({n}),{condition('date-future', date=n)})",
         message("date-future", label=label, value=value, as_of=Expr(iso_date("TODAY()"))))]
-    rng = ("date-out-of-range", message("date-out-of-range", label=label, value=value))
-    number = chain([(condition("date-out-of-range", y=f"YEAR({x})"), rng[1]), *future])
-    td = _text_date(x)
-    text = chain([(condition("date-out-of-range", y=td["y"]), rng[1]),
-                  (condition("date-impossible", **td), message("date-impossible", label=label, value=value)),
-                  *future])
-    errors = f'IF(ISNUMBER({x}),{number},IF({condition("date-text", **td)},{text},""))'
-    warn = chain([(f'AND(ISTEXT({x}),ISNUMBER({n}))',
-                   message("date-text", label=label, value=value, parsed=Expr(iso_date(n))))])
+    errors = chain([(f'{status}="R"', message("date-out-of-range", label=label, value=value)),
+                    (f'{status}="I"', message("date-impossible", label=label, value=value)),
+                    *future])
+    warn = chain([(f'{status}="T"', message("date-text", label=label, value=value, parsed=Expr(iso_date(n))))])
     return errors, warn
 
 
