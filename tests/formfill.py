@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -189,7 +188,6 @@ def fill(template: Path, target: Path, rows: list[dict], form) -> None:
     def sub(m):
         v = values.get(m.group(1))
         return m.group(0) if v is None else _cell(m.group(1), m.group(2) or "", v)
-    shutil.copy(template, target)
     with zipfile.ZipFile(template) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info)

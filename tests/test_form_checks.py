@@ -206,3 +206,32 @@ def test_merge_ignores_the_check_column(small_filled, tmp_path):
         rows = book.get_sheet_by_name(name).to_python()
         assert all(CHECK_COLUMN not in map(str, row) for row in rows[:5]), name
     assert run is not None
+
+
+@needs_soffice
+@pytest.mark.parametrize("kind", ["visit-plan", "visit-record", "complaint"])
+def test_the_other_forms_agree_with_validate(tmp_path, kind):
+    """Typed rows (wrong codes and choices, a text 2024-02-30, negative numbers, empty
+    required cells) in each other form: LibreOffice's 检查结果 equals validate's findings."""
+    import openpyxl
+
+    form = SCHEMA.form(kind)
+    blank = generate_template(SCHEMA, kind, tmp_path / "blank.xlsx", rows=6, checks=True)
+    wb = openpyxl.load_workbook(blank)
+    ws = wb[form.title]
+    for r, text in ((2, "x"), (3, None), (4, "HD0001"), (5, "hd0002")):
+        for c, f in enumerate(form.fields, start=1):
+            if f.type == "date":
+                ws.cell(r, c, "2024-02-30" if r == 3 else dt.datetime(2024, 5, 6))
+            elif f.type in ("integer", "decimal", "money"):
+                ws.cell(r, c, -1 if r == 2 else 3)
+            elif text or c % 2:
+                ws.cell(r, c, text or "y")
+    filled = tmp_path / "filled.xlsx"
+    wb.save(filled)
+    data = _csv(convert_sheets(filled, tmp_path / "lo")[form.title])
+    types = {f.label: f.type for f in form.fields}
+    report = validate_workbook(filled, SCHEMA)
+    for r in range(2, 6):
+        expected = [f.message for f in report.findings if f.row == r and _covered(f, types)]
+        assert expected and _remove_all(data[r - 1][len(form.fields)], expected) == ""

@@ -106,7 +106,3 @@ def _conditional_formats(workbook, ws, plan: CheckPlan) -> None:
                 ws.conditional_format(first, col, last, col, {
                     "type": "formula", "criteria": f"=LEN({sheet}{letter}{plan.first_row})>0",
                     "format": fmt})
-
-
-def used_columns(plan: CheckPlan) -> str:
-    return xl_col_to_name(len(plan.form.fields))
