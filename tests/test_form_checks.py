@@ -117,6 +117,13 @@ def test_formulas_agree_with_validate_on_every_value(recalculated):
         if leftover:
             disagreements.append((r, "formula adds", leftover))
     assert disagreements == []
+    # the valid path is exercised too: most 身份证号 and 信用代码 pass every formula check
+    for key, prefix in (("id_card", "id-card"), ("uscc", "uscc")):
+        label = form.field(key).label
+        flagged = {f.row for f in report.findings if f.field == label and f.code.startswith(prefix)
+                   and f.severity == "error"}
+        filled = sum(row[key] is not None for row in rows)
+        assert filled - len(flagged) > 0.25 * filled, key
     # every family had ROWS values (filled or deliberately empty), valid and mutated ones
     for key in FAMILIES:
         assert len(rows) >= 5000 and sum(row[key] is not None for row in rows) > 4000, key
@@ -235,3 +242,25 @@ def test_the_other_forms_agree_with_validate(tmp_path, kind):
     for r in range(2, 6):
         expected = [f.message for f in report.findings if f.row == r and _covered(f, types)]
         assert expected and _remove_all(data[r - 1][len(form.fields)], expected) == ""
+
+
+def test_a_second_engine_agrees_too(tmp_path):
+    """The `formulas` package (a Python spreadsheet engine, no LibreOffice) computes the same
+    检查结果 as validate's findings for a few rows of every family."""
+    formulas = pytest.importorskip("formulas")
+    form = SCHEMA.form("registration")
+    blank = generate_template(SCHEMA, "registration", tmp_path / "blank.xlsx", rows=8, checks=True)
+    rng, ids, today = random.Random(9), [], dt.date.today()
+    rows = [registration_row(rng, i, ids, today) for i in range(8)]
+    fill(blank, tmp_path / "f.xlsx", rows, form)
+    solution = formulas.ExcelModel().loads(str(tmp_path / "f.xlsx")).finish().calculate()
+    types = {f.label: f.type for f in form.fields}
+    report = validate_workbook(tmp_path / "f.xlsx", SCHEMA)
+    letter = xl_col_to_name(len(form.fields))
+    results = []
+    for r in range(2, 10):
+        value = solution[f"'[f.xlsx]{form.title.upper()}'!{letter}{r}"].value[0][0]
+        expected = [f.message for f in report.findings if f.row == r and _covered(f, types)]
+        results.append(_remove_all(str(value), expected))
+    assert results == [""] * 8
+    assert sum(1 for f in report.findings if _covered(f, types)) > 20

@@ -61,7 +61,7 @@ def _text_date(x: str) -> dict[str, str]:
     parts = f"LEFT({t},4)&MID({t},6,2)&MID({t},9,2)"
     shape = (f'IF(ISTEXT({x}),AND(LEN({t})=10,MID({t},5,1)="-",MID({t},8,1)="-",'
              f'{all_digits(parts, 8)}),FALSE)')
-    return {"shape": shape, "y": f"(--LEFT({t},4))", "m": f"(--MID({t},6,2))", "d": f"(--MID({t},9,2))"}
+    return {"shape": shape, "y": f"(LEFT({t},4)*1)", "m": f"(MID({t},6,2)*1)", "d": f"(MID({t},9,2)*1)"}
 
 
 def date_status(x: str) -> str:
