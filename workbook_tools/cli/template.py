@@ -60,9 +60,10 @@ def command(kind, output, region, owner, rows, schema_path, force, buttons, no_c
     if buttons:
         from workbook_tools.generate.xlsm.workbook import generate_button_template
 
-        path = generate_button_template(schema_path, kind, output, region=region, owner=owner, rows=rows).path
+        path = generate_button_template(schema_path, kind, output, region=region, owner=owner, rows=rows,
+                                        checks=not no_checks).path
     else:
         path = generate_template(schema_path, kind, output, region=region, owner=owner, rows=rows,
                                  checks=not no_checks)
-    extra = "，带“校验”按钮" if buttons else ("" if no_checks else "，带“检查结果”公式列")
+    extra = ("" if no_checks else "，带“检查结果”公式列") + ("，带“校验”按钮" if buttons else "")
     click.echo(f"已生成表格模板：{path}（{kind}，预留 {rows} 行{extra}）")
