@@ -72,6 +72,8 @@ def _build(plan: CheckPlan, form: Form, data_sheet: str, settings: dict | None) 
         if f.type in DATE_TYPES:
             plan.status[f.key] = plan.add(f"{f.label} 日期状态", values.date_status(plan.x(f.key)))
             formula = values.date_value(plan.x(f.key), f"{plan.status[f.key]}§")
+        elif f.type in NUMBER_TYPES and f.key not in _rule_operands(form):
+            formula = None        # the number checks read the cell itself
         else:
             formula = values.normalised(f, plan.x(f.key))
         if formula is not None:
@@ -86,6 +88,17 @@ def _build(plan: CheckPlan, form: Form, data_sheet: str, settings: dict | None) 
         if warnings != '""':
             plan.cell_warnings[col] = plan.add(f"{f.label} 警告", warnings)
     plan.in_use = in_use
+
+
+def _rule_operands(form: Form) -> set[str]:
+    """Fields whose value a compare or implies rule reads."""
+    keys = set()
+    for rule in form.rules:
+        if rule.kind == "compare":
+            keys |= {rule.left, rule.right}
+        elif rule.kind == "implies":
+            keys.add(rule.when[0])
+    return keys
 
 
 def _field_checks(plan: CheckPlan, f: Field, ages: dict) -> tuple[str, str]:
