@@ -24,11 +24,13 @@ from workbook_tools.cli import cli  # noqa: E402
 from workbook_tools.privacy.table import permission_markdown  # noqa: E402
 from workbook_tools.schema import load_schema  # noqa: E402
 from workbook_tools.validate import catalogue_markdown  # noqa: E402
+from workbook_tools.validate.catalogue import formula_markdown  # noqa: E402
 from workbook_tools.weekly.config import KEYS  # noqa: E402
 
 CLI_DOC = ROOT / "docs" / "cli.md"
 README = ROOT / "README.md"
 CODES = re.compile(r"(<!-- CODES:START -->\n).*?(<!-- CODES:END -->)", re.S)
+FORMULAS = re.compile(r"(<!-- FORMULAS:START -->\n).*?(<!-- FORMULAS:END -->)", re.S)
 CONFIG = re.compile(r"(<!-- CONFIG:START -->\n).*?(<!-- CONFIG:END -->)", re.S)
 ROLES = re.compile(r"(<!-- ROLES:START -->\n).*?(<!-- ROLES:END -->)", re.S)
 
@@ -67,6 +69,8 @@ def config_markdown() -> str:
 def readme_text(current: str) -> str:
     table = catalogue_markdown().rstrip() + "\n"
     current = CODES.sub(lambda m: m.group(1) + table + m.group(2), current)
+    formulas = formula_markdown().rstrip() + "\n"
+    current = FORMULAS.sub(lambda m: m.group(1) + formulas + m.group(2), current)
     current = CONFIG.sub(lambda m: m.group(1) + config_markdown() + m.group(2), current)
     roles = permission_markdown(load_schema())
     return ROLES.sub(lambda m: m.group(1) + roles + m.group(2), current)

@@ -67,3 +67,21 @@ def pdf_pages(pdf: str | Path) -> int:
     import re
     data = Path(pdf).read_bytes()
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", data))
+
+
+CSV_ALL_SHEETS = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+
+
+def convert_sheets(path: str | Path, outdir: str | Path, *, timeout: int = 600) -> dict[str, Path]:
+    """Every sheet of ``path`` as UTF-8 CSV of the recalculated values (one LibreOffice run,
+    no .xlsx export of the formulas): sheet name → CSV file."""
+    path, outdir = Path(path), Path(outdir)
+    try:
+        convert(path, CSV_ALL_SHEETS, outdir, timeout=timeout)
+    except AssertionError:
+        pass  # one file per sheet, named <stem>-<sheet>.csv, not <stem>.csv
+    prefix = f"{path.stem}-"
+    out = {p.stem[len(prefix):]: p for p in outdir.glob(f"{prefix}*.csv")}
+    if not out:
+        raise AssertionError(f"LibreOffice wrote no CSV for {path.name}")
+    return out

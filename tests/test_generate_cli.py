@@ -31,7 +31,7 @@ def test_template_command_writes_the_file(tmp_path):
     result = CliRunner().invoke(cli, ["template", "registration", "-o", str(out), "--region", "华东",
                                       "--owner", "张三", "--rows", "20"])
     assert result.exit_code == 0, result.output
-    assert result.output == f"已生成表格模板：{out}（registration，预留 20 行）\n"
+    assert result.output == f"已生成表格模板：{out}（registration，预留 20 行，带“检查结果”公式列）\n"
     assert props(out)["region"] == "华东" and props(out)["owner"] == "张三"
     ws = openpyxl.load_workbook(out)["客户档案登记表"]
     assert ws.max_row == 21

@@ -45,7 +45,9 @@ HELP = f"""生成可以直接填写的空白 Excel 表格：表头带 * 的为�
 @click.option("-f", "--force", is_flag=True, help="输出文件已存在时覆盖它（默认不覆盖，以免丢失已填写的数据）。")
 @click.option("--buttons", is_flag=True,
               help="生成带“校验”按钮的启用宏工作簿（.xlsm，需要 Excel 和 xlwings，见 workbook-tools excel -h）。")
-def command(kind, output, region, owner, rows, schema_path, force, buttons):
+@click.option("--no-checks", "no_checks", is_flag=True,
+              help="生成不带“检查结果”公式列、标色和位数校验的旧式空白表格。")
+def command(kind, output, region, owner, rows, schema_path, force, buttons, no_checks):
     """Check the invocation, then one library call: generate_template."""
     ctx = click.get_current_context()
     if not kind:
@@ -56,7 +58,10 @@ def command(kind, output, region, owner, rows, schema_path, force, buttons):
     if buttons:
         from workbook_tools.generate.xlsm.workbook import generate_button_template
 
-        path = generate_button_template(schema_path, kind, output, region=region, owner=owner, rows=rows).path
+        path = generate_button_template(schema_path, kind, output, region=region, owner=owner, rows=rows,
+                                        checks=not no_checks).path
     else:
-        path = generate_template(schema_path, kind, output, region=region, owner=owner, rows=rows)
-    click.echo(f"已生成表格模板：{path}（{kind}，预留 {rows} 行{'，带“校验”按钮' if buttons else ''}）")
+        path = generate_template(schema_path, kind, output, region=region, owner=owner, rows=rows,
+                                 checks=not no_checks)
+    extra = ("" if no_checks else "，带“检查结果”公式列") + ("，带“校验”按钮" if buttons else "")
+    click.echo(f"已生成表格模板：{path}（{kind}，预留 {rows} 行{extra}）")

@@ -18,6 +18,7 @@ class TemplateInfo:
     region: str | None = None
     owner: str | None = None
     generator: str = GENERATOR
+    checks: bool = False          # the self-checking 检查结果 column (generate/checks)
 
     @property
     def first_data_row(self) -> int:

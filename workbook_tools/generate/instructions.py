@@ -125,10 +125,20 @@ def head_lines(info: TemplateInfo) -> list[str]:
                   generator=info.generator, scope=info.scope_text())
 
 
+# The self-checking forms (generate/checks): the column, the colours, and what a paste removes.
+CHECK_TIPS = (
+    "最右边的“检查结果”列由公式自动检查本行，空白表示没有发现问题，否则用与总部校验相同的话列出问题；"
+    "填错的单元格显示为红色（错误，必须改正）或黄色（警告，请核对）。",
+    "粘贴会清除单元格的下拉列表和位数限制（数据验证），粘贴整个单元格还可能带走红黄标色；"
+    "“检查结果”列不受粘贴影响，粘贴后请以它为准。",
+)
+
+
 def tip_lines(info: TemplateInfo) -> list[str]:
     types = {f.type for f in info.form.fields}
-    return _lines(TIPS_TEMPLATE, rows=info.rows, has_date="date" in types,
-                  has_choice="choice" in types, has_code=any(f.is_code for f in info.form.fields))
+    lines = _lines(TIPS_TEMPLATE, rows=info.rows, has_date="date" in types,
+                   has_choice="choice" in types, has_code=any(f.is_code for f in info.form.fields))
+    return lines + list(CHECK_TIPS) if info.checks else lines
 
 
 def write_instructions(ws, info: TemplateInfo, formats) -> None:

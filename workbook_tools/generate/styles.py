@@ -6,6 +6,7 @@ from workbook_tools.schema.model import DATE_TYPES, Field
 
 HEADER_FILL = "#DDEBF7"      # optional column: light blue
 REQUIRED_FILL = "#FCE4D6"    # required column (header text ends with *): light orange
+RESULT_FILL = "#E2EFDA"      # the 检查结果 column (formulas): light green
 BORDER_COLOR = "#A6A6A6"
 TEXT_FORMAT = "@"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -63,6 +64,16 @@ class Formats:
         """A data cell showing the date with its weekday: 2026-11-30 星期一 (Excel, WPS, LibreOffice)."""
         return self._get(("cell", WEEKDAY_DATE), {"locked": False, "valign": "top", **_BORDER,
                                                   "num_format": WEEKDAY_DATE})
+
+    def result(self):
+        """检查结果 cells: formulas, locked, wrapped."""
+        return self._get(("result",), {"locked": True, "text_wrap": True, "valign": "top", **_BORDER})
+
+    def result_header(self):
+        return self._get(("result_header",), {
+            "bold": True, "text_wrap": True, "align": "center", "valign": "vcenter",
+            "bg_color": RESULT_FILL, "locked": True, **_BORDER,
+        })
 
     def title(self):
         return self._get(("title",), {"bold": True, "font_size": 16})

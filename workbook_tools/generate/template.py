@@ -9,12 +9,14 @@ import xlsxwriter
 from xlsxwriter.exceptions import InvalidWorksheetName, XlsxWriterException
 
 from workbook_tools.errors import OutputError, SchemaError, WorkbookToolsError
+from workbook_tools.generate.checks import write_checks
 from workbook_tools.generate.context import TemplateInfo
 from workbook_tools.generate.instructions import INSTRUCTIONS_SHEET, write_instructions
 from workbook_tools.generate.lists import LISTS_SHEET, write_lists
 from workbook_tools.generate.styles import Formats, header_text
 from workbook_tools.generate.validation import add_validations
 from workbook_tools.io.atomic import atomic_path
+from workbook_tools.io.sheetxml import splice
 from workbook_tools.schema.loader import load_schema
 from workbook_tools.schema.model import Form, Schema, normalize_choice
 
@@ -33,13 +35,17 @@ WORKBOOK_OPTIONS = {"strings_to_urls": False, "strings_to_numbers": False,
 
 def generate_template(schema: Schema | str | Path | None, kind: str, path: str | Path, *,
                       region: str | None = None, owner: str | None = None,
-                      rows: int = DEFAULT_ROWS, created: dt.datetime | None = None) -> Path:
+                      rows: int = DEFAULT_ROWS, created: dt.datetime | None = None,
+                      checks: bool = False) -> Path:
     """Write a blank template of form ``kind`` to ``path`` (atomically) and return the path.
 
     ``schema`` is a loaded Schema, a YAML path, or None for the bundled schema. ``kind`` is
     a form key (registration, visit-plan, …) or the form's Chinese title or alias.
     ``region``/``owner`` are recorded in the document properties, title and 填表说明 page,
     never prefilled into data rows. ``created`` defaults to a fixed date (deterministic output).
+    ``checks`` adds the 检查结果 column, its hidden 检查 sheet, red/yellow conditional formats
+    and length validation of codes (generate/checks). The ``template`` command and the demo
+    turn it on (``--no-checks`` turns it off); the library default is the plain form.
     """
     if not isinstance(schema, Schema):
         schema = load_schema(schema)
@@ -47,7 +53,8 @@ def generate_template(schema: Schema | str | Path | None, kind: str, path: str |
     path = _check_path(path)
     _check_rows(rows)
     info = TemplateInfo(schema=schema, form=form, rows=rows,
-                        region=canonical_region(schema, form, region), owner=_clean(owner))
+                        region=canonical_region(schema, form, region), owner=_clean(owner),
+                        checks=checks)
     with atomic_path(path) as tmp:
         _write_workbook(tmp, info, created or FIXED_CREATED)
     return path
@@ -113,6 +120,7 @@ def _write_workbook(target: Path, info: TemplateInfo, created: dt.datetime) -> N
     lists = workbook.add_worksheet(LISTS_SHEET)
     list_names = write_lists(workbook, lists, info.form, formats)
     write_data_sheet(data, info, formats, list_names)
+    helper_rows = write_checks(workbook, data, info, formats) if info.checks else None
     write_instructions(notes, info, formats)
     _set_properties(workbook, info, created)
     data.activate()
@@ -120,6 +128,8 @@ def _write_workbook(target: Path, info: TemplateInfo, created: dt.datetime) -> N
         workbook.close()
     except XlsxWriterException as exc:
         raise OutputError(f"无法写入 {target}：{exc}") from None
+    if helper_rows is not None:
+        splice(target, {helper_rows.part: helper_rows})
 
 
 def write_data_sheet(ws, info: TemplateInfo, formats, list_names: dict[str, str]) -> None:
@@ -132,9 +142,9 @@ def write_data_sheet(ws, info: TemplateInfo, formats, list_names: dict[str, str]
         for row in range(first, last + 1):
             ws.write_blank(row, col, None, cell)
     ws.set_row(0, HEADER_HEIGHT)
-    add_validations(ws, form, first, last, list_names)
+    add_validations(ws, form, first, last, list_names, info.checks)
     ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, last, len(form.fields) - 1)
+    ws.autofilter(0, 0, last, len(form.fields) - (0 if info.checks else 1))
     ws.protect("", PROTECT_OPTIONS)
     _print_setup(ws, info)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from xlsxwriter.utility import xl_rowcol_to_cell
+
 from workbook_tools.schema.model import DATE_TYPES, NUMBER_TYPES, Field, Form
 
 MAX_TITLE = 32
@@ -92,8 +94,33 @@ def number_options(field: Field) -> dict:
     }
 
 
-def field_options(field: Field, list_name: str | None = None) -> dict | None:
-    """The XlsxWriter ``data_validation`` options for a column of ``field``, or None."""
+# Lengths a code can only have (after spaces and hyphens are removed): refused outright by
+# the self-checking forms, since validate reports every other length as an error.
+CODE_LENGTHS = {"id_card": (15, 18), "uscc": (15, 18), "postal_code": (6,)}
+CODE_MESSAGES = {
+    "id_card": "身份证号应为 18 位（最后一位可以是 X），旧证 15 位。",
+    "uscc": "统一社会信用代码应为 18 位数字或大写字母（旧注册号 15 位）。",
+    "postal_code": "邮编应为 6 位数字，可以 0 开头。",
+}
+
+
+def code_options(field: Field, cell: str) -> dict:
+    """Custom validation refusing a code of impossible length; ``cell`` is the first data cell."""
+    compact = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({cell}," ",""),"　",""),"-","")'
+    if field.type == "postal_code":
+        compact = f'TRIM(SUBSTITUTE({cell},"　"," "))'
+    tests = ",".join(f"LEN({compact})={n}" for n in CODE_LENGTHS[field.type])
+    return {
+        "validate": "custom", "value": f"=OR({tests})", **_prompt(field),
+        **_error("位数不对", f"“{field.label}”{CODE_MESSAGES[field.type]}"),
+    }
+
+
+def field_options(field: Field, list_name: str | None = None, cell: str | None = None) -> dict | None:
+    """The XlsxWriter ``data_validation`` options for a column of ``field``, or None. With
+    ``cell`` (the self-checking forms), codes of impossible length are refused."""
+    if cell and field.type in CODE_LENGTHS:
+        return code_options(field, cell)
     if field.type == "choice" and list_name:
         return list_options(field, list_name)
     if field.type in DATE_TYPES:
@@ -106,10 +133,11 @@ def field_options(field: Field, list_name: str | None = None) -> dict | None:
 
 
 def add_validations(worksheet, form: Form, first_row: int, last_row: int,
-                    list_names: dict[str, str]) -> None:
+                    list_names: dict[str, str], checks: bool = False) -> None:
     """Add each column's validation to rows ``first_row``..``last_row`` (zero-based)."""
     for col, field in enumerate(form.fields):
-        options = field_options(field, list_names.get(field.key))
+        cell = xl_rowcol_to_cell(first_row, col) if checks else None
+        options = field_options(field, list_names.get(field.key), cell)
         if options is None:
             continue
         if worksheet.data_validation(first_row, col, last_row, col, options) != 0:

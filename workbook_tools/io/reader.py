@@ -44,6 +44,8 @@ MASTER_FORM = "master"
 MASTER_DATA_SHEETS = {"客户档案": "registration", "拜访记录": "visit-record",
                       "拜访计划": "visit-plan", "投诉记录": "complaint"}
 MASTER_PROVENANCE = frozenset(normalize_header(h) for h in ("来源文件", "来源工作表", "来源行"))
+# The self-checking forms' formula column (generate/checks): ours, never data, never unknown.
+CHECK_COLUMNS = frozenset({normalize_header("检查结果")})
 
 
 def read_workbook(path: str | Path, schema: Schema, form: str | Form | None = None) -> WorkbookData:
@@ -139,7 +141,7 @@ def _read(sniffed: Sniffed, source, forms: list[Form], prefer: str | None,
           named: bool = False, all_forms: list[Form] | None = None) -> WorkbookData:
     data = WorkbookData(str(sniffed.path), sniffed.kind, sniffed.stamp, date1904=sniffed.date1904)
     master = sniffed.stamp.get("form") == MASTER_FORM
-    ignore = MASTER_PROVENANCE if master else frozenset()
+    ignore = (MASTER_PROVENANCE if master else frozenset()) | CHECK_COLUMNS
     try:
         for info in source.sheets():
             sheet_forms = master_forms(info.name, forms) if master else forms

@@ -44,7 +44,7 @@ class DemoResult:
 def run_demo(folder: str | Path, *, customers: int = 300) -> DemoResult:
     folder = Path(folder)
     schema = load_schema()
-    templates = [generate_template(schema, kind, folder / "模板" / f"{form.title}.xlsx")
+    templates = [generate_template(schema, kind, folder / "模板" / f"{form.title}.xlsx", checks=True)
                  for kind, form in ((f.key, f) for f in schema.forms)]
     # the manifest of injected problems goes beside incoming/, which holds only submissions
     samples = generate_samples(folder / "incoming", regions=list(REGIONS), customers_per_region=customers,

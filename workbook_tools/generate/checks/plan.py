@@ -1,0 +1,207 @@
+"""Which helper columns a form's checks need and the formula template of each.
+
+The hidden 检查 sheet mirrors the data sheet row for row: column A says whether the row is in
+use, B and C gather the row's error and warning messages, and every checked field gets its
+own columns (normalised value, messages). ``§`` in a template stands for the row number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+
+from xlsxwriter.utility import xl_col_to_name
+
+from workbook_tools.generate.checks import codes, values
+from workbook_tools.generate.checks.excel import (
+    Expr, Texts, blank, chain, check_length, collect_texts, condition, iso_date, message,
+)
+from workbook_tools.schema.model import DATE_TYPES, NUMBER_TYPES, Field, Form
+
+CHECK_SHEET = "检查"
+TEXT_SHEET = "检查文字"
+CHECK_COLUMN = "检查结果"
+IN_USE, ERRORS, WARNINGS = "A", "B", "C"
+
+
+@dataclass
+class Helper:
+    header: str
+    template: str
+
+
+@dataclass
+class CheckPlan:
+    form: Form
+    data_sheet: str
+    first_row: int                 # 1-based sheet row of the first data row
+    last_row: int
+    helpers: list[Helper] = dc_field(default_factory=list)
+    cell_errors: dict[int, str] = dc_field(default_factory=dict)    # data column → helper letter
+    cell_warnings: dict[int, str] = dc_field(default_factory=dict)
+    normal: dict[str, str] = dc_field(default_factory=dict)          # field key → helper letter
+    status: dict[str, str] = dc_field(default_factory=dict)          # date field key → helper letter
+    in_use: str = ""
+    texts: Texts | None = None
+
+    def x(self, key: str) -> str:
+        col = next(i for i, f in enumerate(self.form.fields) if f.key == key)
+        return f"'{self.data_sheet}'!{xl_col_to_name(col)}§"
+
+    def add(self, header: str, template: str) -> str:
+        letter = xl_col_to_name(len(self.helpers) + 3)
+        check_length(template.replace("§", "99999"), header)   # as written in the largest form
+        self.helpers.append(Helper(header, template))
+        return letter
+
+
+def build_plan(form: Form, data_sheet: str, first_row: int, last_row: int,
+               settings: dict | None = None) -> CheckPlan:
+    """The helper columns for ``form`` whose data rows are ``first_row``..``last_row`` (1-based)."""
+    plan = CheckPlan(form, data_sheet, first_row, last_row, texts=Texts(TEXT_SHEET))
+    collect_texts(plan.texts)
+    try:
+        _build(plan, form, data_sheet, settings)
+    finally:
+        collect_texts(None)
+    return plan
+
+
+def _build(plan: CheckPlan, form: Form, data_sheet: str, settings: dict | None) -> None:
+    last = xl_col_to_name(len(form.fields) - 1)
+    in_use = f"SUMPRODUCT(LEN(TRIM('{data_sheet}'!A§:{last}§)))>0"
+    for f in form.fields:
+        if f.type in DATE_TYPES:
+            plan.status[f.key] = plan.add(f"{f.label} 日期状态", values.date_status(plan.x(f.key)))
+            formula = values.date_value(plan.x(f.key), f"{plan.status[f.key]}§")
+        elif f.type in NUMBER_TYPES and f.key not in _rule_operands(form):
+            formula = None        # the number checks read the cell itself
+        else:
+            formula = values.normalised(f, plan.x(f.key))
+        if formula is not None:
+            plan.normal[f.key] = plan.add(f"{f.label} 规范值", formula)
+    ages = (settings or {}).get("id_card_age") or {}
+    for col, f in enumerate(form.fields):
+        errors, warnings = _field_checks(plan, f, ages)
+        errors = _with_blank(plan, f, errors) + _rule_parts(plan, f)
+        unique = _unique(plan, f)
+        if errors != '""' or unique:
+            plan.cell_errors[col] = plan.add(f"{f.label} 错误", errors + unique)
+        if warnings != '""':
+            plan.cell_warnings[col] = plan.add(f"{f.label} 警告", warnings)
+    plan.in_use = in_use
+
+
+def _rule_operands(form: Form) -> set[str]:
+    """Fields whose value a compare or implies rule reads."""
+    keys = set()
+    for rule in form.rules:
+        if rule.kind == "compare":
+            keys |= {rule.left, rule.right}
+        elif rule.kind == "implies":
+            keys.add(rule.when[0])
+    return keys
+
+
+def _field_checks(plan: CheckPlan, f: Field, ages: dict) -> tuple[str, str]:
+    x, n = plan.x(f.key), f"{plan.normal[f.key]}§" if f.key in plan.normal else None
+    if f.type == "id_card":
+        return codes.id_card_checks(f, x, n, ages)
+    if f.type == "uscc":
+        return codes.uscc_checks(f, x, n)
+    if f.type == "mobile":
+        return codes.mobile_checks(f, x, n)
+    if f.type == "postal_code":
+        return codes.postal_checks(f, x, n)
+    if f.type == "customer_id":
+        return codes.customer_id_checks(f, x, n)
+    if f.type in DATE_TYPES:
+        return values.date_checks(f, x, n, f"{plan.status[f.key]}§")
+    if f.type in NUMBER_TYPES:
+        return values.number_checks(f, x)
+    if f.type == "choice":
+        return values.choice_checks(f, x)
+    return '""', '""'
+
+
+def _when(plan: CheckPlan, key: str, value: str) -> str:
+    other = plan.form.field(key)
+    if other.type == "choice":
+        keys = [k for k, v in other.choice_lookup().items() if v == value]
+        return values.choice_is(plan.x(key), keys)
+    return f'{values.stripped(plan.x(key))}="{value}"'
+
+
+def _with_blank(plan: CheckPlan, f: Field, checks: str) -> str:
+    x, used = plan.x(f.key), f"{IN_USE}§"
+    cases = []
+    if f.required:
+        cases.append((condition("required-missing", blank=used), message("required-missing", label=f.label)))
+    out = chain(cases)
+    if f.required_if and all(k in {g.key for g in plan.form.fields} for k, _ in f.required_if):
+        when = "AND(" + ",".join(_when(plan, k, v) for k, v in f.required_if) + ")"
+        text = "且".join(f"{plan.form.field(k).label}为“{v}”" for k, v in f.required_if)
+        extra = chain([(condition("required-if-missing", blank=used, when=when),
+                        message("required-if-missing", label=f.label, condition=text))])
+        out = extra if out == '""' else f"{out}&{extra}"
+    if out == '""' and checks == '""':
+        return '""'
+    return f"IF({blank(x)},{out},{checks})"
+
+
+def _rule_parts(plan: CheckPlan, f: Field) -> str:
+    parts = []
+    keys = {g.key for g in plan.form.fields}
+    labels = {g.key: g.label for g in plan.form.fields}
+    for rule in plan.form.rules:
+        if rule.kind == "any_required":
+            present = [k for k in rule.fields if k in keys]
+            if present and present[0] == f.key:
+                all_blank = "AND(" + ",".join(blank(plan.x(k)) for k in present) + ")"
+                parts.append(chain([(condition("rule-any-required", in_use=f"{IN_USE}§", all_blank=all_blank),
+                                     message("rule-any-required", rule=rule.message,
+                                             labels="、".join(labels[k] for k in rule.fields)))]))
+        elif rule.kind == "compare" and rule.left == f.key:
+            parts.append(_compare(plan, rule, labels))
+        elif rule.kind == "implies" and rule.require == f.key:
+            parts.append(_implies(plan, rule, labels))
+    return "".join("&" + p for p in parts if p)
+
+
+def _shown_parsed(plan: CheckPlan, key: str) -> Expr:
+    ref = f"{plan.normal[key]}§"
+    return Expr(iso_date(ref) if plan.form.field(key).type in DATE_TYPES else f'{ref}&""')
+
+
+def _compare(plan: CheckPlan, rule, labels: dict) -> str:
+    if rule.left not in plan.normal or rule.right not in plan.normal:
+        return ""
+    op = {"==": "=", "!=": "<>"}.get(rule.op, rule.op)
+    left, right = f"{plan.normal[rule.left]}§", f"{plan.normal[rule.right]}§"
+    return chain([(condition("rule-compare", left=left, right=right, op=op),
+                   message("rule-compare", rule=rule.message, label=labels[rule.left],
+                           left=_shown_parsed(plan, rule.left), right=_shown_parsed(plan, rule.right),
+                           right_label=labels[rule.right]))])
+
+
+def _implies(plan: CheckPlan, rule, labels: dict) -> str:
+    key, op, value = rule.when
+    if plan.form.field(key).type not in NUMBER_TYPES or isinstance(value, (str, bool)) \
+            or rule.require not in labels:
+        return ""
+    op = {"==": "=", "!=": "<>"}.get(op, op)
+    ref = f"{plan.normal[key]}§"
+    when = f"AND(ISNUMBER({ref}),{ref}{op}{value})"
+    return chain([(condition("rule-implies", when=when, blank=blank(plan.x(rule.require))),
+                   message("rule-implies", rule=rule.message, label=labels[rule.require],
+                           when_label=labels[key], when_value=Expr(f'{ref}&""')))])
+
+
+def _unique(plan: CheckPlan, f: Field) -> str:
+    """Second and later occurrences: the first match (MATCH, wildcards escaped) lies above."""
+    if not f.unique or f.key not in plan.normal or f.type in DATE_TYPES or f.type in NUMBER_TYPES:
+        return ""
+    letter = plan.normal[f.key]
+    key = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({letter}§,"~","~~"),"*","~*"),"?","~?")'
+    first = f"MATCH({key},{letter}${plan.first_row}:{letter}${plan.last_row},0)+{plan.first_row - 1}"
+    cond = f'AND({letter}§<>"",{condition("unique-duplicate", first=first)})'
+    return "&" + chain([(cond, message("unique-duplicate", label=f.label,
+                                       value=values.shown(f, plan.x(f.key)), first_row=Expr(first)))])
