@@ -4,6 +4,8 @@
 """
 
 from workbook_tools.card.build import CardResult, NoCustomers, Selection, build_cards
+from workbook_tools.card.issue import CardIssue, IssuedCards, make_cards
 from workbook_tools.card.model import Card, ChangeRecord, FullView, View
 
-__all__ = ["Card", "CardResult", "ChangeRecord", "FullView", "NoCustomers", "Selection", "View", "build_cards"]
+__all__ = ["Card", "CardIssue", "CardResult", "ChangeRecord", "FullView", "IssuedCards", "NoCustomers",
+           "Selection", "View", "build_cards", "make_cards"]
