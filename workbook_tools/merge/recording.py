@@ -25,7 +25,7 @@ from workbook_tools.merge.collect import load_previous
 from workbook_tools.merge.records import RecordTable
 from workbook_tools.merge.result import MergeResult
 from workbook_tools.merge.rows import (
-    MASTER_SHEET, SOURCE_FILE, coerce, display, is_empty, is_provenance_header, norm_id,
+    MASTER_SHEET, SOURCE_FILE, display, is_empty, master_keys, master_row, norm_id,
 )
 from workbook_tools.merge.sheets import CHANGES, COMPLAINTS, QUARANTINE, VISITS
 from workbook_tools.merge.summary_sheet import SUMMARY
@@ -137,15 +137,9 @@ def _record_rows(rows: list[list[Any]], form: Form) -> Iterator[tuple[dict, dict
     if top is None:
         return
     header = rows[top]
-    keys = [None if is_provenance_header(str(h)) else form.match_header(h) for h in header]
+    keys = master_keys(header, form)
     for cells in rows[top + 1:]:
-        values: dict[str, Any] = dict.fromkeys(form.keys)
-        extras: dict[str, Any] = {}
-        for h, key, cell in zip(header, keys, cells):
-            if key:
-                values[key] = coerce(form.field(key), cell)
-            elif not is_empty(h) and not is_provenance_header(str(h)) and not is_empty(cell):
-                extras[str(h)] = cell
+        values, extras = master_row(header, keys, cells, form)
         if any(v is not None for v in values.values()):
             yield values, extras
 

@@ -152,22 +152,34 @@ def is_provenance_header(header: str) -> bool:
 # --- the previous master -------------------------------------------------------------
 
 
+def master_keys(header: Sequence[Any], form: Any) -> list[str | None]:
+    """The field key of each column of a master sheet (None: provenance or unknown columns)."""
+    return [None if is_provenance_header(str(h or "")) else form.match_header(h) for h in header]
+
+
+def master_row(header: Sequence[Any], keys: Sequence[str | None], cells: Sequence[Any],
+               form: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One row of a master sheet → (canonical values by field key, unknown columns by header)."""
+    values: dict[str, Any] = dict.fromkeys(form.keys)
+    extras: dict[str, Any] = {}
+    for h, key, cell in zip(header, keys, cells):
+        if key:
+            values[key] = coerce(form.field(key), cell)
+        elif not is_empty(h) and not is_provenance_header(str(h)) and not is_empty(cell):
+            extras[str(h)] = cell
+    return values, extras
+
+
 def previous_from_rows(header: Sequence[Any], rows: Iterable[Sequence[Any]], schema: Schema,
                        *, file: str, sheet: str = MASTER_SHEET, header_row: int = 1) -> list[SourceRow]:
     """Last week's 客户档案 sheet (header + value rows as read, e.g. calamine ``to_python()``)
     → previous customers for :func:`merge_rows`. Provenance columns are dropped (the
     customer's provenance becomes this master), unknown columns become extras."""
     form = schema.form("registration")
-    keys = [None if is_provenance_header(str(h or "")) else form.match_header(h) for h in header]
+    keys = master_keys(header, form)
     out = []
     for offset, cells in enumerate(rows, start=header_row + 1):
-        values: dict[str, Any] = dict.fromkeys(form.keys)
-        extras: dict[str, Any] = {}
-        for h, key, cell in zip(header, keys, cells):
-            if key:
-                values[key] = coerce(form.field(key), cell)
-            elif not is_empty(h) and not is_provenance_header(str(h)) and not is_empty(cell):
-                extras[str(h)] = cell
+        values, extras = master_row(header, keys, cells, form)
         if norm_id(values.get(form.id_field)):
             out.append(SourceRow("registration", values, values, extras, file, sheet, offset))
     return out
