@@ -103,6 +103,9 @@ def _cli_unprivileged(warm_up: list[str], args: list[str]):
 
     _run_cli(warm_up)
     _as_nobody()
+    from workbook_tools.resources import template_path
+    if not os.access(template_path("archive_schema.yaml"), os.R_OK):
+        return None   # the project itself is not readable by nobody here (a private checkout)
     return _run_cli(args)
 
 
@@ -137,9 +140,13 @@ def test_read_only_output_folder_is_one_chinese_line(shared_dir, args):
     warm_up = [a.format(base=shared_dir, ro=rw) for a in args]
     args = [a.format(base=shared_dir, ro=shared_dir / "ro") for a in args]
     try:
-        code, out, err = capped(_cli_unprivileged, warm_up, args)
+        done = capped(_cli_unprivileged, warm_up, args)
     finally:
         shutil.rmtree(rw)
+    if done is None:
+        pytest.skip("the checkout is not readable by the unprivileged user nobody (a private folder); "
+                    "this check runs a command as nobody to meet a read-only folder")
+    code, out, err = done
     assert code == 2 and "内部错误" not in out + err, (code, out, err)
     line = (err.splitlines() or [""])[-1] if args[0] != "validate" else \
         next(x for x in out.splitlines() if "无法写入" in x)

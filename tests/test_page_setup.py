@@ -39,13 +39,19 @@ def _widths(ws) -> list[float]:
     return out
 
 
+# sheets whose printed page carries its own title row (a card: 客户资料卡 + the customer's name)
+TITLED_ON_SHEET = set()
+
+
 def check_page_setup(ws, table: bool) -> None:
     """What every sheet we write must have (``table``: a sheet with a header row of columns)."""
     where = ws.title
     assert ws.page_setup.paperSize in (9, "9"), where
     assert ws.page_setup.orientation in ("portrait", "landscape"), where
-    assert ws.oddHeader.left.text or ws.oddHeader.center.text, where
-    assert "&P" in (ws.oddFooter.center.text or "") and "&N" in ws.oddFooter.center.text, where
+    header = "".join(part.text or "" for part in (ws.oddHeader.left, ws.oddHeader.center, ws.oddHeader.right))
+    footer = "".join(part.text or "" for part in (ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right))
+    assert header.strip() or ws.title in TITLED_ON_SHEET, f"{where}: no page header"
+    assert "&P" in footer and "&N" in footer, f"{where}: no page n of m in the footer"
     one_wide = ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage \
         and ws.page_setup.fitToWidth in (1, "1", None)
     if table:
@@ -100,3 +106,48 @@ def test_master_page_count_in_libreoffice(outputs, tmp_path):
     pages = pdf_pages(pdf)
     assert 0 < pages <= bound, (pages, bound)
     assert column_index_from_string("B") == 2
+
+
+# --- every output kind ----------------------------------------------------------------------
+# Sheets that are not one table under one header row (notes, reports, a card, a lookup, charts
+# beside several tables): checked for everything but a repeated header row.
+NOT_ONE_TABLE = {"合并说明", "资料卡", "说明", "发放说明", "设置", "填表说明", "客户归类汇总", "客户构成分析",
+                 "档案质量", "业务员统计", "跟进提醒", "业务下滑"}
+
+
+@pytest.fixture(scope="module")
+def every_output(tmp_path_factory):
+    """One of each workbook the tool writes, from a small two-week demo."""
+    from workbook_tools.export import ExportRequest, export_master
+    from workbook_tools.export.ledger_sheet import write_ledger_sheet
+    from workbook_tools.generate.xlsm.headoffice import generate_headoffice
+    from workbook_tools.privacy.ledger import Ledger
+    from workbook_tools.schema import load_schema
+    from workbook_tools.weekly.demo import run_demo
+
+    root = tmp_path_factory.mktemp("every")
+    demo = run_demo(root / "demo", customers=15)
+    week = demo.weekly
+    schema = load_schema()
+    ledger = root / "发放登记.db"
+    export_master(week.merge.output, root / "发放.xlsx", ExportRequest("业务员", "朱月", "王经理"),
+                  schema=schema, ledger=ledger)
+    write_ledger_sheet(Ledger(ledger), root / "借阅表.xlsx")
+    out = {"template": demo.templates, "master": [week.merge.output], "summary": [week.summary.path],
+           "plan": week.plans.files[:1], "cards": [demo.cards.path], "export": [root / "发放.xlsx"],
+           "ledger": [root / "借阅表.xlsx"]}
+    out["headoffice"] = [generate_headoffice(root / "总部工具.xlsm")]
+    return out
+
+
+@pytest.mark.parametrize("kind", ["template", "master", "summary", "plan", "cards", "export", "ledger",
+                                  "headoffice"])
+def test_every_sheet_of_every_output_kind_prints_deliberately(every_output, kind):
+    paths = every_output[kind]
+    assert paths
+    for path in paths:
+        book = load_workbook(path)
+        for ws in book.worksheets:
+            if ws.sheet_state == "visible":
+                table = ws.title == "目录" if kind == "cards" else ws.title not in NOT_ONE_TABLE
+                check_page_setup(ws, table=table)

@@ -16,6 +16,7 @@ from workbook_tools.card.cards import DIRECTORY
 from workbook_tools.card.model import Block, Card, Listing
 from workbook_tools.errors import OutputError
 from workbook_tools.io.atomic import atomic_path
+from workbook_tools.io.pagesetup import page_header
 
 WIDTHS = (13, 28, 13, 28, 10, 13)          # A–F; blocks use A–D as label/value/label/value
 DIRECTORY_HEADERS = ("客户编号", "客户名称", "所属区域", "负责业务员", "客户类别")
@@ -91,8 +92,9 @@ class _Styles:
         return self.value["date"] if isinstance(value, dt.date) else self.value.get(kind, self.value["text"])
 
 
-def _page(ws, landscape: bool = False) -> None:
+def _page(ws, header: str, landscape: bool = False) -> None:
     ws.set_paper(9)
+    ws.set_header(page_header(TITLE, header))
     ws.set_landscape() if landscape else ws.set_portrait()
     ws.fit_to_pages(1, 0)
     ws.hide_gridlines(2)
@@ -101,7 +103,7 @@ def _page(ws, landscape: bool = False) -> None:
 
 
 def _directory(ws, cards: list[Card], styles: _Styles) -> None:
-    _page(ws)
+    _page(ws, f"{DIRECTORY}（{len(cards)} 位客户）")
     for c, (header, width) in enumerate(zip(DIRECTORY_HEADERS, DIRECTORY_WIDTHS)):
         ws.set_column(c, c, width)
         ws.write_string(0, c, header, styles.header)
@@ -119,7 +121,7 @@ def _directory(ws, cards: list[Card], styles: _Styles) -> None:
 
 
 def _card(ws, card: Card, styles: _Styles) -> None:
-    _page(ws)
+    _page(ws, f"{card.customer_id} {card.name}")
     for c, width in enumerate(WIDTHS):
         ws.set_column(c, c, width)
     ws.write_string(0, 0, f"{TITLE}　{card.name}", styles.title)

@@ -8,6 +8,7 @@ from pathlib import Path
 import xlsxwriter
 
 from workbook_tools.io.atomic import atomic_path
+from workbook_tools.io.pagesetup import FOOTER, page_header
 from workbook_tools.privacy.ledger import Ledger
 
 TITLE = "客户资料借阅表"
@@ -46,5 +47,7 @@ def write_ledger_sheet(ledger: Ledger, output: str | Path, today: dt.date | None
         sheet.set_paper(9)
         sheet.fit_to_pages(1, 0)
         sheet.repeat_rows(1)
+        sheet.set_header(page_header(TITLE, f"打印日期 {today.isoformat()}"))
+        sheet.set_footer(FOOTER)
         book.close()
     return len(entries)

@@ -10,7 +10,12 @@ from pathlib import Path
 
 import xlsxwriter
 
+from workbook_tools.io.pagesetup import setup_table_page, setup_text_page
+
 INSTRUCTIONS_SHEET = "发放说明"
+
+TITLE = "客户资料（发放）"
+NOT_FOR_OTHERS = "仅限接收人使用，不得转发或外传"   # the printed page says so too
 
 
 def write_export(path: Path, notes: list[tuple[str, str]], sheets: list[tuple[str, list, list]],
@@ -18,7 +23,7 @@ def write_export(path: Path, notes: list[tuple[str, str]], sheets: list[tuple[st
     """``notes``: (项目, 内容) rows of 发放说明; ``sheets``: (name, headers, rows)."""
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
                                            "strings_to_urls": False, "strings_to_numbers": False})
-    book.set_properties({"title": "客户资料（发放）", "subject": "客户档案发放", "author": "",
+    book.set_properties({"title": TITLE, "subject": "客户档案发放", "author": "",
                          "company": "", "comments": "", "created": created})
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
@@ -26,6 +31,8 @@ def write_export(path: Path, notes: list[tuple[str, str]], sheets: list[tuple[st
     _instructions(book, notes, bold, wrap)
     for name, headers, rows in sheets:
         sheet = book.add_worksheet(name)
+        setup_table_page(sheet, [widths.get(h, 12) for h in headers], title=f"{TITLE} · {name}",
+                         subtitle=NOT_FOR_OTHERS, key_columns=min(2, len(headers)))
         for col, header in enumerate(headers):
             sheet.set_column(col, col, widths.get(header, 12))
         sheet.freeze_panes(1, 0)
@@ -38,6 +45,7 @@ def write_export(path: Path, notes: list[tuple[str, str]], sheets: list[tuple[st
 
 def _instructions(book, notes, bold, wrap) -> None:
     sheet = book.add_worksheet(INSTRUCTIONS_SHEET)
+    setup_text_page(sheet, 16 + 90, title=f"{TITLE} · {INSTRUCTIONS_SHEET}", subtitle=NOT_FOR_OTHERS)
     sheet.set_column(0, 0, 16)
     sheet.set_column(1, 1, 90)
     sheet.write_row(0, 0, ["项目", "内容"], bold)

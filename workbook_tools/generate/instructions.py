@@ -5,6 +5,7 @@ from __future__ import annotations
 import jinja2
 
 from workbook_tools.generate.context import TemplateInfo
+from workbook_tools.io.pagesetup import page_header
 from workbook_tools.schema.model import Field, Form
 
 INSTRUCTIONS_SHEET = "填表说明"
@@ -160,7 +161,7 @@ def write_instructions(ws, info: TemplateInfo, formats) -> None:
             ws.write_string(row, col, text, formats.table_cell(highlight=col == 1 and text == "必填"))
     row = _write_section(ws, row + 2, "填写规则", [r.message for r in info.form.rules], formats)
     row = _write_section(ws, row + 1, "注意事项", tip_lines(info), formats)
-    _page_setup(ws)
+    _page_setup(ws, info)
 
 
 def _write_section(ws, row: int, title: str, lines: list[str], formats) -> int:
@@ -173,7 +174,8 @@ def _write_section(ws, row: int, title: str, lines: list[str], formats) -> int:
     return row + len(lines) + 1
 
 
-def _page_setup(ws) -> None:
+def _page_setup(ws, info) -> None:
+    ws.set_header(page_header(f"{info.form.title} · {INSTRUCTIONS_SHEET}"))
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)

@@ -21,6 +21,7 @@ from workbook_tools.generate.context import GENERATOR
 from workbook_tools.generate.template import FIXED_CREATED
 from workbook_tools.generate.xlsm.vba import build_vba_project
 from workbook_tools.io.atomic import atomic_path
+from workbook_tools.io.pagesetup import A4, FOOTER, page_header
 
 SETTINGS_SHEET = "设置"
 INCOMING, PREVIOUS, OUTDIR, WEEK = "区域文件夹", "上周总表", "输出文件夹", "计划周次"
@@ -113,5 +114,8 @@ def _fill(workbook, sheet) -> None:
         })
     sheet.print_area(0, 0, steps_row + len(STEPS), len(WIDTHS) - 1)
     sheet.set_landscape()
+    sheet.set_paper(A4)
     sheet.fit_to_pages(1, 0)
+    sheet.set_header(page_header("总部工具", SETTINGS_SHEET))
+    sheet.set_footer(FOOTER)
     sheet.activate()
