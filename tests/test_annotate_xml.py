@@ -134,7 +134,7 @@ def test_openpyxl_takes_over_where_the_fast_path_does_not_apply(tmp_path):
     assert annotate_package(once, FINDINGS, tmp_path / "again" / src.name, WHEN) is None  # has 校验结果
     again = annotate_workbook(once, FINDINGS[:1], tmp_path / "again" / src.name, checked_at=WHEN)
     snap = _snapshot(again)  # openpyxl replaced 校验结果 and removed the first run's marks
-    assert len(snap["校验结果"]) == 1 + 9 + 9  # summary, header, one finding row
+    assert len(snap["校验结果"]) == 1 + 10 + 9  # summary, header, one finding row (no 问题类型: code "a")
     assert snap[SHEET]["C3"][1:3] == (None, None) and snap[SHEET]["D4"][1] == "FFFFC7CE"
     dated = [Finding("error", "x", SHEET, "E3", 3, "成立日期", dt.date(2030, 1, 1), "日期在未来")]
     assert annotate_package(src, dated, tmp_path / "d" / src.name, WHEN) is None

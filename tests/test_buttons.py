@@ -44,7 +44,7 @@ def test_validation_marks_the_exact_cell_red_with_the_message(registration):
     assert [(m.sheet, m.cell, m.color) for m in marks.marks] == [(SHEET, cell, buttons.ERROR_RGB)]
     assert marks.marks[0].note.startswith("错误：手机“******”不是有效的手机号")
     assert (marks.errors, marks.warnings, marks.clear) == (1, 0, [])
-    assert marks.rows == [[1, "错误", SHEET, cell, 3, "手机", "******", marks.marks[0].note[3:], "mobile-invalid"]]
+    assert marks.rows == [[1, "错误", SHEET, cell, 3, "手机", "******", marks.marks[0].note[3:], "手机号无效", "mobile-invalid"]]
     assert marks.summary.startswith("共 1 个问题：错误 1 个，警告 0 个；文件：华东.xlsm；校验时间：2026-11-22 09:00")
     assert "错误 1 个" in marks.message()
 

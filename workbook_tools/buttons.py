@@ -176,7 +176,7 @@ def _write_results(book, marks: ValidationMarks) -> None:
         sheet.clear()
     else:
         sheet = book.sheets.add(RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
-    sheet.range("C:I").number_format = "@"  # values such as 0755… or =… stay as they were typed
+    sheet.range("C:J").number_format = "@"  # values such as 0755… or =… stay as they were typed
     sheet["A1"].value = marks.summary
     sheet["A1"].font.bold = True
     sheet["A2"].value = [list(HEADERS), *marks.rows]
