@@ -6,8 +6,12 @@ Excel's column width counts digits: rich.cells.cell_len, a Chinese character tak
 and dates are measured by their formatted length, roughly (``yyyy-mm-dd`` is 10, a weekday adds
 3 characters, ``#,##0.00`` adds separators and decimals).
 
+A wrapped cell is cut when its rows are too low for its lines: Excel fits the height of a wrapped
+cell's row by itself only when the row has no height of its own and the cell is not merged, so a
+merged or fixed-height wrapped cell needs rows of about LINE_HEIGHT points per line.
+
 Not clipping, and so not reported:
-- a cell that wraps (or shrinks to fit);
+- a cell that wraps (or shrinks to fit), in a row Excel fits or that is high enough;
 - a text cell whose right neighbour is empty: Excel and LibreOffice let text run on into an empty
   cell, which reads fine (numbers and dates never run on: too wide they show ``###``);
 - formulas (their shown value is not in the file), hidden sheets, hidden columns and hidden rows.
@@ -22,6 +26,8 @@ import openpyxl
 from rich.cells import cell_len
 
 DEFAULT_WIDTH = 8.43
+DEFAULT_HEIGHT = 15.0
+LINE_HEIGHT = 14.0  # points per line of 11-point text (Excel: 14.25 to 15)
 
 
 def column_widths(ws) -> dict[int, tuple[float, bool]]:
@@ -83,11 +89,14 @@ def _sheet(ws) -> list[str]:
             text = shown_text(cell)
             if text is None or widths.get(cell.column, (0, False))[1]:
                 continue
-            if cell.alignment.wrap_text or cell.alignment.shrink_to_fit:
-                continue
             span = merged.get((cell.row, cell.column))
             last = span.max_col if span else cell.column
             width = sum(widths.get(c, (DEFAULT_WIDTH, False))[0] for c in range(cell.column, last + 1))
+            if cell.alignment.shrink_to_fit:
+                continue
+            if cell.alignment.wrap_text:
+                problems += _too_low(ws, cell, span, width, text)
+                continue
             need = max(cell_len(line) for line in text.split("\n"))
             if need <= width:
                 continue
@@ -95,6 +104,21 @@ def _sheet(ws) -> list[str]:
                 continue
             problems.append(f"{ws.title}!{cell.coordinate} 宽 {width:g} < 需 {need}：{text[:40]}")
     return problems
+
+
+def _too_low(ws, cell, span, width: float, text: str) -> list[str]:
+    """A wrapped cell whose rows Excel does not fit and that are lower than its lines need."""
+    rows = range(cell.row, (span.max_row if span else cell.row) + 1)
+    fixed = [ws.row_dimensions[r].height for r in rows if r in ws.row_dimensions]
+    if not span and not any(fixed):
+        return []
+    height = sum((ws.row_dimensions[r].height if r in ws.row_dimensions else None) or DEFAULT_HEIGHT
+                 for r in rows)
+    usable = max(width - 1, 1)
+    lines = sum(max(1, -(-cell_len(line) // int(usable))) for line in text.split("\n"))
+    if height >= lines * LINE_HEIGHT:
+        return []
+    return [f"{ws.title}!{cell.coordinate} 折行 {lines} 行，行高 {height:g} 不够：{text[:40]}"]
 
 
 def _cells(r):

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 import pytest
 import xlsxwriter
 from made_files import CORPUS, CORPUS_ABSENT
@@ -78,6 +79,10 @@ def _snapshot(path: Path) -> dict:
                     cells[c.coordinate] = (c.value, fill, note, link, c.font.b, c.font.name, c.number_format)
         out[ws.title] = cells
     out["filter"] = wb["校验结果"].auto_filter.ref
+    results = wb["校验结果"]
+    out["widths"] = [results.column_dimensions[get_column_letter(c)].width for c in range(1, 11)]
+    out["wrapped"] = sorted(c.coordinate for row in results.iter_rows() for c in row
+                            if c.alignment.wrap_text and c.value is not None)
     out["freeze"] = wb["校验结果"].freeze_panes
     out["print"] = wb["校验结果"].print_title_rows
     return out
