@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
+
+from rich.cells import cell_len
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,3 +42,22 @@ class Report:
 
     def add(self, style: str, *cells: Any) -> None:
         self.lines.append((style, list(cells)))
+
+    def fit(self, most: float = 100) -> "Report":
+        """Widen each column to its widest cell that has a neighbour on its right (display cells
+        + 2, at most ``most``): a cell before an empty one may run on, as titles and notes do."""
+        for _, cells in self.lines:
+            for c, value in enumerate(cells[:-1]):
+                if value is None or cells[c + 1] is None or c >= len(self.widths):
+                    continue
+                need = min(cell_len(_shown(value)) + 2, most)
+                self.widths[c] = max(self.widths[c], need)
+        return self
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
