@@ -1,7 +1,8 @@
 """No output cuts its text: every shown cell of every workbook kind we write fits its column or
-wraps in a row high enough (tests/clipping.py says exactly what counts). The data sheets of the
-master and of the annotated/fixed copies are the offices' own tables and are not measured here;
-every sheet the tool itself lays out is."""
+wraps in a row high enough (tests/clipping.py says exactly what counts). The data sheets — the
+forms' rows in the annotated/fixed copies, and as merged into the master and exports (客户档案,
+拜访记录, 拜访计划, 投诉记录) — are the offices' own tables, kept at the schema's column widths,
+and are not measured here; every sheet the tool itself lays out is."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from workbook_tools.validate.run import run_validation
 DAY = dt.date(2026, 11, 20)
 SCHEMA = load_schema()
 FORMS = [form.key for form in SCHEMA.forms]
-DATA_SHEETS = {form.title for form in SCHEMA.forms} | {"客户档案"}
+DATA_SHEETS = {form.title for form in SCHEMA.forms} | {"客户档案", "拜访记录", "拜访计划", "投诉记录"}
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +122,26 @@ def test_export(made):
 
 def test_ledger_loan_sheet(made):
     assert clipped(made["root"] / "借阅表.xlsx") == []
+
+
+def test_the_check_itself(tmp_path):
+    """What counts as clipped: cut by a filled neighbour, a merged wrapped note too low, a number
+    wider than its column; not an overflow into an empty cell, a wrapped cell Excel fits, hidden."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "表"
+    ws.column_dimensions["A"].width = 10
+    ws["A1"], ws["B1"] = "上海市普陀区滨江大道571号", "x"            # cut by B1
+    ws["A2"] = "上海市普陀区滨江大道571号"                             # runs on into empty B2
+    ws["A3"], ws["B3"] = "上海市普陀区滨江大道571号", "x"
+    ws["A3"].alignment = openpyxl.styles.Alignment(wrap_text=True)     # wraps; Excel fits the row
+    ws["A4"], ws["B4"] = 12345678901234.5, "x"                       # shows ###
+    ws["A4"].number_format = "#,##0.00"
+    ws.merge_cells("A5:B5")
+    ws["A5"] = "很长的说明" * 10
+    ws["A5"].alignment = openpyxl.styles.Alignment(wrap_text=True)     # 100 cells in ~18: 15 pt is too low
+    ws["D6"], ws["E6"] = "统一社会信用代码统一社会信用代码", "x"
+    ws.column_dimensions["D"].hidden = True
+    book.save(tmp_path / "t.xlsx")
+    found = clipped(tmp_path / "t.xlsx")
+    assert [line.split(" ")[0] for line in found] == ["表!A1", "表!A4", "表!A5"], found
