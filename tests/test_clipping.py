@@ -39,6 +39,9 @@ def made(tmp_path_factory):
                          fix_dir=root / "fixed", checked_at="2026-11-20 09:30")
     master = merge_files([root / "incoming"], root / "客户档案总表.xlsx", schema=SCHEMA, as_of=DAY,
                          run_date=DAY).output
+    generate_samples(root / "next", regions=["华东", "华南"], customers_per_region=12, seed=7, week="2026-W48")
+    later = merge_files([root / "next"], root / "客户档案总表_W48.xlsx", schema=SCHEMA, previous=master,
+                        as_of=DAY + dt.timedelta(days=7), run_date=DAY + dt.timedelta(days=7)).output
     ledger = root / "发放登记.db"
     request = ExportRequest(role="客户服务", recipient="李四", approver="王经理", purpose="年底回访客户",
                             return_by=dt.date(2026, 12, 31))
@@ -46,7 +49,7 @@ def made(tmp_path_factory):
     Ledger(ledger).give_back(1, time="2026-11-30T10:00:00")
     write_ledger_sheet(Ledger(ledger), root / "借阅表.xlsx", today=dt.date(2026, 12, 2))
     return {
-        "root": root, "run": run, "master": master, "export": export,
+        "root": root, "run": run, "master": master, "later": later, "export": export,
         "summary": build_summary(master, root / "客户档案汇总.xlsx", schema=SCHEMA, as_of=DAY),
         "plans": build_plans(master, schema=SCHEMA, week="2026-W48", out_dir=root / "plans").files,
         "cards": make_cards(master, root / "客户资料卡.xlsx", schema=SCHEMA, as_of=DAY),
@@ -95,10 +98,14 @@ def test_fixed_copy_change_list(made):
         assert clipped(path, sheets=["修正记录"]) == [], path.name
 
 
-def test_master_report_sheets(made):
-    sheets = _tool_sheets(made["master"])
-    assert "合并说明" in sheets
-    assert clipped(made["master"], sheets=sheets) == []
+@pytest.mark.parametrize("which", ["master", "later"])
+def test_master_report_sheets(made, which):
+    sheets = _tool_sheets(made[which])
+    assert {"合并说明", "待修正", "冲突", "疑似重复"} <= set(sheets)
+    assert which == "master" or "变更记录" in sheets
+    assert clipped(made[which], sheets=sheets) == []
+    changes = openpyxl.load_workbook(made["later"], read_only=True)["变更记录"]
+    assert changes.max_row > 3
 
 
 def test_summary(made):
