@@ -152,11 +152,16 @@ def _shown(value: Any) -> str:
 def result_widths(rows: Iterable[tuple[Any, str | None, Any]]) -> tuple[float, ...]:
     """The 校验结果 column widths for ``rows`` of (finding, marked cell, row number): each column as
     wide as its widest text (display cells + 2), between WIDTHS and MAX_WIDTHS."""
+    return text_widths((number, level_label(f), getattr(f, "sheet", None), coord or getattr(f, "cell", None),
+                        row, getattr(f, "field", None), getattr(f, "value", None), getattr(f, "message", None),
+                        *finding_kind(f))
+                       for number, (f, coord, row) in enumerate(rows, start=1))
+
+
+def text_widths(rows: Iterable[Iterable[Any]]) -> tuple[float, ...]:
+    """The 校验结果 column widths for rows of shown values in HEADERS order (also the 校验 button's)."""
     need = [cell_len(h) + 2 for h in HEADERS]
-    for number, (f, coord, row) in enumerate(rows, start=1):
-        texts = (number, level_label(f), getattr(f, "sheet", None), coord or getattr(f, "cell", None), row,
-                 getattr(f, "field", None), getattr(f, "value", None), getattr(f, "message", None),
-                 *finding_kind(f))
+    for texts in rows:
         need = [max(n, cell_len(_shown(t)) + 2) for n, t in zip(need, texts)]
     return tuple(min(max(n, low), high) for n, low, high in zip(need, WIDTHS, MAX_WIDTHS))
 
