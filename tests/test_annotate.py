@@ -163,15 +163,15 @@ def test_results_sheet(annotated, registration):
     ws = wb["校验结果"]
     assert ws["A1"].value == ("共 6 个问题：错误 3 个，警告 3 个；文件：华东区客户档案.xlsx；"
                               "校验时间：2024-05-06 09:30")
-    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2, max_col=9)]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2, max_col=8)]
     assert rows == [
-        ["序号", "级别", "工作表", "单元格", "行号", "字段", "值", "问题说明", "代码"],
-        [1, "错误", SHEET, None, None, "开户银行", None, "缺少必填列“开户银行”，请按模板补上此列", "header.missing"],
-        [2, "错误", SHEET, "C3", 3, "联系人", "王经理", "联系人不能只填称呼，请填写姓名", "mobile.invalid"],
-        [3, "错误", SHEET, "F5", 5, "客户类别", "B类", "客户类别不在下拉列表中，请从下拉列表选择", "choice.invalid"],
-        [4, "警告", SHEET, "E4", 4, "成立日期", dt.datetime(2011, 3, 2), "成立日期晚于登记日期，请核对", "date.future"],
-        [5, "警告", SHEET, "F5", 5, "客户类别", "B类", "客户类别写法不规范，建议改为“B类客户”", "choice.alias"],
-        [6, "警告", OTHER, "B2", 2, "客户名称", '=HYPERLINK("x")', "客户名称疑似公式", "text.formula"],
+        ["序号", "级别", "工作表", "单元格", "行号", "字段", "值", "问题说明"],
+        [1, "错误", SHEET, None, None, "开户银行", None, "缺少必填列“开户银行”，请按模板补上此列"],
+        [2, "错误", SHEET, "C3", 3, "联系人", "王经理", "联系人不能只填称呼，请填写姓名"],
+        [3, "错误", SHEET, "F5", 5, "客户类别", "B类", "客户类别不在下拉列表中，请从下拉列表选择"],
+        [4, "警告", SHEET, "E4", 4, "成立日期", dt.datetime(2011, 3, 2), "成立日期晚于登记日期，请核对"],
+        [5, "警告", SHEET, "F5", 5, "客户类别", "B类", "客户类别写法不规范，建议改为“B类客户”"],
+        [6, "警告", OTHER, "B2", 2, "客户名称", '=HYPERLINK("x")', "客户名称疑似公式"],
     ]
     assert ws["G8"].data_type == "s"  # a value that looks like a formula stays text
     assert ws["D3"].hyperlink is None
@@ -179,8 +179,11 @@ def test_results_sheet(annotated, registration):
     assert [ws[f"D{r}"].hyperlink.location.split("!")[1] for r in range(5, 9)] == ["F5", "E4", "F5", "B2"]
     assert ws["D8"].hyperlink.location == "'张三''s 客户'!B2"
     assert ws["B3"].fill.fgColor.rgb == RED and ws["B6"].fill.fgColor.rgb == YELLOW
-    assert ws["A2"].font.b and ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:I8"
+    assert ws["A2"].font.b and ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:J8"
     assert ws.column_dimensions["H"].width == 60
+    # test codes are not in the catalogue: no 问题类型, the code kept in the last column
+    assert [ws.cell(row=r, column=9).value for r in (2, 3)] == ["问题类型", None]
+    assert [ws.cell(row=r, column=10).value for r in (2, 3)] == ["代码", "header.missing"]
     assert wb.active.title == "校验结果"
     assert [s.title for s in wb.worksheets if s.sheet_view.tabSelected] == ["校验结果"]
 

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 import pytest
 import xlsxwriter
 from made_files import CORPUS, CORPUS_ABSENT
@@ -78,6 +79,10 @@ def _snapshot(path: Path) -> dict:
                     cells[c.coordinate] = (c.value, fill, note, link, c.font.b, c.font.name, c.number_format)
         out[ws.title] = cells
     out["filter"] = wb["校验结果"].auto_filter.ref
+    results = wb["校验结果"]
+    out["widths"] = [results.column_dimensions[get_column_letter(c)].width for c in range(1, 11)]
+    out["wrapped"] = sorted(c.coordinate for row in results.iter_rows() for c in row
+                            if c.alignment.wrap_text and c.value is not None)
     out["freeze"] = wb["校验结果"].freeze_panes
     out["print"] = wb["校验结果"].print_title_rows
     return out
@@ -134,7 +139,7 @@ def test_openpyxl_takes_over_where_the_fast_path_does_not_apply(tmp_path):
     assert annotate_package(once, FINDINGS, tmp_path / "again" / src.name, WHEN) is None  # has 校验结果
     again = annotate_workbook(once, FINDINGS[:1], tmp_path / "again" / src.name, checked_at=WHEN)
     snap = _snapshot(again)  # openpyxl replaced 校验结果 and removed the first run's marks
-    assert len(snap["校验结果"]) == 1 + 9 + 9  # summary, header, one finding row
+    assert len(snap["校验结果"]) == 1 + 10 + 9  # summary, header, one finding row (no 问题类型: code "a")
     assert snap[SHEET]["C3"][1:3] == (None, None) and snap[SHEET]["D4"][1] == "FFFFC7CE"
     dated = [Finding("error", "x", SHEET, "E3", 3, "成立日期", dt.date(2030, 1, 1), "日期在未来")]
     assert annotate_package(src, dated, tmp_path / "d" / src.name, WHEN) is None

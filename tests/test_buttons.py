@@ -44,7 +44,7 @@ def test_validation_marks_the_exact_cell_red_with_the_message(registration):
     assert [(m.sheet, m.cell, m.color) for m in marks.marks] == [(SHEET, cell, buttons.ERROR_RGB)]
     assert marks.marks[0].note.startswith("错误：手机“******”不是有效的手机号")
     assert (marks.errors, marks.warnings, marks.clear) == (1, 0, [])
-    assert marks.rows == [[1, "错误", SHEET, cell, 3, "手机", "******", marks.marks[0].note[3:], "mobile-invalid"]]
+    assert marks.rows == [[1, "错误", SHEET, cell, 3, "手机", "******", marks.marks[0].note[3:], "手机号无效", "mobile-invalid"]]
     assert marks.summary.startswith("共 1 个问题：错误 1 个，警告 0 个；文件：华东.xlsm；校验时间：2026-11-22 09:00")
     assert "错误 1 个" in marks.message()
 
@@ -153,7 +153,7 @@ class Note:
 
 class Range:
     def __init__(self):
-        self.color = self.note = self.value = self.number_format = self.column_width = None
+        self.color = self.note = self.value = self.number_format = self.column_width = self.wrap_text = None
         self.font = types.SimpleNamespace(bold=False)
 
     def add_note(self, text):
@@ -222,6 +222,10 @@ def test_validate_button_marks_the_open_workbook(excel, registration):
     assert cell.color == buttons.ERROR_RGB and cell.note.text.startswith("错误：手机")
     results = book.sheets["校验结果"]
     assert results["A1"].value.startswith("共 1 个问题") and results["A2"].value[0][:3] == ["序号", "级别", "工作表"]
+    assert results.range((2, 8), (3, 8)).wrap_text and results.range((1, 8)).column_width == 60
+    message = results["A2"].value[1][7]
+    assert results.range((1, 9)).column_width >= 10  # 问题类型 as wide as its Chinese title
+    assert message and results["A2"].value[1][8:] == ["手机号无效", "mobile-invalid"]
     assert book.saved == 1 and book.sheets.active.name == SHEET
     assert book.app.alerts[-1][0].startswith("校验完成：错误 1 个")
 

@@ -24,7 +24,7 @@ from workbook_tools.generate.xlsm.headoffice import MASTER_PREFIX, SETTINGS_SHEE
 from workbook_tools.generate.xlsm.headoffice_settings import HeadOfficeSettings, read_settings
 from workbook_tools.schema import load_schema
 from workbook_tools.validate.annotate import summary_line
-from workbook_tools.validate.annotate.sheet import is_error, level_label
+from workbook_tools.validate.annotate.sheet import finding_kind, is_error, level_label
 from workbook_tools.validate.findings import sort_findings
 from workbook_tools.validate.run import run_validation
 from workbook_tools.weekly.run import MASTER, SUMMARY, find_previous, iso_week
@@ -79,7 +79,7 @@ def validation_marks(path: str | Path, *, schema=None, as_of: dt.date | None = N
         if cell:
             notes[(f.sheet, cell)].append(f)
         rows.append([n, level_label(f), f.sheet, cell or f.cell or "", f.row or "", f.field or "",
-                     "" if f.value is None else str(f.value), f.message, f.code])
+                     "" if f.value is None else str(f.value), f.message, *finding_kind(f)])
     marks = [CellMark(sheet, cell, ERROR_RGB if any(is_error(f) for f in group) else WARNING_RGB,
                       "\n".join(dict.fromkeys(f"{level_label(f)}：{f.message}" for f in group)))
              for (sheet, cell), group in notes.items()]

@@ -24,7 +24,7 @@ from workbook_tools.button_actions import (
     validation_marks,
 )
 from workbook_tools.errors import WorkbookToolsError
-from workbook_tools.validate.annotate.sheet import HEADERS, RESULT_SHEET, WIDTHS
+from workbook_tools.validate.annotate.sheet import HEADERS, RESULT_SHEET, WRAPPED, text_widths
 
 TITLE = "workbook-tools"
 HEADER_RGB = (217, 225, 242)
@@ -176,13 +176,15 @@ def _write_results(book, marks: ValidationMarks) -> None:
         sheet.clear()
     else:
         sheet = book.sheets.add(RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
-    sheet.range("C:I").number_format = "@"  # values such as 0755… or =… stay as they were typed
+    sheet.range("C:J").number_format = "@"  # values such as 0755… or =… stay as they were typed
     sheet["A1"].value = marks.summary
     sheet["A1"].font.bold = True
     sheet["A2"].value = [list(HEADERS), *marks.rows]
     header = sheet.range((2, 1), (2, len(HEADERS)))
     header.font.bold, header.color = True, HEADER_RGB
-    for number, width in enumerate(WIDTHS, start=1):
+    for col in WRAPPED:  # 值 and 问题说明
+        sheet.range((2, col + 1), (len(marks.rows) + 2, col + 1)).wrap_text = True
+    for number, width in enumerate(text_widths(marks.rows), start=1):
         sheet.range((1, number)).column_width = width
     for offset, row in enumerate(marks.rows, start=3):
         sheet.range((offset, 2)).color = ERROR_RGB if row[1] == "错误" else WARNING_RGB

@@ -18,7 +18,8 @@ from workbook_tools.errors import OutputError
 from workbook_tools.io.atomic import atomic_path
 from workbook_tools.io.pagesetup import page_header
 
-WIDTHS = (13, 28, 13, 28, 10, 13)          # A–F; blocks use A–D as label/value/label/value
+WIDTHS = (17, 28, 17, 28, 10, 13)          # A–F; blocks use A–D as label/value/label/value
+# (label columns fit the longest label in bold: 统一社会信用代码)
 DIRECTORY_HEADERS = ("客户编号", "客户名称", "所属区域", "负责业务员", "客户类别")
 DIRECTORY_WIDTHS = (12, 34, 10, 12, 10)
 FOOTER = "&L打印日期：&D&R第 &P 页，共 &N 页"

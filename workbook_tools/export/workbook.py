@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 import xlsxwriter
+from rich.cells import cell_len
 
 from workbook_tools.io.pagesetup import setup_table_page, setup_text_page
 
@@ -31,16 +32,29 @@ def write_export(path: Path, notes: list[tuple[str, str]], sheets: list[tuple[st
     _instructions(book, notes, bold, wrap)
     for name, headers, rows in sheets:
         sheet = book.add_worksheet(name)
-        setup_table_page(sheet, [widths.get(h, 12) for h in headers], title=f"{TITLE} · {name}",
-                         subtitle=NOT_FOR_OTHERS, key_columns=min(2, len(headers)))
-        for col, header in enumerate(headers):
-            sheet.set_column(col, col, widths.get(header, 12))
+        column_widths = content_widths(headers, rows, widths)
+        setup_table_page(sheet, column_widths, title=f"{TITLE} · {name}", subtitle=NOT_FOR_OTHERS,
+                         key_columns=min(2, len(headers)))
+        for col, width in enumerate(column_widths):
+            sheet.set_column(col, col, width)
         sheet.freeze_panes(1, 0)
         sheet.write_row(0, 0, headers, bold)
         if headers:
             sheet.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
         _rows(sheet, rows, date)
     book.close()
+
+
+def content_widths(headers: list, rows: list, widths: dict[str, float], most: float = 60) -> list[float]:
+    """Each column as wide as its header and widest text (display cells + 2, at most ``most``),
+    at least the form's width. A text of n characters needs at most 2n cells: only texts that might not
+    fit are measured."""
+    out = [max(float(widths.get(h, 12)), cell_len(str(h)) + 2) for h in headers]
+    for row in rows:
+        for c, value in enumerate(row):
+            if value.__class__ is str and 2 * len(value) + 2 > out[c] and out[c] < most:
+                out[c] = min(max(out[c], cell_len(value) + 2), most)
+    return out
 
 
 def _instructions(book, notes, bold, wrap) -> None:

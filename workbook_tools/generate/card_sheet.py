@@ -22,7 +22,7 @@ ROW_HELPER = "$H$2"
 HELPER_COLUMN = 7                  # H: hidden helper cells
 ROW_KEY = 1048576                  # 2^20 > Excel's row count: INT(date)*2^20 + row is unique
 VISIT_LINES = 10
-WIDTHS = (13, 28, 13, 28, 10, 13)
+WIDTHS = (17, 28, 17, 28, 10, 13)  # label columns fit the longest label in bold: 统一社会信用代码
 
 
 @dataclass(frozen=True, slots=True)

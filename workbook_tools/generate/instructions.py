@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import jinja2
+from rich.cells import cell_len
 
 from workbook_tools.generate.context import TemplateInfo
 from workbook_tools.io.pagesetup import page_header
@@ -10,7 +11,11 @@ from workbook_tools.schema.model import Field, Form
 
 INSTRUCTIONS_SHEET = "填表说明"
 TABLE_HEADER = ("列名", "是否必填", "类型", "说明", "可选值", "示例")
-TABLE_WIDTHS = (18, 26, 16, 50, 44, 18)
+# Column widths follow the content (display cells: a Chinese character is two), between these
+# bounds; the prose columns 说明 and 可选值 wrap at their most, the others are as wide as they need.
+MIN_WIDTHS = (10, 10, 8, 24, 20, 12)
+MAX_WIDTHS = (40, 40, 24, 50, 44, 40)
+LINE_HEIGHT = 16  # points per line of a wrapped note spanning the table
 SENSITIVE_MARK = "（敏感信息）"
 CHOICE_SEPARATOR = "／"
 
@@ -142,35 +147,52 @@ def tip_lines(info: TemplateInfo) -> list[str]:
     return lines + list(CHECK_TIPS) if info.checks else lines
 
 
+def table_widths(rows: list[tuple[str, ...]]) -> list[int]:
+    """The 填表说明 table's column widths: the widest text + 2, between MIN_WIDTHS and MAX_WIDTHS."""
+    need = [max(cell_len(text) for text in column) + 2 for column in zip(TABLE_HEADER, *rows)]
+    return [min(max(n, low), high) for n, low, high in zip(need, MIN_WIDTHS, MAX_WIDTHS)]
+
+
+def _note(ws, row: int, text: str, width: int, formats) -> None:
+    """A wrapped note merged across the table, its row as high as its lines (Excel does not fit
+    the height of merged cells)."""
+    ws.merge_range(row, 0, row, len(TABLE_HEADER) - 1, text, formats.note())
+    lines = -(-cell_len(text) // (width - 2))
+    if lines > 1:
+        ws.set_row(row, LINE_HEIGHT * lines)
+
+
 def write_instructions(ws, info: TemplateInfo, formats) -> None:
     """Fill the 填表说明 sheet: heading lines, the column table, rules, tips."""
     last_col = len(TABLE_HEADER) - 1
-    for col, width in enumerate(TABLE_WIDTHS):
+    rows = field_rows(info.form)
+    widths = table_widths(rows)
+    for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     head = head_lines(info)
     ws.merge_range(0, 0, 0, last_col, head[0], formats.title())
     ws.set_row(0, 26)
     for row, line in enumerate(head[1:], start=1):
-        ws.merge_range(row, 0, row, last_col, line, formats.note())
+        _note(ws, row, line, sum(widths), formats)
     row = len(head) + 1
     for col, text in enumerate(TABLE_HEADER):
         ws.write_string(row, col, text, formats.table_header())
-    for values in field_rows(info.form):
+    for values in rows:
         row += 1
         for col, text in enumerate(values):
             ws.write_string(row, col, text, formats.table_cell(highlight=col == 1 and text == "必填"))
-    row = _write_section(ws, row + 2, "填写规则", [r.message for r in info.form.rules], formats)
-    row = _write_section(ws, row + 1, "注意事项", tip_lines(info), formats)
+    row = _write_section(ws, row + 2, "填写规则", [r.message for r in info.form.rules], sum(widths), formats)
+    row = _write_section(ws, row + 1, "注意事项", tip_lines(info), sum(widths), formats)
     _page_setup(ws, info)
 
 
-def _write_section(ws, row: int, title: str, lines: list[str], formats) -> int:
+def _write_section(ws, row: int, title: str, lines: list[str], width: int, formats) -> int:
     """A bold title and numbered lines; returns the row after the section."""
     if not lines:
         return row
     ws.write_string(row, 0, title, formats.section())
     for n, line in enumerate(lines, start=1):
-        ws.merge_range(row + n, 0, row + n, len(TABLE_HEADER) - 1, f"{n}. {line}", formats.note())
+        _note(ws, row + n, f"{n}. {line}", width, formats)
     return row + len(lines) + 1
 
 

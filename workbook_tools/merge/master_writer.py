@@ -141,9 +141,11 @@ class _Styles:
         self.text = wb.add_format({"num_format": "@"})
         self.date = wb.add_format({"num_format": "yyyy-mm-dd"})
         self.datetime = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-        self.column = {"code": self.text, "date": self.date}
+        self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        self.column = {"code": self.text, "date": self.date, "prose": self.wrap}
         self.writers: dict[str, Writer] = {"code": self.write_code, "date": self.write_any,
-                                           "number": self.write_number, "text": self.write_text}
+                                           "number": self.write_number, "text": self.write_text,
+                                           "prose": self.write_prose}
 
     def write_code(self, ws, r: int, c: int, v: Any) -> None:
         ws.write_string(r, c, v if type(v) is str else code_text(v), self.text)
@@ -153,6 +155,9 @@ class _Styles:
             ws.write_string(r, c, v)
         else:
             self.write_any(ws, r, c, v)
+
+    def write_prose(self, ws, r: int, c: int, v: Any) -> None:
+        ws.write_string(r, c, str(v), self.wrap)
 
     def write_number(self, ws, r: int, c: int, v: Any) -> None:
         if type(v) is int or type(v) is float:

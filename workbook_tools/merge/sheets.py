@@ -109,7 +109,7 @@ def quarantine_table(result: MergeResult, schema: Schema) -> Table:
         for f in form.fields:
             labels.setdefault(f.label, Column(f.label, "text", f.width))
     extras: dict[str, None] = dict.fromkeys(h for r in result.quarantined for h in r.extras)
-    columns = ([Column("表单", "text", 14), *PROVENANCE_COLUMNS, Column("错误信息", "text", 48)]
+    columns = ([Column("表单", "text", 14), *PROVENANCE_COLUMNS, Column("错误信息", "prose", 48)]
                + list(labels.values()) + [Column(str(h), "text", 14) for h in extras])
 
     def rows() -> Iterator[list[Any]]:
@@ -119,7 +119,7 @@ def quarantine_table(result: MergeResult, schema: Schema) -> Table:
             values = [_raw(r, by_label[label]) if label in by_label else None for label in labels]
             yield ([form.title, *provenance(r), "；".join(r.errors)] + values
                    + [r.extras.get(h) for h in extras])
-    return Table(QUARANTINE, columns, rows(), QUARANTINE_NOTE, count=len(result.quarantined))
+    return Table(QUARANTINE, columns, rows(), QUARANTINE_NOTE, count=len(result.quarantined)).fit()
 
 
 def _raw(row: SourceRow, key: str) -> Any:
@@ -128,11 +128,11 @@ def _raw(row: SourceRow, key: str) -> Any:
 
 def conflicts_table(result: MergeResult) -> Table:
     columns = [Column("客户编号", "code", 11), Column("字段", "text", 14),
-               Column("各来源的值", "text", 70), Column("采用的值", "text", 24),
+               Column("各来源的值", "prose", 70), Column("采用的值", "text", 24),
                Column("采用来源", "text", 34)]
     rows = ([c.customer_id, c.field, c.values_text, display(c.chosen), c.chosen_from]
             for c in result.conflicts)
-    return Table(CONFLICTS, columns, rows, CONFLICT_RULE, count=len(result.conflicts))
+    return Table(CONFLICTS, columns, rows, CONFLICT_RULE, count=len(result.conflicts)).fit()
 
 
 def duplicates_table(result: MergeResult, form: Form) -> Table:
@@ -140,7 +140,7 @@ def duplicates_table(result: MergeResult, form: Form) -> Table:
     columns = [Column("客户编号1", "code", 11), Column("客户名称1", "text", 28),
                Column("来源1", "text", 30), Column("客户编号2", "code", 11),
                Column("客户名称2", "text", 28), Column("来源2", "text", 30),
-               Column("依据", "text", 36), Column("名称相似度", "number", 10),
+               Column("依据", "prose", 36), Column("名称相似度", "number", 10),
                Column("处理意见", "text", 24)]
 
     def side(cid: str) -> list[Any]:
@@ -148,14 +148,14 @@ def duplicates_table(result: MergeResult, form: Form) -> Table:
         return [cid, c.values.get("customer_name"), c.provenance.where]
     rows = ([*side(d.id_a), *side(d.id_b), d.evidence_text, d.score, None]
             for d in result.duplicates)
-    return Table(DUPLICATES, columns, rows, DUPLICATE_NOTE, count=len(result.duplicates))
+    return Table(DUPLICATES, columns, rows, DUPLICATE_NOTE, count=len(result.duplicates)).fit()
 
 
 def changes_table(result: MergeResult) -> Table:
     columns = [Column("日期", "date", 12), Column("类型", "text", 12), Column("客户编号", "code", 11),
                Column("客户名称", "text", 28), Column("字段", "text", 14), Column("旧值", "text", 20),
-               Column("新值", "text", 20), Column("说明", "text", 48), Column("来源文件", "text", 26)]
+               Column("新值", "text", 20), Column("说明", "prose", 48), Column("来源文件", "text", 26)]
     rows = ([e.date, e.kind, e.customer_id, e.customer_name, e.field,
              display(e.old) if e.field else None, display(e.new) if e.field else None,
              e.text, e.file] for e in result.changes or ())
-    return Table(CHANGES, columns, rows, count=len(result.changes or ()))
+    return Table(CHANGES, columns, rows, count=len(result.changes or ())).fit()

@@ -29,7 +29,7 @@ def summary_report(result: MergeResult) -> Report:
     _drift(report, result)
     _reconciliation(report, result)
     _counts(report, result)
-    return report
+    return report.fit()
 
 
 def _header(report: Report, result: MergeResult) -> None:

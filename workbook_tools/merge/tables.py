@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
+
+from rich.cells import cell_len
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
     header: str
-    kind: str = "text"     # text | code (text format) | date | number
+    kind: str = "text"     # text | prose (wrapped text) | code (text format) | date | number
     width: float = 12
 
 
@@ -20,6 +23,18 @@ class Table:
     rows: Iterable[Sequence[Any]]   # aligned with columns; may be a generator
     note: str = ""                  # one line above the header row
     count: int | None = None        # len(rows) when rows is a generator (lets the writer stream)
+
+    def fit(self, most: float = 60) -> "Table":
+        """Widen text and code columns to their widest value (display cells + 2, at most ``most``);
+        prose columns keep their width and wrap. Materialises the rows: for the small report
+        tables, not the data tables."""
+        rows = self.rows if isinstance(self.rows, (list, tuple)) else list(self.rows)
+        self.rows, self.count = rows, len(rows)
+        for c, col in enumerate(self.columns):
+            if col.kind in ("text", "code"):
+                need = max((cell_len(_shown(r[c])) for r in rows if r[c] is not None), default=0) + 2
+                self.columns[c] = Column(col.header, col.kind, max(col.width, min(need, most)))
+        return self
 
     def sized(self) -> tuple[Iterable[Sequence[Any]], int]:
         """The rows and their number (a generator without ``count`` is materialised)."""
@@ -39,3 +54,22 @@ class Report:
 
     def add(self, style: str, *cells: Any) -> None:
         self.lines.append((style, list(cells)))
+
+    def fit(self, most: float = 100) -> "Report":
+        """Widen each column to its widest cell that has a neighbour on its right (display cells
+        + 2, at most ``most``): a cell before an empty one may run on, as titles and notes do."""
+        for _, cells in self.lines:
+            for c, value in enumerate(cells[:-1]):
+                if value is None or cells[c + 1] is None or c >= len(self.widths):
+                    continue
+                need = min(cell_len(_shown(value)) + 2, most)
+                self.widths[c] = max(self.widths[c], need)
+        return self
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
+from rich.cells import cell_len
 from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.utility import xl_col_to_name
 
@@ -82,10 +83,18 @@ def write_plan_sheet(ws, sheet: PlanSheet, schema: Schema, formats, list_names) 
         if attr is None:
             continue
         cell = formats.weekday_date() if f.key == "planned_date" else formats.cell(f)
-        if f.key == "planned_date":
-            ws.set_column(col, col, max(f.width, WEEKDAY_WIDTH), formats.cell(f))
+        values = [getattr(item, attr) for item in sheet.items]
+        width = WEEKDAY_WIDTH if f.key == "planned_date" else _content_width(values)
+        if width > f.width:
+            ws.set_column(col, col, width, formats.cell(f))
         for row, item in enumerate(sheet.items, start=1):
             _write(ws, row, col, getattr(item, attr), cell)
+
+
+def _content_width(values, most: int = 60) -> int:
+    """The width the widest text of ``values`` needs (display cells + 2), at most ``most``."""
+    texts = [str(v) for v in values if isinstance(v, str)]
+    return min(max((cell_len(t) for t in texts), default=0) + 2, most)
 
 
 def _write(ws, row: int, col: int, value, fmt) -> None:

@@ -11,8 +11,8 @@ from openpyxl.utils.cell import get_column_letter
 from workbook_tools.validate.annotate import parts as px
 from workbook_tools.validate.annotate.parts import text_cell
 from workbook_tools.validate.annotate.sheet import (
-    ERROR_RGB, HEADER_BORDER_RGB, HEADER_ROW, HEADER_RGB, HEADERS, LINK_RGB, WARNING_RGB, WIDTHS,
-    is_error, level_label, quote_sheet,
+    ERROR_RGB, HEADER_BORDER_RGB, HEADER_ROW, HEADER_RGB, HEADERS, LINK_RGB, WARNING_RGB, finding_kind,
+    is_error, level_label, quote_sheet, result_widths,
 )
 
 _HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -66,7 +66,8 @@ def results_sheet(rows: list[tuple[Any, str | None, str | None, Any]], summary: 
             f'topLeftCell="A{HEADER_ROW + 1}" activePane="bottomLeft" state="frozen"/>'
             f'<selection pane="bottomLeft" activeCell="A{HEADER_ROW + 1}" sqref="A{HEADER_ROW + 1}"/>'
             "</sheetView></sheetViews>")
-    cols = "".join(f'<col min="{c}" max="{c}" width="{w}" customWidth="1"/>' for c, w in enumerate(WIDTHS, 1))
+    widths = result_widths((f, coord, row) for f, _, coord, row in rows)
+    cols = "".join(f'<col min="{c}" max="{c}" width="{w}" customWidth="1"/>' for c, w in enumerate(widths, 1))
     return (f'{_HEAD}<dimension ref="A1:{last}{max(end, HEADER_ROW)}"/>{view}'
             f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols>'
             f'<sheetData>{"".join(body)}</sheetData><autoFilter ref="A{HEADER_ROW}:{last}{end}"/>'
@@ -77,12 +78,12 @@ def _row(r: int, number: int, f: Any, sheet: str | None, coord: str | None, row:
     cells = [f'<c r="A{r}"><v>{number}</v></c>',
              text_cell(f"B{r}", f' s="{fmt.level[is_error(f)]}"', level_label(f))]
     values = (getattr(f, "sheet", None), coord or getattr(f, "cell", None), row, getattr(f, "field", None),
-              getattr(f, "value", None), str(getattr(f, "message", "") or ""), str(getattr(f, "code", "") or ""))
-    for letter, value in zip("CDEFGHI", values):
+              getattr(f, "value", None), str(getattr(f, "message", "") or ""), *finding_kind(f))
+    for letter, value in zip("CDEFGHIJ", values):
         style = ""
         if letter == "D" and sheet and coord:
             style = f' s="{fmt.link}"'
-        elif letter == "H":
+        elif letter in "GH":
             style = f' s="{fmt.wrap}"'
         cells.append(_value(f"{letter}{r}", style, value))
     return f'<row r="{r}">{"".join(c for c in cells if c)}</row>'

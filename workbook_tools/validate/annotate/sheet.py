@@ -8,19 +8,25 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from openpyxl.comments import Comment
+from rich.cells import cell_len
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.exceptions import CellCoordinatesException
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from workbook_tools.schema.catalogue import catalogue
 from workbook_tools.validate.annotate.load import put_value
 
 RESULT_SHEET = "校验结果"
 AUTHOR = "workbook-tools"  # of the comments we write (and remove when re-annotating)
 MAX_ROW, MAX_COL = 1_048_576, 16_384
-HEADERS = ("序号", "级别", "工作表", "单元格", "行号", "字段", "值", "问题说明", "代码")
-WIDTHS = (6, 7, 18, 9, 7, 16, 24, 60, 24)
+HEADERS = ("序号", "级别", "工作表", "单元格", "行号", "字段", "值", "问题说明", "问题类型", "代码")
+# Column widths grow with the content (display cells: a Chinese character is two) from the least
+# to the most; the prose columns 值 and 问题说明 wrap at their most, the others never need to.
+WIDTHS = (6, 6, 10, 8, 6, 8, 10, 60, 12, 12)
+MAX_WIDTHS = (8, 6, 66, 14, 9, 40, 30, 60, 40, 40)
+WRAPPED = (6, 7)  # 0-based: 值, 问题说明
 HEADER_ROW = 2  # row 1 holds the summary line
 ERROR_RGB = "FFFFC7CE"
 WARNING_RGB = "FFFFEB9C"
@@ -87,7 +93,8 @@ def list_sheet(wb, name: str, summary: str, headers: tuple, widths: tuple, count
 
 def write_results_sheet(wb, rows: list[ResultRow], summary: str):
     """Replace any previous 校验结果 sheet by a new last sheet listing ``rows``."""
-    ws = list_sheet(wb, RESULT_SHEET, summary, HEADERS, WIDTHS, len(rows))
+    widths = result_widths((r.finding, r.coord, r.row) for r in rows)
+    ws = list_sheet(wb, RESULT_SHEET, summary, HEADERS, widths, len(rows))
     for number, item in enumerate(rows, start=1):
         _write_row(ws, HEADER_ROW + number, number, item)
     return ws
@@ -105,8 +112,11 @@ def _write_row(ws, r: int, number: int, item: ResultRow) -> None:
             put_value(cell, value)
     _write_value(cells[6], getattr(f, "value", None))
     put_value(cells[7], str(getattr(f, "message", "") or ""))
-    cells[7].alignment = _WRAP
-    put_value(cells[8], str(getattr(f, "code", "") or ""))
+    for col in WRAPPED:
+        cells[col].alignment = _WRAP
+    for cell, value in zip(cells[8:], finding_kind(f)):
+        if value:
+            put_value(cell, value)
     if item.sheet and item.coord:
         cells[3].hyperlink = Hyperlink(ref=cells[3].coordinate,
                                        location=f"{quote_sheet(item.sheet)}!{item.coord}")
@@ -124,6 +134,36 @@ def _write_value(cell, value: Any) -> None:
 
 
 # --- shared by the openpyxl and the XML annotators ---------------------------------------
+
+
+def finding_kind(finding: Any) -> tuple[str, str]:
+    """(问题类型, 代码): the catalogue's Chinese title of the finding's code ("" if none), the code."""
+    code = str(getattr(finding, "code", "") or "")
+    item = catalogue().get(code)
+    return (item.title if item else ""), code
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return "" if value is None else str(value)
+
+
+def result_widths(rows: Iterable[tuple[Any, str | None, Any]]) -> tuple[float, ...]:
+    """The 校验结果 column widths for ``rows`` of (finding, marked cell, row number): each column as
+    wide as its widest text (display cells + 2), between WIDTHS and MAX_WIDTHS."""
+    return text_widths((number, level_label(f), getattr(f, "sheet", None), coord or getattr(f, "cell", None),
+                        row, getattr(f, "field", None), getattr(f, "value", None), getattr(f, "message", None),
+                        *finding_kind(f))
+                       for number, (f, coord, row) in enumerate(rows, start=1))
+
+
+def text_widths(rows: Iterable[Iterable[Any]]) -> tuple[float, ...]:
+    """The 校验结果 column widths for rows of shown values in HEADERS order (also the 校验 button's)."""
+    need = [cell_len(h) + 2 for h in HEADERS]
+    for texts in rows:
+        need = [max(n, cell_len(_shown(t)) + 2) for n, t in zip(need, texts)]
+    return tuple(min(max(n, low), high) for n, low, high in zip(need, WIDTHS, MAX_WIDTHS))
 
 
 def summary_line(src: Path, findings: list, checked_at: str, notes: Iterable[str] = ()) -> str:
