@@ -289,6 +289,8 @@ def test_demo_writes_cards_that_print_one_page_per_customer(tmp_path):
     assert len(cards.cards) == len(result.weekly.merge.result.customers) >= 10
     pdf = convert(cards.path, "pdf", tmp_path)
     assert pdf_pages(pdf) == 1 + len(cards.cards)     # 目录 + one page per customer
+    assert tmp_path / "demo" / "模板" / "客户资料卡_空白.xlsx" in result.templates   # the blank card to print
+    assert result.templates[-1].exists()
 
 
 def test_same_master_same_bytes(master, tmp_path):

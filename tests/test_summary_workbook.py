@@ -318,13 +318,29 @@ def test_charts(built):
         industry = z.read("xl/charts/chart3.xml").decode()
     assert "<c:barChart>" in bar and '<c:barDir val="col"/>' in bar and '<c:grouping val="clustered"/>' in bar
     assert "客户归类汇总!$A$4:$A$7" in bar  # categories: the four 客户类别, 合计 row excluded
-    assert "客户归类汇总!$B$4:$B$7" in bar and "客户归类汇总!$H$4:$H$7" in bar  # one series per region
-    assert bar.count("<c:ser>") == 7
+    # one series per region with customers: 华东 华南 华北 (B–D); 华中 西南 西北 东北 (E–H) have only
+    # zeros, stay in the table as 0 (test_category_by_region) but get no empty series in the legend
+    assert bar.count("<c:ser>") == 3
+    assert all(f"客户归类汇总!${c}$4:${c}$7" in bar for c in "BCD")
+    assert not any(f"客户归类汇总!${c}$" in bar for c in "EFGH")
+    assert not any(f"<c:v>{r}</c:v>" in bar for r in ("华中", "西南", "西北", "东北"))
+    assert "<c:legend>" in bar
     assert "<c:strRef>" in bar and "<c:v>重要客户</c:v>" in bar  # cached text categories (cells via XlsxWriter)
     assert "<c:pieChart>" in pie
     top = _find(wb["客户构成分析"], "按交易金额价值分类")
     assert f"客户构成分析!$C${top + 2}:$C${top + 4}" in pie  # 主力/一般/零散 counts
+    # the industry chart: horizontal bars, one per industry of the table (every row but 合计), every
+    # label drawn (tickLblSkip 1) beside a plot area leaving room for the longest name
     assert '<c:barDir val="bar"/>' in industry and "客户构成分析!$B$4:$B$24" in industry
+    ws = wb["客户构成分析"]
+    industries = [ws.cell(row=r, column=1).value for r in range(4, 25)]
+    assert ws["A25"].value == "合计" and len(industries) == 21 and "（未填写）" in industries
+    assert "客户构成分析!$A$4:$A$24" in industry and '<c:ptCount val="21"/>' in industry
+    assert all(f"<c:v>{name}</c:v>" in industry for name in industries)
+    assert '<c:tickLblSkip val="1"/>' in industry and '<c:orientation val="maxMin"/>' in industry
+    assert '<c:crosses val="max"/>' in industry        # the value axis below the last industry
+    x = float(re.search(r'<c:x val="([0-9.]+)"/>', industry).group(1))
+    assert 0.3 < x <= 0.5               # 信息传输、软件和信息技术服务业: 15 CJK characters
 
 
 def test_spliced_sheet_xml_is_ordered(built):

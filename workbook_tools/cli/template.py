@@ -28,6 +28,11 @@ HELP = f"""生成可以直接填写的空白 Excel 表格：表头带 * 的为�
   workbook-tools template registration -o 华东客户档案.xlsx --region 华东
   workbook-tools template visit-plan -o 张三拜访计划.xlsx --owner 张三
   workbook-tools template registration --buttons -o 华东客户档案.xlsm --region 华东
+  workbook-tools template registration --printable -o 客户资料卡_空白.xlsx --copies 20
+
+\b
+--printable 生成供手工填写的纸质“客户资料卡”：每位客户一页（A4 纵向），
+按 基础资料 / 客户特征 / 业务状况 / 交易现状 分栏，有选项的字段印成“□ 选项”。
 """
 
 
@@ -47,7 +52,11 @@ HELP = f"""生成可以直接填写的空白 Excel 表格：表头带 * 的为�
               help="生成带“校验”按钮的启用宏工作簿（.xlsm，需要 Excel 和 xlwings，见 workbook-tools excel -h）。")
 @click.option("--no-checks", "no_checks", is_flag=True,
               help="生成不带“检查结果”公式列、标色和位数校验的旧式空白表格。")
-def command(kind, output, region, owner, rows, schema_path, force, buttons, no_checks):
+@click.option("--printable", is_flag=True,
+              help="生成打印后手工填写的空白客户资料卡（仅 registration；每份一页 A4 纵向）。")
+@click.option("--copies", metavar="份数", type=int, default=1,
+              help="与 --printable 一起使用：空白资料卡的份数（每份一个工作表、打印一页），默认 1。")
+def command(kind, output, region, owner, rows, schema_path, force, buttons, no_checks, printable, copies):
     """Check the invocation, then one library call: generate_template."""
     ctx = click.get_current_context()
     if not kind:
@@ -55,6 +64,9 @@ def command(kind, output, region, owner, rows, schema_path, force, buttons, no_c
     if output is None:
         raise ChineseUsageError("请用 -o 指定输出文件，例如 -o 客户档案登记表.xlsx", ctx)
     refuse_existing(output, force)
+    if printable:
+        _printable(kind, output, schema_path, copies)
+        return
     if buttons:
         from workbook_tools.generate.xlsm.workbook import generate_button_template
 
@@ -65,3 +77,10 @@ def command(kind, output, region, owner, rows, schema_path, force, buttons, no_c
                                  checks=not no_checks)
     extra = ("" if no_checks else "，带“检查结果”公式列") + ("，带“校验”按钮" if buttons else "")
     click.echo(f"已生成表格模板：{path}（{kind}，预留 {rows} 行{extra}）")
+
+
+def _printable(kind, output, schema_path, copies) -> None:
+    from workbook_tools.card.blank import write_blank_cards
+
+    path = write_blank_cards(schema_path, output, copies=copies, kind=kind)
+    click.echo(f"已生成空白客户资料卡：{path}（{copies} 份，每份一页 A4 纵向，供打印后手工填写）")

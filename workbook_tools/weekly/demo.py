@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbook_tools.card import CardResult, build_cards
+from workbook_tools.card.blank import write_blank_cards
 from workbook_tools.history import HistoryStore
 from workbook_tools.generate import generate_template
 from workbook_tools.sampledata import MANIFEST, generate_samples
@@ -23,6 +24,7 @@ DEMO_AS_OF = dt.date(2026, 11, 22)  # the Sunday of the sample week 2026-W47
 SECOND_AS_OF = dt.date(2026, 11, 29)  # 2026-W48: the same files, a few customers edited
 REGIONS = ("华东", "华南", "华北", "西南")
 CARDS = "客户资料卡_{week}.xlsx"   # 一户一档: every customer's card, next to the week's master
+BLANK_CARD = "客户资料卡_空白.xlsx"  # in 模板/: the card printed blank, filled by hand
 
 
 @dataclass
@@ -46,6 +48,7 @@ def run_demo(folder: str | Path, *, customers: int = 300) -> DemoResult:
     schema = load_schema()
     templates = [generate_template(schema, kind, folder / "模板" / f"{form.title}.xlsx", checks=True)
                  for kind, form in ((f.key, f) for f in schema.forms)]
+    templates.append(write_blank_cards(schema, folder / "模板" / BLANK_CARD))   # to print and fill by hand
     # the manifest of injected problems goes beside incoming/, which holds only submissions
     samples = generate_samples(folder / "incoming", regions=list(REGIONS), customers_per_region=customers,
                                manifest=folder / MANIFEST)
