@@ -88,9 +88,9 @@ class _BlankStyles(_Styles):
 
 
 def _blank_card(ws, fields, styles: _BlankStyles) -> None:
-    _page(ws)
+    _page(ws, "空白卡（手工填写）")
     ws.fit_to_pages(1, 1)                    # one card, one sheet of paper
-    ws.set_footer("&L客户资料卡（空白）&R填表日期：　　　　年　　月　　日")
+    ws.set_footer("&L客户资料卡（空白）&C第 &P 页，共 &N 页&R填表日期：　　　　年　　月　　日")
     for c, width in enumerate(WIDTHS):
         ws.set_column(c, c, width)
     ws.write_string(0, 0, TITLE, styles.title)
