@@ -177,3 +177,29 @@ def test_third_party_workbooks_are_annotated_or_left_to_openpyxl(name, tmp_path)
     for part in before.namelist():  # … and pictures, charts, macros, strings are the same bytes
         if part.startswith(UNTOUCHED_PREFIXES):
             assert after.read(part) == before.read(part), part
+
+
+def test_empty_defined_names_of_an_openpyxl_file_get_the_print_titles(tmp_path):
+    """openpyxl saves ``<definedNames />``: the 校验结果 print titles go inside it — a second
+    definedNames element would be invalid (openpyxl and Excel keep only one)."""
+    import re as _re
+    import zipfile
+
+    from openpyxl import Workbook, load_workbook
+
+    from workbook_tools.schema import load_schema
+    from workbook_tools.validate.files import validate_workbook
+
+    src = tmp_path / "华东.xlsx"
+    book = Workbook()
+    ws = book.active
+    ws.title = "客户档案登记表"
+    ws.append(["客户编号", "客户名称", "客户类型", "所属区域", "手机"])
+    ws.append(["HD0001", "示例商贸有限公司", "公司", "火星", "1380000"])
+    book.save(src)
+    assert b"<definedNames" in zipfile.ZipFile(src).read("xl/workbook.xml")
+    report = validate_workbook(src, load_schema())
+    out = annotate_workbook(src, report.findings, tmp_path / "退回" / "华东.xlsx", checked_at="2026-11-22")
+    xml = zipfile.ZipFile(out).read("xl/workbook.xml").decode("utf-8")
+    assert len(_re.findall(r"<definedNames\b", xml)) == 1
+    assert load_workbook(out)["校验结果"].print_title_rows == "$2:$2"

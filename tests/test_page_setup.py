@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -137,7 +138,23 @@ def every_output(tmp_path_factory):
            "plan": week.plans.files[:1], "cards": [demo.cards.path], "export": [root / "发放.xlsx"],
            "ledger": [root / "借阅表.xlsx"]}
     out["headoffice"] = [generate_headoffice(root / "总部工具.xlsm")]
+    from workbook_tools.validate.run import run_validation
+    run = run_validation(demo.samples[:1], schema, annotate_dir=root / "退回", fix_dir=root / "修正")
+    out["annotated"], out["fixed"] = list(map(Path, run.annotated.values())), list(map(Path, run.fixed.values()))
     return out
+
+
+OURS_IN_THEIR_FILE = {"annotated": "校验结果", "fixed": "修正记录"}   # the office's own sheets keep theirs
+
+
+@pytest.mark.parametrize("kind", sorted(OURS_IN_THEIR_FILE))
+def test_our_sheet_in_an_office_file_prints_deliberately(every_output, kind):
+    paths = every_output[kind]
+    assert paths
+    for path in paths:
+        ws = load_workbook(path)[OURS_IN_THEIR_FILE[kind]]
+        check_page_setup(ws, table=True)
+        assert ws.page_setup.orientation == "landscape"
 
 
 @pytest.mark.parametrize("kind", ["template", "master", "summary", "plan", "cards", "export", "ledger",

@@ -199,10 +199,13 @@ class _Annotation:
         xml = xml[:end] + f'<sheet name="{RESULT_SHEET}" sheetId="{max(ids) + 1}" {prefix}:id="{rid}"/>' + xml[end:]
         title = (f'<definedName name="_xlnm.Print_Titles" localSheetId="{len(self.sheets)}">'
                  f"{html.escape(quote_sheet(RESULT_SHEET), quote=False)}!${HEADER_ROW}:${HEADER_ROW}</definedName>")
+        # an empty <definedNames /> (openpyxl writes one) gets the name inside it: a second
+        # definedNames element would make the workbook invalid (readers keep only one of them)
+        xml = re.sub(r"<definedNames\s*/>", "<definedNames></definedNames>", xml, count=1)
         if "</definedNames>" in xml:
             at = xml.index("</definedNames>")
             xml = xml[:at] + title + xml[at:]
-        elif "<externalReferences" in xml or "<functionGroups" in xml or "<definedNames/>" in xml:
+        elif "<externalReferences" in xml or "<functionGroups" in xml:
             raise px.Unsupported("definedNames")
         else:
             at = xml.index("</sheets>") + len("</sheets>")

@@ -12,13 +12,18 @@ from workbook_tools.validate.annotate import parts as px
 from workbook_tools.validate.annotate.parts import text_cell
 from workbook_tools.validate.annotate.sheet import (
     ERROR_RGB, HEADER_BORDER_RGB, HEADER_ROW, HEADER_RGB, HEADERS, LINK_RGB, WARNING_RGB, finding_kind,
-    is_error, level_label, quote_sheet, result_widths,
+    RESULT_SHEET, is_error, level_label, quote_sheet, result_widths,
 )
 
 _HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
          '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
          f'xmlns:r="{px.REL_NS}">')
 _MARGINS = '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+# as sheet.list_sheet's page setup: A4 landscape, one page wide, name in the header, page n of m
+_SHEET_PR = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+_PAGE = ('<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+         f'<headerFooter><oddHeader>&amp;L{RESULT_SHEET}</oddHeader>'
+         '<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter></headerFooter>')
 
 
 class _Formats:
@@ -68,10 +73,10 @@ def results_sheet(rows: list[tuple[Any, str | None, str | None, Any]], summary: 
             "</sheetView></sheetViews>")
     widths = result_widths((f, coord, row) for f, _, coord, row in rows)
     cols = "".join(f'<col min="{c}" max="{c}" width="{w}" customWidth="1"/>' for c, w in enumerate(widths, 1))
-    return (f'{_HEAD}<dimension ref="A1:{last}{max(end, HEADER_ROW)}"/>{view}'
+    return (f'{_HEAD}{_SHEET_PR}<dimension ref="A1:{last}{max(end, HEADER_ROW)}"/>{view}'
             f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols>'
             f'<sheetData>{"".join(body)}</sheetData><autoFilter ref="A{HEADER_ROW}:{last}{end}"/>'
-            + (f"<hyperlinks>{''.join(links)}</hyperlinks>" if links else "") + f"{_MARGINS}</worksheet>")
+            + (f"<hyperlinks>{''.join(links)}</hyperlinks>" if links else "") + f"{_MARGINS}{_PAGE}</worksheet>")
 
 
 def _row(r: int, number: int, f: Any, sheet: str | None, coord: str | None, row: Any, fmt: _Formats) -> str:

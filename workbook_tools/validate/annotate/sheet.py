@@ -70,6 +70,9 @@ class ResultRow:
     row: int | None
 
 
+PAGE_FOOTER = "第 &P 页，共 &N 页"
+
+
 def list_sheet(wb, name: str, summary: str, headers: tuple, widths: tuple, count: int):
     """A fresh last sheet ``name`` (any previous one replaced) framed for a list of ``count``
     rows: summary line in row 1, styled header in HEADER_ROW, widths, frozen header, filter and
@@ -88,7 +91,19 @@ def list_sheet(wb, name: str, summary: str, headers: tuple, widths: tuple, count
     last = get_column_letter(len(headers))
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(count, 1)}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    _page_setup(ws, name)
     return ws
+
+
+def _page_setup(ws, name: str) -> None:
+    """A4 landscape, one page wide, the sheet's name in the page header, page n of m below
+    (the same as results.PAGE_XML writes on the package-edit path)."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddHeader.left.text = name
+    ws.oddFooter.center.text = PAGE_FOOTER
 
 
 def write_results_sheet(wb, rows: list[ResultRow], summary: str):
