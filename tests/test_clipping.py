@@ -1,8 +1,8 @@
 """No output cuts its text: every shown cell of every workbook kind we write fits its column or
-wraps in a row high enough (tests/clipping.py says exactly what counts). The data sheets — the
-forms' rows in the annotated/fixed copies, and as merged into the master and exports (客户档案,
-拜访记录, 拜访计划, 投诉记录) — are the offices' own tables, kept at the schema's column widths,
-and are not measured here; every sheet the tool itself lays out is."""
+wraps in a row high enough (tests/clipping.py says exactly what counts). The forms' rows in the
+annotated/fixed copies are the offices' own sheets, kept as they sent them, and are not measured;
+every sheet the tool itself lays out is — the master's data sheets (客户档案, 拜访记录 …) included,
+whose widths come from their first 2,000 rows (merge.tables.Table.fit_head)."""
 
 from __future__ import annotations
 
@@ -106,6 +106,12 @@ def test_master_report_sheets(made, which):
     assert clipped(made[which], sheets=sheets) == []
     changes = openpyxl.load_workbook(made["later"], read_only=True)["变更记录"]
     assert changes.max_row > 3
+
+
+@pytest.mark.parametrize("which", ["master", "later"])
+def test_master_data_sheets(made, which):
+    data = ["客户档案", "拜访记录", "拜访计划"]
+    assert clipped(made[which], sheets=data) == []
 
 
 def test_summary(made):

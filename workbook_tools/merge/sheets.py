@@ -75,7 +75,7 @@ def customers_table(result: MergeResult, form: Form) -> Table:
             values, extras = c.values, c.extras
             yield ([values.get(k) for k in keys] + [extras.get(k) for k in extra_keys]
                    + provenance(c.provenance))
-    return Table(MASTER_SHEET, columns, rows(), count=len(result.customers))
+    return Table(MASTER_SHEET, columns, rows(), count=len(result.customers)).fit_head()
 
 
 def lookup_card(result: MergeResult, schema: Schema) -> LookupCard:
@@ -98,7 +98,7 @@ def records_table(name: str, table: RecordTable) -> Table:
                + PROVENANCE_COLUMNS)
     rows = ([r.values.get(k) for k in keys] + [r.extras.get(k) for k in extra_keys] + provenance(r)
             for r in table.rows)
-    return Table(name, columns, rows, count=len(table.rows))
+    return Table(name, columns, rows, count=len(table.rows)).fit_head()
 
 
 def quarantine_table(result: MergeResult, schema: Schema) -> Table:

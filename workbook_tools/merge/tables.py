@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
@@ -34,6 +35,20 @@ class Table:
             if col.kind in ("text", "code"):
                 need = max((cell_len(_shown(r[c])) for r in rows if r[c] is not None), default=0) + 2
                 self.columns[c] = Column(col.header, col.kind, max(col.width, min(need, most)))
+        return self
+
+    def fit_head(self, sample: int = 2000, most: float = 60) -> "Table":
+        """``fit`` measured on the first ``sample`` rows only, still streaming the rest: for the
+        data tables (客户档案, 拜访记录 … up to a million rows), whose widths then come from their
+        content at a bounded cost (a longer value further down may still be cut)."""
+        rows, count = iter(self.rows), self.count
+        head = list(itertools.islice(rows, sample))
+        self.rows = head
+        self.fit(most)
+        self.rows, self.count = itertools.chain(head, rows), count if count is not None else None
+        if self.count is None:   # no count given: the rows are materialised after all
+            self.rows = list(self.rows)
+            self.count = len(self.rows)
         return self
 
     def sized(self) -> tuple[Iterable[Sequence[Any]], int]:
