@@ -11,13 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from xlsxwriter.exceptions import XlsxWriterException
-
-from workbook_tools import __version__
-from workbook_tools.card.writer import OPTIONS, TITLE, WIDTHS, _lines, _page, _section_line, _Styles, _Workbook
+from workbook_tools.card.writer import TITLE, WIDTHS, _lines, _page, _section_line, _Styles, card_workbook
 from workbook_tools.errors import OutputError, WorkbookToolsError
 from workbook_tools.generate import resolve_form
-from workbook_tools.io.atomic import atomic_path
 from workbook_tools.schema.loader import load_schema
 from workbook_tools.schema.model import SECTIONS, Field, Schema
 
@@ -60,21 +56,12 @@ def write_blank_cards(schema: Schema | str | Path | None, path: str | Path, *, c
     if target.suffix.lower() != ".xlsx":
         raise OutputError(f"输出文件 {target} 的扩展名应为 .xlsx")
     fields = schema.form("registration").fields
-    with atomic_path(target) as tmp:
-        wb = _Workbook(str(tmp), OPTIONS)
-        try:
-            wb.set_properties({"title": f"{TITLE}（空白）", "subject": schema.stamp,
-                               "created": created or FIXED_CREATED,
-                               "comments": f"由 workbook-tools {__version__} 生成"})
-            styles = _BlankStyles(wb)
-            for n in range(1, copies + 1):
-                name = TITLE if copies == 1 else f"{TITLE}{n}"
-                _blank_card(wb.add_worksheet(name), fields, styles)
-        finally:
-            try:
-                wb.close()
-            except (XlsxWriterException, OSError) as exc:
-                raise OutputError(f"无法写入 {target}：{exc}") from None
+    properties = {"title": f"{TITLE}（空白）", "subject": schema.stamp, "created": created or FIXED_CREATED}
+    with card_workbook(target, properties) as wb:
+        styles = _BlankStyles(wb)
+        for n in range(1, copies + 1):
+            name = TITLE if copies == 1 else f"{TITLE}{n}"
+            _blank_card(wb.add_worksheet(name), fields, styles)
     return target
 
 

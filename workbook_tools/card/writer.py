@@ -4,6 +4,7 @@ page numbers; the 拜访记录 header row repeats when a card runs onto a second
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import Any, Iterable
@@ -36,21 +37,28 @@ def write_cards(cards: Iterable[Card], path: str | Path, *, created: dt.datetime
     """Write the card workbook atomically (never over one of ``inputs``)."""
     cards = list(cards)
     target = Path(path)
+    with card_workbook(target, {"title": title, "created": created}, inputs) as wb:
+        styles = _Styles(wb)
+        _directory(wb.add_worksheet(DIRECTORY), cards, styles)
+        for card in cards:
+            _card(wb.add_worksheet(card.sheet), card, styles)
+    return target
+
+
+@contextlib.contextmanager
+def card_workbook(target: Path, properties: dict, inputs: Iterable[str | Path] = ()):
+    """A card workbook written atomically to ``target`` (never over one of ``inputs``); a
+    failure to write is one Chinese line."""
     with atomic_path(target, inputs=[str(i) for i in inputs]) as tmp:
         wb = _Workbook(str(tmp), OPTIONS)
         try:
-            wb.set_properties({"title": title, "created": created,
-                               "comments": f"由 workbook-tools {__version__} 生成"})
-            styles = _Styles(wb)
-            _directory(wb.add_worksheet(DIRECTORY), cards, styles)
-            for card in cards:
-                _card(wb.add_worksheet(card.sheet), card, styles)
+            wb.set_properties({**properties, "comments": f"由 workbook-tools {__version__} 生成"})
+            yield wb
         finally:
             try:
                 wb.close()
             except (XlsxWriterException, OSError) as exc:
                 raise OutputError(f"无法写入 {target}：{exc}") from None
-    return target
 
 
 class _Workbook(xlsxwriter.Workbook):

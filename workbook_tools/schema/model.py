@@ -108,6 +108,16 @@ class Field:
         return self.mask or "full"
 
     @property
+    def pattern_hint(self) -> str:
+        """How to write a value matching ``pattern``, for messages (validate's finding and the
+        form's own 检查结果 formula say the same)."""
+        if self.help:
+            return f"应为：{self.help}"
+        if self.example:
+            return f"示例：{self.example}"
+        return f"应符合格式 {self.pattern}"
+
+    @property
     def is_code(self) -> bool:
         return self.type in CODE_TYPES
 

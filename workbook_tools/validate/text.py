@@ -14,18 +14,9 @@ def compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-def pattern_hint(field: Any) -> str:
-    """How to write a value that matches the field's pattern, for the message."""
-    if field.help:
-        return f"应为：{field.help}"
-    if field.example:
-        return f"示例：{field.example}"
-    return f"应符合格式 {field.pattern}"
-
-
 def _pattern(text: str, field: Any) -> tuple:
     if field.pattern and compiled(field.pattern).search(text) is None:
-        return one("pattern-mismatch", hint=pattern_hint(field))
+        return one("pattern-mismatch", hint=field.pattern_hint)
     return NO_ISSUES
 
 

@@ -101,15 +101,6 @@ def postal_checks(field: Field, x: str, n: str) -> tuple[str, str]:
     return errors, warnings
 
 
-def pattern_hint(field: Field) -> str:
-    """validate's hint for pattern-mismatch (validate/text.py pattern_hint)."""
-    if field.help:
-        return f"应为：{field.help}"
-    if field.example:
-        return f"示例：{field.example}"
-    return f"应符合格式 {field.pattern}"
-
-
 def pattern_matches(pattern: str, n: str) -> str | None:
     """``^(AB|CD)\\d{4,}$`` as a formula over ``n``; None for any other pattern."""
     match = _SIMPLE_PATTERN.fullmatch(pattern or "")
@@ -130,5 +121,5 @@ def customer_id_checks(field: Field, x: str, n: str) -> tuple[str, str]:
     matches = pattern_matches(field.pattern, n)
     errors = '""' if matches is None else chain([(
         condition("pattern-mismatch", matches=matches),
-        message("pattern-mismatch", label=field.label, value=shown(field, x), hint=pattern_hint(field)))])
+        message("pattern-mismatch", label=field.label, value=shown(field, x), hint=field.pattern_hint))])
     return errors, chain([normalized_warning(field, x, n)])
