@@ -66,7 +66,8 @@ def test_kind_by_key_title_or_alias(schema):
     with pytest.raises(WorkbookToolsError) as err:
         resolve_form(schema, "nosuch")
     assert str(err.value) == ("未知的表格类型“nosuch”，可用的类型：registration（客户档案登记表）、"
-                              "visit-plan（客户拜访计划）、visit-record（客户拜访记录）、complaint（客户投诉记录）")
+                              "visit-plan（客户拜访计划）、visit-record（客户拜访记录）、complaint（客户投诉记录）、"
+                                  "trade（客户交易记录）")
 
 
 def test_schema_path_or_default(tmp_path):
