@@ -56,7 +56,7 @@ def load_error(path: Path) -> str:
 def test_bundled_schema_loads(schema):
     assert (schema.name, schema.version, schema.stamp) == ("客户档案", "1.0", "客户档案 v1.0")
     assert schema.form_keys == ["registration", "visit-plan", "visit-record", "complaint", "trade"]
-    assert [f.title for f in schema.forms] == ["客户档案登记表", "客户拜访计划", "客户拜访记录", "客户投诉记录"]
+    assert [f.title for f in schema.forms] == ["客户档案登记表", "客户拜访计划", "客户拜访记录", "客户投诉记录", "客户交易记录"]
     reg = schema.form("registration")
     assert len(reg.fields) == 36
     assert reg.id_field == "customer_id"
