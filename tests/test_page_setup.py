@@ -113,7 +113,7 @@ def test_master_page_count_in_libreoffice(outputs, tmp_path):
 # Sheets that are not one table under one header row (notes, reports, a card, a lookup, charts
 # beside several tables): checked for everything but a repeated header row.
 NOT_ONE_TABLE = {"合并说明", "资料卡", "客户资料卡", "说明", "发放说明", "设置", "填表说明", "客户归类汇总", "客户构成分析",
-                 "档案质量", "业务员统计", "跟进提醒", "业务下滑"}
+                 "档案质量", "业务员统计", "跟进提醒", "业务下滑", "客户综合销售力分析", "对比分析"}
 
 
 @pytest.fixture(scope="module")

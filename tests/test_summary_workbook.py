@@ -155,7 +155,8 @@ def values(ws, cells: str) -> list:
 
 def test_result_and_sheet_order(built):
     master, out, result, wb = built
-    assert wb.sheetnames == ["客户归类汇总", "客户构成分析", "跟进提醒", "业务下滑", "档案质量", "业务员统计", "说明"]
+    assert wb.sheetnames == ["客户归类汇总", "客户构成分析", "跟进提醒", "业务下滑", "档案质量", "业务员统计",
+                             "客户综合销售力分析", "对比分析", "说明"]
     assert (result.customers, result.visits, result.plans) == (12, 14, 8)
     assert (result.overdue, result.due_soon, result.declining) == (5, 3, 6)
     assert (result.quarantined, result.duplicates) == (2, 1)
@@ -312,7 +313,8 @@ def test_charts(built):
     assert len(wb["客户构成分析"]._charts) == 2
     with zipfile.ZipFile(out) as z:
         charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
-        assert charts == ["xl/charts/chart1.xml", "xl/charts/chart2.xml", "xl/charts/chart3.xml"]
+        # then 客户综合销售力分析 (1) and 对比分析 (2): tests/test_summary_sales.py
+        assert charts == [f"xl/charts/chart{i}.xml" for i in range(1, 7)]
         bar = z.read("xl/charts/chart1.xml").decode()
         pie = z.read("xl/charts/chart2.xml").decode()
         industry = z.read("xl/charts/chart3.xml").decode()

@@ -16,7 +16,10 @@ from workbook_tools.summary.followup import decline_sheet, followup_sheet
 from workbook_tools.summary.load import MasterData, load_master
 from workbook_tools.summary.notes import notes_sheet
 from workbook_tools.summary.quality import quality_sheet
-from workbook_tools.summary.sales import sales_sheet
+from workbook_tools.summary.sales import (
+    DEFAULT_VALUE_CLASSES, Periods, build_deals, compare_sheet, periods, sales_sheet, strength_sheet,
+)
+from workbook_tools.summary.sales.period import DEFAULT_COMPARE, DEFAULT_KIND, check
 from workbook_tools.summary.tables import SummarySheet
 from workbook_tools.summary.writer import write_summary
 
@@ -30,6 +33,7 @@ SUMMARY_FIELDS = {
     },
     "visit-record": {"customer_id", "date", "salesperson"},
     "visit-plan": {"plan_id", "salesperson", "planned_date", "customer_id", "status"},
+    "trade": {"trade_id", "date", "customer_id", "amount", "paid_date", "paid_amount", "salesperson"},
 }
 
 
@@ -43,6 +47,8 @@ def require_fields(data: MasterData, fields: Mapping[str, Iterable[str]], caller
     """Raise ValueError when a pre-loaded master lacks a column ``caller`` reads
     (load it with the union of the callers' fields)."""
     frames = {"registration": data.customers, "visit-record": data.visits, "visit-plan": data.plans}
+    if data.trades is not None:
+        frames["trade"] = data.trades
     missing = sorted(f"{form}.{key}" for form, keys in fields.items() for key in keys
                      if form in frames and key not in frames[form].columns)
     if missing:
@@ -74,32 +80,45 @@ class SummaryResult:
     quarantined: int
     duplicates: int
     missing_sheets: tuple[str, ...] = ()
+    period: str = ""  # the sales sheets' periods (Periods.describe)
+    trades: int | None = None  # 交易记录 rows read; None: no such sheet (typed totals used)
     seconds: dict[str, float] = field(default_factory=dict, compare=False)  # load / compute / write
 
 
-def compute_summary(data: MasterData, schema: Schema, as_of: dt.date) -> list[SummarySheet]:
-    """Every summary sheet, in workbook order (pure: no I/O)."""
+def compute_summary(data: MasterData, schema: Schema, as_of: dt.date,
+                    span: Periods | None = None) -> list[SummarySheet]:
+    """Every summary sheet, in workbook order (pure: no I/O); ``span``: the sales sheets' periods
+    (default: this month against the previous one)."""
     c, settings = data.customers, schema.settings
+    span = span or periods(as_of)
+    classes = settings.get("value_classes") or DEFAULT_VALUE_CLASSES
+    deals = build_deals(c, data.trades, as_of, classes)
     return [
         classification_sheet(c, schema),
         composition_sheet(c, schema),
         followup_sheet(c, data.visits, as_of, settings),
         decline_sheet(c, as_of, settings),
         quality_sheet(data, schema, as_of),
-        sales_sheet(c, data.visits, data.plans, as_of),
-        notes_sheet(data, schema, as_of),
+        sales_sheet(c, data.visits, data.plans, as_of, deals, span),
+        strength_sheet(c, deals, span, schema, classes),
+        compare_sheet(c, deals, span, schema, as_of),
+        notes_sheet(data, schema, as_of, span),
     ]
 
 
 def build_summary(master_path: str | Path, out_path: str | Path, *, schema: Schema | None = None,
                   as_of: dt.date | None = None, data: MasterData | None = None,
-                  password: str | None = None) -> SummaryResult:
+                  password: str | None = None, period: str = DEFAULT_KIND,
+                  compare: str = DEFAULT_COMPARE) -> SummaryResult:
     """Read the master archive, compute every summary table, write the summary workbook atomically.
 
     ``data``: the master ``master_path`` already loaded (load_master with at least
     :func:`summary_fields`), so a caller that also builds plans reads the file once.
     ``password``: open an encrypted master with it, and write the summary encrypted too.
+    ``period`` (week / month / quarter / year) and ``compare`` (previous: the period before;
+    year: the same days a year earlier) set 本期 and its comparison period of the sales sheets.
     """
+    check(period, compare)
     schema = schema or load_schema()
     as_of = as_of or dt.date.today()
     if isinstance(as_of, dt.datetime):
@@ -111,7 +130,8 @@ def build_summary(master_path: str | Path, out_path: str | Path, *, schema: Sche
     else:
         require_fields(data, summary_fields(schema), "build_summary")
     t1 = time.perf_counter()
-    sheets = compute_summary(data, schema, as_of)
+    span = periods(as_of, period, compare)
+    sheets = compute_summary(data, schema, as_of, span)
     t2 = time.perf_counter()
     year, week, _ = as_of.isocalendar()
     path = write_summary(sheets, out_path, created=dt.datetime.combine(as_of, dt.time()), inputs=[master_path],
@@ -125,6 +145,7 @@ def build_summary(master_path: str | Path, out_path: str | Path, *, schema: Sche
         sheets=tuple(s.name for s in sheets), customers=len(data.customers), visits=len(data.visits),
         plans=len(data.plans), overdue=lengths["overdue"], due_soon=lengths["due_soon"],
         declining=lengths["decline"], quarantined=data.quarantined, duplicates=data.duplicates,
-        missing_sheets=data.missing_sheets,
+        missing_sheets=data.missing_sheets, period=span.describe(),
+        trades=None if data.trades is None else len(data.trades),
         seconds={"load": t1 - t0, "compute": t2 - t1, "write": t3 - t2},
     )

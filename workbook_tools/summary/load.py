@@ -31,6 +31,8 @@ from workbook_tools.summary.tables import labelled
 CUSTOMER_SHEET = "客户档案"
 VISIT_SHEET = "拜访记录"
 PLAN_SHEET = "拜访计划"
+TRADE_SHEET = "交易记录"
+TRADE_FORM = "trade"
 QUARANTINE_SHEET = "待修正"
 DUPLICATE_SHEET = "疑似重复"
 HEADER_SCAN_ROWS = 10
@@ -55,6 +57,8 @@ class MasterData:
     quarantined_by_owner: pd.Series | None = None
     duplicate_pairs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["id_a", "id_b"]))
     missing_sheets: tuple[str, ...] = ()
+    # one column per trade field key; None when the master has no 交易记录 sheet (or it was not read)
+    trades: pd.DataFrame | None = None
 
     @property
     def duplicates(self) -> int:
@@ -72,7 +76,8 @@ def file_sha256(path: str | Path) -> str:
 
 def load_master(path: str | Path, schema: Schema, *,
                 fields: Mapping[str, Iterable[str]] | None = None, workers: int = 2) -> MasterData:
-    """Read the master's 客户档案, 拜访记录, 拜访计划, 待修正 and 疑似重复 sheets.
+    """Read the master's 客户档案, 拜访记录, 拜访计划, 待修正 and 疑似重复 sheets, and 交易记录
+    when the schema has the trade form and ``fields`` asks for it (or is None).
 
     ``fields`` (form key → field keys) limits the columns parsed; by default every field.
     ``workers`` > 1 reads sheets concurrently (see :func:`_run`); 1 reads them in order.
@@ -89,6 +94,8 @@ def load_master(path: str | Path, schema: Schema, *,
         "pairs": (_rows_job, (path, DUPLICATE_SHEET, _duplicate_pairs, reg)),
         "sha256": (file_sha256, (path,)),
     }
+    if any(f.key == TRADE_FORM for f in schema.forms) and (fields is None or TRADE_FORM in fields):
+        jobs["trades"] = (_form_job, (path, schema.form(TRADE_FORM), TRADE_SHEET, wanted))
     with gc_paused():
         done = _run(jobs, workers, big=path.stat().st_size >= PROCESS_MIN_BYTES)
     missing = tuple(name for key in ("visits", "plans", "quarantine", "pairs") for name in done[key][1])
@@ -97,6 +104,7 @@ def load_master(path: str | Path, schema: Schema, *,
         path=path, sha256=done["sha256"], customers=done["customers"][0], visits=done["visits"][0],
         plans=done["plans"][0], quarantined=q_total, quarantined_by_region=q_region,
         quarantined_by_owner=q_owner, duplicate_pairs=done["pairs"][0], missing_sheets=missing,
+        trades=done["trades"][0] if "trades" in done and not done["trades"][1] else None,
     )
 
 

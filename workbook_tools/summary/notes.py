@@ -10,15 +10,22 @@ from workbook_tools import __version__
 from workbook_tools.schema.model import Schema
 from workbook_tools.summary.load import MasterData
 from workbook_tools.summary.followup import DUE_SOON_DAYS
-from workbook_tools.summary.sales import FOUR_WEEK_DAYS, WEEK_DAYS
+from workbook_tools.summary.load import TRADE_SHEET
+from workbook_tools.summary.sales import FOUR_WEEK_DAYS, WEEK_DAYS, Periods, periods
+from workbook_tools.summary.sales.definitions import sales_definitions
 from workbook_tools.summary.tables import UNFILLED, SummarySheet, Table
 
 NOTES_SHEET = "说明"
 
 
-def info_table(data: MasterData, schema: Schema, as_of: dt.date) -> Table:
+def info_table(data: MasterData, schema: Schema, as_of: dt.date, span: Periods | None = None) -> Table:
+    span = span or periods(as_of)
+    trades = (f"{TRADE_SHEET}工作表，{len(data.trades)} 行" if data.trades is not None
+              else f"总档案中没有“{TRADE_SHEET}”工作表，销售统计按客户档案中填写的交易金额、交易次数（累计值）")
     rows = [
         ("统计截止日期", as_of.isoformat()),
+        ("销售统计期间", span.describe()),
+        ("交易数据来源", trades),
         ("总档案文件", data.path.name),
         ("文件 SHA-256", data.sha256),
         ("档案结构", schema.stamp),
@@ -85,7 +92,10 @@ def definitions(schema: Schema) -> list[tuple[str, str, str]]:
     ]
 
 
-def notes_sheet(data: MasterData, schema: Schema, as_of: dt.date) -> SummarySheet:
-    defs = Table("definitions", "指标定义", pd.DataFrame(definitions(schema), columns=["工作表", "指标", "定义"]),
+def notes_sheet(data: MasterData, schema: Schema, as_of: dt.date, span: Periods | None = None) -> SummarySheet:
+    rows = definitions(schema)
+    if any(f.key == "trade" for f in schema.forms):
+        rows += [(sheet, measure, text) for sheet, measure, text, _ in sales_definitions(schema)]
+    defs = Table("definitions", "指标定义", pd.DataFrame(rows, columns=["工作表", "指标", "定义"]),
                  widths={"定义": 90}, wrap=frozenset({"定义"}))
-    return SummarySheet(NOTES_SHEET, "说明", [[info_table(data, schema, as_of), counts_table(data), defs]])
+    return SummarySheet(NOTES_SHEET, "说明", [[info_table(data, schema, as_of, span), counts_table(data), defs]])

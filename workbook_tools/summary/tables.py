@@ -16,7 +16,7 @@ import pandas as pd
 UNFILLED = "（未填写）"
 TOTAL = "合计"
 # Column kinds the writer knows how to format.
-KINDS = frozenset({"text", "int", "money", "pct", "date"})
+KINDS = frozenset({"text", "int", "money", "ratio", "pct", "date"})
 
 
 @dataclass

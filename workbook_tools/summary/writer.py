@@ -32,8 +32,8 @@ from workbook_tools.summary.sheetxml import (
 from workbook_tools.summary.tables import SummarySheet, Table
 
 TOP_ROW = 1  # 0-based row where stacks start (row 0 holds the sheet title)
-NUM_FORMATS = {"int": "#,##0", "money": "#,##0.00", "pct": "0.0%", "date": "yyyy-mm-dd"}
-KIND_WIDTHS = {"int": 10, "money": 15, "pct": 9, "date": 12, "text": 8}
+NUM_FORMATS = {"int": "#,##0", "money": "#,##0.00", "ratio": "0.00", "pct": "0.0%", "date": "yyyy-mm-dd"}
+KIND_WIDTHS = {"int": 10, "money": 15, "ratio": 9, "pct": 9, "date": 12, "text": 8}
 MAX_WIDTH = 40
 WIDTH_SAMPLE = 300
 SUMMARY_STAMP = {"form": "summary", "generator": GENERATOR}
