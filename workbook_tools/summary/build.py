@@ -92,7 +92,9 @@ def compute_summary(data: MasterData, schema: Schema, as_of: dt.date,
     c, settings = data.customers, schema.settings
     span = span or periods(as_of)
     classes = settings.get("value_classes") or DEFAULT_VALUE_CLASSES
-    deals = build_deals(c, data.trades, as_of, classes)
+    reg = schema.form("registration")
+    deals = build_deals(c, data.trades, as_of, classes,
+                        {key: reg.field(key).choice_values for key in ("category", "region")})
     return [
         classification_sheet(c, schema),
         composition_sheet(c, schema),
@@ -100,8 +102,8 @@ def compute_summary(data: MasterData, schema: Schema, as_of: dt.date,
         decline_sheet(c, as_of, settings),
         quality_sheet(data, schema, as_of),
         sales_sheet(c, data.visits, data.plans, as_of, deals, span),
-        strength_sheet(c, deals, span, schema, classes),
-        compare_sheet(c, deals, span, schema, as_of),
+        strength_sheet(deals, span, schema),
+        compare_sheet(deals, span, schema, as_of),
         notes_sheet(data, schema, as_of, span),
     ]
 

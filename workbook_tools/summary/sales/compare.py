@@ -10,7 +10,7 @@ from dataclasses import replace
 import pandas as pd
 
 from workbook_tools.schema.model import Schema
-from workbook_tools.summary.sales.deals import Deals, customer_groups, group_order, sums
+from workbook_tools.summary.sales.deals import Deals
 from workbook_tools.summary.sales.period import Periods, recent
 from workbook_tools.summary.sales.strength import AMOUNT, AVERAGE, BUYERS, DEALS, fallback_note, group_table
 from workbook_tools.summary.tables import TOTAL, Chart, SummarySheet, Table
@@ -27,7 +27,7 @@ def periods_table(deals: Deals, as_of: dt.date, periods: Periods) -> Table:
     for p in recent(as_of, periods.kind, RECENT_PERIODS):
         now = deals.within(p)
         rows.append((p.label, p.days, int(now["deals"].sum()),
-                     int(now.loc[now["amount"] > 0, "customer_id"].nunique()),
+                     int(deals.sums(now, "region")["buyers"].sum()),
                      round(float(now["amount"].sum()), 2), round(float(deals.collected(p)["paid"].sum()), 2)))
     frame = pd.DataFrame(rows, columns=[PERIOD, DATES, DEALS, BUYERS, AMOUNT, COLLECTED])
     frame[AVERAGE] = (frame[AMOUNT] / frame[DEALS].where(frame[DEALS] > 0)).round(2)
@@ -35,17 +35,17 @@ def periods_table(deals: Deals, as_of: dt.date, periods: Periods) -> Table:
     return Table("compare_periods", f"近{RECENT_PERIODS}{periods.unit}对比", frame, kinds)
 
 
-def side_by_side(customers: pd.DataFrame, deals: Deals, periods: Periods, schema: Schema, key: str) -> Table:
+def side_by_side(deals: Deals, periods: Periods, schema: Schema, key: str) -> Table:
     """本期 and the comparison period per value of ``key``, with 合计."""
     field = schema.form("registration").field(key)
     before = periods.previous_name
-    order = group_order(key, customer_groups(customers, deals, key), deals.frame[key], field.choice_values, {})
-    now = sums(deals.within(periods.current), key).reindex(order, fill_value=0)
-    then = sums(deals.within(periods.previous), key).reindex(order, fill_value=0)
+    now = deals.sums(deals.within(periods.current), key)
+    then = deals.sums(deals.within(periods.previous), key)
     frame = pd.DataFrame({
-        field.label: order, f"本期{AMOUNT}": now["amount"].round(2).to_numpy(),
+        field.label: deals.groupings[key].order, f"本期{AMOUNT}": now["amount"].round(2).to_numpy(),
         f"{before}{AMOUNT}": then["amount"].round(2).to_numpy(),
-        f"本期{DEALS}": now["deals"].to_numpy(dtype="int64"), f"{before}{DEALS}": then["deals"].to_numpy(dtype="int64"),
+        f"本期{DEALS}": now["deals"].to_numpy().round().astype("int64"),
+        f"{before}{DEALS}": then["deals"].to_numpy().round().astype("int64"),
     })
     frame.loc[len(frame)] = [TOTAL, *(frame[c].sum() for c in frame.columns[1:])]
     frame.insert(3, CHANGE, (frame[f"本期{AMOUNT}"] - frame[f"{before}{AMOUNT}"]).round(2))
@@ -55,23 +55,22 @@ def side_by_side(customers: pd.DataFrame, deals: Deals, periods: Periods, schema
                  f"{periods.previous.days}）", frame, kinds, total_row=True)
 
 
-def typed_totals(customers: pd.DataFrame, deals: Deals, periods: Periods, schema: Schema, key: str) -> Table:
+def typed_totals(deals: Deals, periods: Periods, schema: Schema, key: str) -> Table:
     """Without 交易记录: 综合销售力's figures per value of ``key`` from the typed totals."""
-    table = group_table(customers, deals, periods, schema, key, {})
+    table = group_table(deals, periods, schema, key)
     label = table.frame.columns[0]
     return replace(table, key=f"compare_{key}", title=f"按{label}对比（{fallback_note(schema)}）")
 
 
-def compare_sheet(customers: pd.DataFrame, deals: Deals, periods: Periods, schema: Schema,
-                  as_of: dt.date) -> SummarySheet:
+def compare_sheet(deals: Deals, periods: Periods, schema: Schema, as_of: dt.date) -> SummarySheet:
     keys = ("region", "category")
     if not deals.from_trades:
-        tables = [typed_totals(customers, deals, periods, schema, k) for k in keys]
+        tables = [typed_totals(deals, periods, schema, k) for k in keys]
         charts = [Chart("column", f"各{t.frame.columns[0]}{AMOUNT}（登记累计）", t.key, t.frame.columns[0],
                         (AMOUNT,), y_title="元") for t in tables]
         return SummarySheet(COMPARE_SHEET, COMPARE_SHEET, [tables], charts)
     first = periods_table(deals, as_of, periods)
-    tables = [first, *(side_by_side(customers, deals, periods, schema, k) for k in keys)]
+    tables = [first, *(side_by_side(deals, periods, schema, k) for k in keys)]
     charts = [Chart("column", f"近{RECENT_PERIODS}{periods.unit}{AMOUNT}与{COLLECTED}", first.key, PERIOD,
                     (AMOUNT, COLLECTED), y_title="元")]
     for t in tables[1:]:

@@ -36,8 +36,8 @@ def people(customers: pd.DataFrame, visits: pd.DataFrame, plans: pd.DataFrame,
            sellers: pd.Series | None = None) -> list[str]:
     """Every salesperson named in 客户档案, 拜访记录, 拜访计划 (and ``sellers``), sorted; （未填写） last."""
     parts = [customers["owner"], visits["salesperson"], plans["salesperson"]]
-    names = pd.concat([labelled(p) for p in parts + ([sellers] if sellers is not None else [])],
-                      ignore_index=True)
+    parts += [sellers] if sellers is not None else []
+    names = pd.concat([labelled(pd.Series(p.unique())) for p in parts], ignore_index=True)
     return ordered_labels(names.where(names != UNFILLED), ())
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from workbook_tools.schema.model import Schema
-from workbook_tools.summary.sales.deals import VALUE_CLASS, Deals, customer_groups, group_order, sums
+from workbook_tools.summary.sales.deals import VALUE_CLASS, Deals
 from workbook_tools.summary.sales.period import Periods
 from workbook_tools.summary.tables import TOTAL, Chart, SummarySheet, Table, share
 
@@ -33,22 +33,17 @@ def group_label(schema: Schema, key: str) -> str:
     return VALUE_LABEL if key == VALUE_CLASS else schema.form("registration").field(key).label
 
 
-def group_table(customers: pd.DataFrame, deals: Deals, periods: Periods, schema: Schema, key: str,
-                classes: dict[str, float]) -> Table:
+def group_table(deals: Deals, periods: Periods, schema: Schema, key: str) -> Table:
     """One row per group value, then 合计; without 交易记录 the columns needing dates are left out."""
     label = group_label(schema, key)
-    choices = () if key == VALUE_CLASS else schema.form("registration").field(key).choice_values
-    owned = customer_groups(customers, deals, key)
-    now = deals.within(periods.current)
-    order = group_order(key, owned, deals.frame[key], choices, classes)
-    counts = sums(now, key).reindex(order, fill_value=0)
+    grouping = deals.groupings[key]
+    counts = deals.sums(deals.within(periods.current), key)
     previous_amount = f"{periods.previous_name}{AMOUNT}"
     frame = pd.DataFrame({
-        label: order, CUSTOMERS: owned.value_counts().reindex(order, fill_value=0).to_numpy(dtype="int64"),
-        BUYERS: counts["buyers"].to_numpy(dtype="int64"), DEALS: counts["deals"].to_numpy(dtype="int64"),
+        label: grouping.order, CUSTOMERS: grouping.customers.astype("int64"),
+        BUYERS: counts["buyers"].to_numpy(dtype="int64"), DEALS: counts["deals"].to_numpy().round().astype("int64"),
         AMOUNT: counts["amount"].round(2).to_numpy(), "paid": counts["paid"].to_numpy(),
-        previous_amount: sums(deals.within(periods.previous), key)["amount"].reindex(order, fill_value=0)
-        .round(2).to_numpy(),
+        previous_amount: deals.sums(deals.within(periods.previous), key)["amount"].round(2).to_numpy(),
     })
     sums_row = {c: (TOTAL if c == label else frame[c].sum()) for c in frame.columns}
     frame = pd.concat([frame, pd.DataFrame([sums_row])], ignore_index=True)
@@ -67,9 +62,8 @@ def group_table(customers: pd.DataFrame, deals: Deals, periods: Periods, schema:
                  total_row=True)
 
 
-def strength_sheet(customers: pd.DataFrame, deals: Deals, periods: Periods, schema: Schema,
-                   classes: dict[str, float]) -> SummarySheet:
-    tables = [group_table(customers, deals, periods, schema, key, classes) for key in GROUPS]
+def strength_sheet(deals: Deals, periods: Periods, schema: Schema) -> SummarySheet:
+    tables = [group_table(deals, periods, schema, key) for key in GROUPS]
     category = tables[0]
     chart = Chart("pie", f"各{group_label(schema, 'category')}销售额占比", category.key,
                   category.frame.columns[0], (AMOUNT,))
