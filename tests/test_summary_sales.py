@@ -305,3 +305,19 @@ def test_readme_table_is_the_definitions(schema):
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert f"<!-- SALES:START -->\n{sales_markdown(schema)}<!-- SALES:END -->" in readme
+
+
+def test_trade_sheet_and_headers_by_their_aliases(tmp_path, schema):
+    """A 交易记录 sheet under another of the form's names, with alias headers in another order."""
+    master = tmp_path / "总档案.xlsx"
+    base.make_master(master, schema)
+    book = openpyxl.load_workbook(master)
+    ws = book.create_sheet("客户交易记录")
+    ws.append(["业务员", "订单编号", "客户代码", "订单日期", "销售金额", "收款金额", "到账日期", "品名"])
+    for tid, day, cid, amount, paid_day, paid, person in TRADES:
+        ws.append([person, tid, cid, day, amount, paid, paid_day, "钢材"])
+    book.save(master)
+    result = build_summary(master, tmp_path / "汇总.xlsx", schema=schema, as_of=AS_OF)
+    assert result.trades == 10
+    ws = openpyxl.load_workbook(result.path)["客户综合销售力分析"]
+    assert base.values(ws, "A9:E9") == ["合计", 12, 5, 5, 21000]

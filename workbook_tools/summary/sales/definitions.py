@@ -6,6 +6,7 @@ from __future__ import annotations
 from workbook_tools.schema.model import Schema
 from workbook_tools.summary.load import TRADE_SHEET
 from workbook_tools.summary.sales.compare import COMPARE_SHEET, RECENT_PERIODS
+from workbook_tools.summary.sales.deals import UNREGISTERED
 from workbook_tools.summary.sales.people import SALES_SHEET
 from workbook_tools.summary.sales.strength import STRENGTH_SHEET
 
@@ -37,7 +38,8 @@ def sales_definitions(schema: Schema) -> list[tuple[str, str, str, str]]:
         (SALES_SHEET, "增减", "本期 − 上期（完成率为百分点之差）", SEED5),
         (STRENGTH_SHEET, "分组",
          f"按交易客户在客户档案中的客户类别、价值分类、所属区域分组；客户编号不在客户档案中的交易单列为"
-         f"（不在客户档案中）。价值分类按截至统计日期的累计交易金额划分（规则同客户构成分析）", SEED6),
+         f"{UNREGISTERED}。价值分类按每位客户截至统计日期的交易记录金额之和划分（没有交易记录时按填写的"
+         f"{reg.field('trade_amount').label}），规则同客户构成分析", SEED6),
         (STRENGTH_SHEET, "客户数 / 成交客户数", "客户档案中属于该组的客户数；本期有交易（金额或笔数大于0）的不同客户数", SEED6),
         (STRENGTH_SHEET, "交易笔数 / 销售额 / 销售额占比", "本期交易的笔数、金额之和，及该组销售额 ÷ 全部销售额", SEED6),
         (STRENGTH_SHEET, "平均单笔金额", "销售额 ÷ 交易笔数", SEED6),
