@@ -180,7 +180,7 @@ def test_charts_of_the_sales_sheets(built):
     trend = by_title["近6月销售额与回款额"]
     assert '<c:barDir val="col"/>' in trend and trend.count("<c:ser>") == 2
     assert "对比分析!$A$4:$A$9" in trend and "对比分析!$E$4:$E$9" in trend and "对比分析!$F$4:$F$9" in trend
-    assert "<c:v>2026-11</c:v>" in trend
+    assert "<c:v>2026-11</c:v>" in trend and '<c:numFmt formatCode="#,##0" sourceLinked="0"/>' in trend
     region = by_title["各所属区域销售额：本期与上期"]
     top = find(wb["对比分析"], "按所属区域对比")
     assert region.count("<c:ser>") == 2 and f"对比分析!$B${top + 2}:$B${top + 9}" in region

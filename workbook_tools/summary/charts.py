@@ -97,7 +97,7 @@ def _decorate(chart, spec: Chart, series: int) -> None:
                           "num_font": {"size": 9}})
     else:
         chart.set_x_axis({"name": spec.x_title})
-        chart.set_y_axis({"name": spec.y_title, "major_gridlines": {"visible": True}})
+        chart.set_y_axis({"name": spec.y_title, "major_gridlines": {"visible": True}, "num_format": "#,##0"})
 
 
 def _height(spec: Chart, table: Table) -> int:
