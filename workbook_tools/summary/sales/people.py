@@ -110,6 +110,7 @@ def performance_table(customers: pd.DataFrame, visits: pd.DataFrame, plans: pd.D
         frame[f"本期{name}"] = now[name].to_numpy()
         frame[f"{before}{name}"] = then[name].to_numpy()
         frame[change] = frame[f"本期{name}"] - frame[f"{before}{name}"]
+        frame[change] = frame[change].round(2) if kind == "money" else frame[change]
         kinds |= {f"本期{name}": kind, f"{before}{name}": kind, change: kind}
     title = f"业务员业绩统计（按{periods.unit}：本期 {periods.current.days}，{before} {periods.previous.days}）"
     if not deals.from_trades:
