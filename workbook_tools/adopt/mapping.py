@@ -156,13 +156,14 @@ def _decide(form: Form, col: ColumnMap, values: list, taken: set, ambiguous: boo
 
 def _fits(field, texts: list[str]) -> float:
     lookup = field.choice_lookup()
-    hits = sum(1 for t in texts if normalize_choice(t) in lookup or _stem(t) in lookup)
-    return hits / len(texts)
+    return sum(1 for t in texts if any(v in lookup for v in _forms(t))) / len(texts)
 
 
-def _stem(text: str) -> str:
-    """“A（重点客户）” → “a”: a CRM level with its explanation in brackets."""
-    return normalize_choice(re.sub(r"[(（].*?[)）]", "", text))
+def _forms(text: str) -> tuple[str, ...]:
+    """The text, then what a CRM level says in brackets (“A（重点客户）” → 重点客户); the
+    letter alone only for the plain field (信誉等级 A) when nothing else fits."""
+    inner = re.findall(r"[(（](.*?)[)）]", text)
+    return (normalize_choice(text), *(normalize_choice(i) for i in inner))
 
 
 def _share(texts: list[str], pattern: re.Pattern) -> float:
