@@ -16,6 +16,8 @@ import xlsxwriter
 from python_calamine import CalamineWorkbook
 from test_validate_support import uscc_code
 
+from office import convert, convert_sheets, needs_soffice
+
 from workbook_tools.adopt import adopt_files, plan_files
 from workbook_tools.cli import main
 from workbook_tools.errors import UnreadableWorkbook, WorkbookToolsError
@@ -410,3 +412,32 @@ def test_adopted_workbook_merges(tmp_path, schema):
     run = merge_files([result.output], tmp_path / "master.xlsx", schema=schema, as_of=AS_OF,
                       run_date=AS_OF)
     assert sorted(c.values["customer_name"] for c in run.result.customers) == NAMES[:5]
+
+
+@needs_soffice
+def test_xls_and_ods_registers_and_the_output_in_libreoffice(tmp_path, schema):
+    """WPS registers are often saved as .xls, LibreOffice users keep .ods: both adopted in
+    one run; the adopted form opened (and its checks recalculated) by LibreOffice."""
+    xls = convert(wps(tmp_path), "xls", tmp_path / "xls")
+    ods = convert(address_book(tmp_path), "ods", tmp_path / "ods")
+    mapfile = tmp_path / "列对应.yaml"
+    mapfile.write_text("姓名: 联系人\n单位: 客户名称\n", encoding="utf-8")
+    result = adopt_files([xls, ods], tmp_path / "登记表.xlsx", schema, map_file=mapfile, region="华东",
+                         owner="张三", as_of=AS_OF)
+    assert [f.kind for f in result.files] == ["xls", "ods"]
+    assert _mapping_of(result, 0) == WPS_MAP
+    assert _mapping_of(result, 1)[:2] == ["contact", "customer_name"]
+    assert result.rows_read == result.rows_written == 9
+    sheets = convert_sheets(result.output, tmp_path / "lo")
+    with open(sheets["客户档案登记表"], encoding="utf-8") as fh:
+        grid = list(csv.reader(fh))
+    header = grid[0]
+    assert [row[header.index("客户名称*")] for row in grid[1:10]] == NAMES[:4] + NAMES[:5]
+    checks = [row[header.index("检查结果")] for row in grid[1:10]]
+    with_errors = set(result.rows_with_errors())
+    assert all(checks[i] for i in with_errors)  # the form's own checks flag the rows 迁移说明 lists
+
+
+def _mapping_of(result, n):
+    [table] = result.files[n].tables
+    return [c.field for c in table.columns]

@@ -27,7 +27,6 @@ NOTES_SHEET = "迁移说明"
 OTHER_PREFIX = "其他信息："
 SPARE_ROWS = 50            # formatted empty rows after the adopted ones, for new customers
 NOTES_WIDTHS = (16, 14, 16, 26, 26, 40, 10)
-_CELL = re.compile(r'<c r="([A-Z]+)2"( s="\d+")?')
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
 
 
@@ -46,7 +45,7 @@ def write_adopted(path: Path, schema: Schema, form: Form, rows: list[list], extr
     prepared = template_rows(len(rows))
     with atomic_path(path, inputs) as tmp:
         generate_template(schema, form.key, tmp, region=region, owner=owner, rows=prepared, checks=True,
-                          extend=frame)
+                          extend=frame, blank_cells=False)
         _fill(Path(tmp), frame, rows, extras, notes, prepared)
     return path
 
@@ -57,10 +56,12 @@ class _Frame:
     def __init__(self, form: Form, extra_headers: list[str]):
         self.form, self.extra_headers = form, extra_headers
         self.formats: dict[str, Any] = {}
+        self.columns: list[Any] = []   # the data sheet's cell formats: the fields', then 检查结果
         self.notes_part = ""
 
     def __call__(self, workbook, data, formats, info) -> None:
         first = len(self.form.fields) + 1  # after the 检查结果 column
+        self.columns = [formats.cell(f) for f in self.form.fields] + [formats.result()]
         text = formats.cell(self.form.field("remarks")) if _has(self.form, "remarks") else None
         for k, header in enumerate(self.extra_headers):
             data.set_column(first + k, first + k, 16, text)
@@ -77,7 +78,15 @@ class _Frame:
         self.notes_part = f"xl/worksheets/sheet{workbook.worksheets().index(sheet) + 1}.xml"
 
     def styles(self) -> dict[str, str]:
-        return {k: f' s="{f.xf_index}"' if f.xf_index else "" for k, f in self.formats.items()}
+        return {k: _style(f) for k, f in self.formats.items()}
+
+    def column_styles(self) -> dict[str, str]:
+        """Column letter → the ' s="N"' attribute of the data sheet's cells (after close)."""
+        return {xl_col_to_name(j): _style(f) for j, f in enumerate(self.columns)}
+
+
+def _style(fmt) -> str:
+    return f' s="{fmt.xf_index}"' if fmt is not None and fmt.xf_index else ""
 
 
 def _has(form: Form, key: str) -> bool:
@@ -103,11 +112,7 @@ def _fill(xlsx: Path, frame: _Frame, rows: list[list], extras: list[list], notes
 
 
 def _write_data(dst, entry, sheet: bytes, frame: _Frame, rows, extras, prepared: int) -> None:
-    text = sheet.decode("utf-8")
-    start = text.index("<sheetData>")
-    row2 = text[text.index('<row r="2"', start):]
-    row2 = row2[: row2.index("</row>")]
-    styles = {m.group(1): m.group(2) or "" for m in _CELL.finditer(row2)}
+    styles = frame.column_styles()
     count = max(len(rows), prepared)
     width = len(frame.form.fields) + 1 + len(frame.extra_headers)
     chunks = _data_rows(frame, rows, extras, styles, prepared, count)

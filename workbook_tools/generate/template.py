@@ -37,7 +37,7 @@ WORKBOOK_OPTIONS = {"strings_to_urls": False, "strings_to_numbers": False,
 def generate_template(schema: Schema | str | Path | None, kind: str, path: str | Path, *,
                       region: str | None = None, owner: str | None = None,
                       rows: int = DEFAULT_ROWS, created: dt.datetime | None = None,
-                      checks: bool = False, extend: Callable | None = None) -> Path:
+                      checks: bool = False, extend: Callable | None = None, blank_cells: bool = True) -> Path:
     """Write a blank template of form ``kind`` to ``path`` (atomically) and return the path.
 
     ``schema`` is a loaded Schema, a YAML path, or None for the bundled schema. ``kind`` is
@@ -48,7 +48,9 @@ def generate_template(schema: Schema | str | Path | None, kind: str, path: str |
     and length validation of codes (generate/checks). The ``template`` command and the demo
     turn it on (``--no-checks`` turns it off); the library default is the plain form.
     ``extend(workbook, data_sheet, formats, info)``: called before the workbook is closed,
-    to add sheets or columns (adopt adds its 迁移说明 sheet and the 其他信息 columns).
+    to add sheets or columns (adopt adds its 迁移说明 sheet and the 其他信息 columns);
+    ``blank_cells=False`` leaves out the prepared rows' blank cells (a caller writing every
+    row itself: validation, formats and checks still cover ``rows`` rows).
     """
     if not isinstance(schema, Schema):
         schema = load_schema(schema)
@@ -57,7 +59,7 @@ def generate_template(schema: Schema | str | Path | None, kind: str, path: str |
     _check_rows(rows)
     info = TemplateInfo(schema=schema, form=form, rows=rows,
                         region=canonical_region(schema, form, region), owner=_clean(owner),
-                        checks=checks)
+                        checks=checks, blank_cells=blank_cells)
     with atomic_path(path) as tmp:
         _write_workbook(tmp, info, created or FIXED_CREATED, extend)
     return path
@@ -145,8 +147,9 @@ def write_data_sheet(ws, info: TemplateInfo, formats, list_names: dict[str, str]
         cell = formats.cell(field)
         ws.set_column(col, col, field.width, cell)
         ws.write_string(0, col, header_text(field), formats.header(field.required))
-        for row in range(first, last + 1):
-            ws.write_blank(row, col, None, cell)
+        if info.blank_cells:
+            for row in range(first, last + 1):
+                ws.write_blank(row, col, None, cell)
     ws.set_row(0, HEADER_HEIGHT)
     add_validations(ws, form, first, last, list_names, info.checks)
     ws.freeze_panes(1, 0)
