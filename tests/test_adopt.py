@@ -441,3 +441,16 @@ def test_xls_and_ods_registers_and_the_output_in_libreoffice(tmp_path, schema):
 def _mapping_of(result, n):
     [table] = result.files[n].tables
     return [c.field for c in table.columns]
+
+
+def test_excel_97_register_without_libreoffice(tmp_path, schema):
+    """The committed Excel 97-2003 register (tests/fixtures): its 说明 sheet is not data."""
+    from pathlib import Path
+
+    legacy = Path(__file__).parent / "fixtures" / "legacy_register.xls"
+    result = adopt_files([legacy], tmp_path / "登记表.xlsx", schema, as_of=AS_OF)
+    [book] = result.files
+    assert book.kind == "xls" and [t.sheet for t in book.tables] == ["客户档案登记表"]
+    assert book.other_sheets == {"说明": "说明页或本工具添加的工作表"}
+    assert result.rows_read == result.rows_written == 4
+    assert {c.how for c in book.tables[0].columns} == {"标准列名"}

@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 from workbook_tools.adopt.infer import Conversion, assign_ids, convert_row, find_duplicates
 from workbook_tools.adopt.legacy import LegacyFile, read_legacy
 from workbook_tools.adopt.mapfile import load_map
 from workbook_tools.adopt.mapping import Mapper
+from workbook_tools.adopt.notes import notes_lines
 from workbook_tools.adopt.rows import AdoptRows, collect_rows, output_values
+from workbook_tools.adopt.workbook import write_adopted
 from workbook_tools.errors import OutputError
 from workbook_tools.generate import canonical_region
 from workbook_tools.schema.loader import load_schema
@@ -95,9 +97,6 @@ def adopt_files(paths: Iterable[str | Path], output: str | Path, schema: Schema 
     result.duplicates = find_duplicates(rows.values)
     table = rows.sheet_table(form, str(output))
     result.findings = validate_table(table, schema, as_of=as_of).findings
-    from workbook_tools.adopt.notes import notes_lines
-    from workbook_tools.adopt.workbook import write_adopted
-
     write_adopted(output, schema, form, [output_values(form, v) for v in rows.values], rows.extra_headers,
                   rows.extra_values, notes_lines(result), region=region, owner=owner, inputs=paths)
     return result

@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook_tools.adopt.mapping import ColumnMap, Mapper
+from workbook_tools.adopt.mapping import SAMPLE_ROWS, ColumnMap, Mapper
 from workbook_tools.errors import UnreadableWorkbook
 from workbook_tools.io import limits
 from workbook_tools.io.body import extract_records
 from workbook_tools.io.calamine_source import CalamineFailed, CalamineSource
+from workbook_tools.io.cells import column_letter
 from workbook_tools.io.csv_source import CsvSource
 from workbook_tools.io.grid import SheetGrid
 from workbook_tools.io.header import HeaderMatch, header_text
@@ -110,7 +111,7 @@ def read_grid(path: Path, grid: SheetGrid, mapper: Mapper) -> LegacyTable | str 
     row = grid.rows[i]
     filled = [j for j, v in enumerate(row) if header_text(v).strip()]
     start, end = filled[0], filled[-1] + 1
-    columns = [Column(grid.first_col + j, _letter(grid.first_col + j), header_text(row[j]), None, None)
+    columns = [Column(grid.first_col + j, column_letter(grid.first_col + j), header_text(row[j]), None, None)
                for j in range(start, end)]
     columns, end, _unnamed = name_unnamed(grid, i, start, end, columns)
     form = mapper.form
@@ -118,16 +119,8 @@ def read_grid(path: Path, grid: SheetGrid, mapper: Mapper) -> LegacyTable | str 
     skipped = header_like_rows(grid.rows, match)
     body = skipped[-1][0] if skipped else i
     records, footer = extract_records(grid.rows, body, start, end, grid.first_row, [True] * len(columns))
-    samples = [[r.values[k] for r in records[:_SAMPLE]] for k in range(len(columns))]
+    samples = [[r.values[k] for r in records[:SAMPLE_ROWS]] for k in range(len(columns))]
     mapped = mapper.columns([(c.letter, c.header) for c in columns], samples)
     return LegacyTable(path, grid.name, grid.first_row + i + 1, mapped, [c.letter for c in columns], records,
                        [(grid.first_row + r + 1, kind) for r, kind in skipped], footer)
 
-
-_SAMPLE = 500
-
-
-def _letter(index: int) -> str:
-    from workbook_tools.io.cells import column_letter
-
-    return column_letter(index)

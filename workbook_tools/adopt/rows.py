@@ -9,11 +9,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from xlsxwriter.utility import xl_col_to_name
+
 from workbook_tools.adopt.legacy import LegacyFile, LegacyTable
 from workbook_tools.io.table import Column, Record, SheetTable
 from workbook_tools.schema.model import Form
 
 FIRST_ROW = 2  # the first data row of the written form (the header is row 1)
+OTHER_PREFIX = "其他信息："  # the header of a kept column: 其他信息：微信
 
 
 @dataclass
@@ -32,12 +35,8 @@ class AdoptRows:
 
     def sheet_table(self, form: Form, path: str) -> SheetTable:
         """The rows as the reader will find them in the written form (for validation)."""
-        from xlsxwriter.utility import xl_col_to_name
-
         columns = [Column(j, xl_col_to_name(j), f.label, f.key, "label") for j, f in enumerate(form.fields)]
         first = len(form.fields) + 1
-        from workbook_tools.adopt.workbook import OTHER_PREFIX
-
         extra = [Column(first + k, xl_col_to_name(first + k), f"{OTHER_PREFIX}{h}", None, None)
                  for k, h in enumerate(self.extra_headers)]
         width = len(self.extra_headers)
@@ -131,13 +130,5 @@ def _text(v: Any) -> str:
 
 
 def read_back(v: Any) -> Any:
-    """What the reader (calamine) returns for a written value."""
-    if isinstance(v, bool) or v is None or isinstance(v, str):
-        return v
-    if isinstance(v, int):
-        return float(v)
-    if isinstance(v, dt.datetime):
-        return v
-    if isinstance(v, dt.date):
-        return v
-    return v
+    """What the reader (calamine) returns for a written value: numbers as floats."""
+    return float(v) if isinstance(v, int) and not isinstance(v, bool) else v

@@ -21,10 +21,10 @@ from workbook_tools.generate import DEFAULT_ROWS, MAX_ROWS, generate_template
 from workbook_tools.generate.checks.sheet import result_formula
 from workbook_tools.io.atomic import atomic_path
 from workbook_tools.io.sheetxml import COMPRESSLEVEL, copied_entry, plain_text, string_cell, value_cell
+from workbook_tools.adopt.rows import OTHER_PREFIX
 from workbook_tools.schema.model import Form, Schema
 
 NOTES_SHEET = "迁移说明"
-OTHER_PREFIX = "其他信息："
 SPARE_ROWS = 50            # formatted empty rows after the adopted ones, for new customers
 NOTES_WIDTHS = (16, 14, 16, 26, 26, 40, 10)
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
