@@ -132,6 +132,7 @@ def wps(path):
         rows.append([i, name, f"联系人{i}", mobile(i + 20), f"0571-8777{i:04d}",
                      uscc_code(f"9133010072{i:02d}12345"), "示例银行杭州分行", f"62220200000000{i:04d}",
                      f"2022.{i}.8", None])
+    rows += [[5] + [None] * 9, [6] + [None] * 9]  # pre-numbered blank rows: not customers
     rows.append(["制表人：陈七", None, None, None, None, None, None, None, "审核人：周八"])
     merges = [(0, 0, 0, 9, "示例公司客户信息表"), (2, 3, 2, 4, "联系电话")]
     return write_xlsx(path / "客户信息表_WPS.xlsx", rows, merges=merges)
@@ -257,11 +258,11 @@ def test_wps_register_title_merged_header_and_footer(adopted):
     legacy, result = adopted["wps"]
     [table] = result.files[0].tables
     assert table.header_row == 3
-    assert table.footer_row == 8
+    assert table.footer_row == 10
     assert [c.header for c in table.columns][3:5] == ["联系电话", "联系电话（E列）"]
     assert [c.how for c in table.columns][3:5] == ["按内容判断", "别名"]  # mobiles under 联系电话
     notes = _notes(result.output)
-    assert ["第 8 行是表尾（填表人/合计等），表格到此为止。"] in notes
+    assert ["第 10 行是表尾（填表人/合计等），表格到此为止。"] in notes
     assert result.rows.values[0]["customer_name"] == NAMES[0]
 
 

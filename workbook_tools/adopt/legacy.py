@@ -3,7 +3,8 @@ UTF-8 / UTF-8-BOM / GBK / GB18030), every visible data sheet, the header row fou
 title rows by how many of its cells map to a field (labels, aliases, fuzzy, the map file),
 merged header cells named after their left neighbour (io.unnamed), header-like rows under
 the header skipped and footers ending the table (io.body). Every row holding any value
-under the header is a record: nothing is dropped because its columns are unknown.
+under the header is a record — nothing is dropped because its columns are unknown — except
+a row whose only value is a pre-printed 序号.
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ from workbook_tools.io.reader import not_data_reason
 from workbook_tools.io.sniff import sniff
 from workbook_tools.io.table import Column, Record
 from workbook_tools.io.unnamed import name_unnamed
+from workbook_tools.schema.model import normalize_header
 
+# A pre-printed 序号 alone does not make a row a record (blank numbered rows of a register).
+SERIAL_HEADERS = frozenset(normalize_header(h) for h in ("序号", "序", "行号", "No.", "NO", "编号序列"))
 MIN_MAPPED = 2  # header cells that must map to a field for a row to be the header
 NO_HEADER = "没有找到能对应到客户档案字段的表头（至少要有 2 列能对上，如 客户名称、联系人、电话）"
 
@@ -118,7 +122,8 @@ def read_grid(path: Path, grid: SheetGrid, mapper: Mapper) -> LegacyTable | str 
     match = HeaderMatch(form, i, start, end, columns, False, ())
     skipped = header_like_rows(grid.rows, match)
     body = skipped[-1][0] if skipped else i
-    records, footer = extract_records(grid.rows, body, start, end, grid.first_row, [True] * len(columns))
+    counts = [normalize_header(c.header) not in SERIAL_HEADERS for c in columns]
+    records, footer = extract_records(grid.rows, body, start, end, grid.first_row, counts)
     samples = [[r.values[k] for r in records[:SAMPLE_ROWS]] for k in range(len(columns))]
     mapped = mapper.columns([(c.letter, c.header) for c in columns], samples)
     return LegacyTable(path, grid.name, grid.first_row + i + 1, mapped, [c.letter for c in columns], records,
