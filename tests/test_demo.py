@@ -29,3 +29,12 @@ def test_demo_runs_two_weeks_recorded_in_the_history_store(demo):
         assert {c.field for c in store.changes_for(south)} == {"地址", "最新修订日期"}
         assert [c.kind for c in store.changes_for(north)] == ["本周未出现"]
 
+
+
+def test_demo_adopts_an_old_customer_list(demo):
+    adopted = demo.adopted
+    assert adopted.output == demo.folder / "旧台账" / "客户档案登记表_华东_迁移.xlsx"
+    assert adopted.files[0].path.name == "旧客户名单.csv" and adopted.files[0].kind == "csv"
+    assert adopted.rows_read == adopted.rows_written == 10
+    assert adopted.rows.extra_headers == ["微信", "需求"]
+    assert adopted.output.exists()

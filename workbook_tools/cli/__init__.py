@@ -25,6 +25,7 @@ COMMANDS = {
     "inspect": "inspect",
     "sample": "sample",
     "validate": "validate",
+    "adopt": "adopt",
     "merge": "merge",
     "summary": "summary",
     "plan": "plan",

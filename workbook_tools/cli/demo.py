@@ -12,7 +12,8 @@ from workbook_tools.weekly.demo import run_demo
 
 HELP = """演示：生成四套空白模板和四个区域的示例文件（含常见的填写问题），写好 archive.yaml，
 运行每周流程（weekly，2026-W47）；再模拟各办事处修改几位客户后运行第二周（2026-W48），
-两次运行都记录进档案历史库；为每位客户生成客户资料卡（含修改记录）；列出所有输出文件和可以试查的客户编号。
+两次运行都记录进档案历史库；为每位客户生成客户资料卡（含修改记录）；把一份旧客户名单（CRM 导入模板，GBK 编码的 CSV）
+迁移成标准客户档案登记表（adopt）；列出所有输出文件和可以试查的客户编号。
 """
 
 
@@ -39,3 +40,7 @@ def command(folder, customers):
         click.echo(f"  workbook-tools history {result.edited[0][0]} --store {store}")
     if result.cards is not None:
         click.echo(f"  客户资料卡：{result.cards.path}（{len(result.cards.cards)} 位客户，一户一页）")
+    if result.adopted is not None:
+        a = result.adopted
+        click.echo(f"旧台账迁移：{a.files[0].path} → {a.output}（{a.rows_written} 行，转换与推断 {len(a.conversions)} 处，"
+                   f"仍有错误的行 {len(a.rows_with_errors())} 行，见“迁移说明”）")

@@ -19,6 +19,7 @@ class TemplateInfo:
     owner: str | None = None
     generator: str = GENERATOR
     checks: bool = False          # the self-checking 检查结果 column (generate/checks)
+    blank_cells: bool = True      # write the prepared rows' formatted blank cells (adopt fills them itself)
 
     @property
     def first_data_row(self) -> int:

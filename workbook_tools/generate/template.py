@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Callable
 
 import xlsxwriter
 from xlsxwriter.exceptions import InvalidWorksheetName, XlsxWriterException
@@ -36,7 +37,7 @@ WORKBOOK_OPTIONS = {"strings_to_urls": False, "strings_to_numbers": False,
 def generate_template(schema: Schema | str | Path | None, kind: str, path: str | Path, *,
                       region: str | None = None, owner: str | None = None,
                       rows: int = DEFAULT_ROWS, created: dt.datetime | None = None,
-                      checks: bool = False) -> Path:
+                      checks: bool = False, extend: Callable | None = None, blank_cells: bool = True) -> Path:
     """Write a blank template of form ``kind`` to ``path`` (atomically) and return the path.
 
     ``schema`` is a loaded Schema, a YAML path, or None for the bundled schema. ``kind`` is
@@ -46,6 +47,10 @@ def generate_template(schema: Schema | str | Path | None, kind: str, path: str |
     ``checks`` adds the 检查结果 column, its hidden 检查 sheet, red/yellow conditional formats
     and length validation of codes (generate/checks). The ``template`` command and the demo
     turn it on (``--no-checks`` turns it off); the library default is the plain form.
+    ``extend(workbook, data_sheet, formats, info)``: called before the workbook is closed,
+    to add sheets or columns (adopt adds its 迁移说明 sheet and the 其他信息 columns);
+    ``blank_cells=False`` leaves out the prepared rows' blank cells (a caller writing every
+    row itself: validation, formats and checks still cover ``rows`` rows).
     """
     if not isinstance(schema, Schema):
         schema = load_schema(schema)
@@ -54,9 +59,9 @@ def generate_template(schema: Schema | str | Path | None, kind: str, path: str |
     _check_rows(rows)
     info = TemplateInfo(schema=schema, form=form, rows=rows,
                         region=canonical_region(schema, form, region), owner=_clean(owner),
-                        checks=checks)
+                        checks=checks, blank_cells=blank_cells)
     with atomic_path(path) as tmp:
-        _write_workbook(tmp, info, created or FIXED_CREATED)
+        _write_workbook(tmp, info, created or FIXED_CREATED, extend)
     return path
 
 
@@ -108,7 +113,8 @@ def _check_rows(rows: int) -> None:
         raise WorkbookToolsError(f"预留行数应为 1 到 {MAX_ROWS} 之间的整数，收到：{rows}")
 
 
-def _write_workbook(target: Path, info: TemplateInfo, created: dt.datetime) -> None:
+def _write_workbook(target: Path, info: TemplateInfo, created: dt.datetime,
+                    extend: Callable | None = None) -> None:
     workbook = xlsxwriter.Workbook(str(target), WORKBOOK_OPTIONS)
     formats = Formats(workbook)
     try:
@@ -122,6 +128,8 @@ def _write_workbook(target: Path, info: TemplateInfo, created: dt.datetime) -> N
     write_data_sheet(data, info, formats, list_names)
     helper_rows = write_checks(workbook, data, info, formats) if info.checks else None
     write_instructions(notes, info, formats)
+    if extend is not None:
+        extend(workbook, data, formats, info)
     _set_properties(workbook, info, created)
     data.activate()
     try:
@@ -139,8 +147,9 @@ def write_data_sheet(ws, info: TemplateInfo, formats, list_names: dict[str, str]
         cell = formats.cell(field)
         ws.set_column(col, col, field.width, cell)
         ws.write_string(0, col, header_text(field), formats.header(field.required))
-        for row in range(first, last + 1):
-            ws.write_blank(row, col, None, cell)
+        if info.blank_cells:
+            for row in range(first, last + 1):
+                ws.write_blank(row, col, None, cell)
     ws.set_row(0, HEADER_HEIGHT)
     add_validations(ws, form, first, last, list_names, info.checks)
     ws.freeze_panes(1, 0)

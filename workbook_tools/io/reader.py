@@ -35,7 +35,7 @@ __all__ = ["Column", "Record", "SheetTable", "WorkbookData", "read_version_stamp
 # Sheets of our generated templates (and of most Chinese forms) that explain, not hold, data.
 INSTRUCTION_SHEETS = frozenset({"填表说明", "填写说明", "使用说明", "说明", "填表须知",
                                 # sheets our own tools add to a user's workbook
-                                "校验结果", "修正记录", "待安排"})
+                                "校验结果", "修正记录", "待安排", "迁移说明"})
 
 # The merged master (version stamp form "master", written by workbook_tools.merge): only
 # these sheets hold data, one form each; its report sheets (待修正, 冲突, 疑似重复, 变更记录,

@@ -1,8 +1,9 @@
 """`make demo`: a complete archive folder built from the seeded sample data (archive.yaml
 written by `weekly init` from the sample files), then two weekly runs on it (the second after
 the offices edited a few customers), both recorded in the history store, and the 客户资料卡 of
-every customer for the second week (its 修改记录 from the store). Everything goes under one folder
-(build/demo by default); incoming/ holds only the regional files."""
+every customer for the second week (its 修改记录 from the store), and an old customer list
+adopted into the standard form (旧台账/). Everything goes under one folder (build/demo by
+default); incoming/ holds only the regional files."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbook_tools.adopt import AdoptResult, adopt_files
 from workbook_tools.card import CardResult, build_cards
 from workbook_tools.card.blank import write_blank_cards
 from workbook_tools.history import HistoryStore
 from workbook_tools.generate import generate_template
 from workbook_tools.sampledata import MANIFEST, generate_samples
+from workbook_tools.sampledata.legacy import write_legacy_register
 from workbook_tools.schema import load_schema
 from workbook_tools.weekly.demo_edits import edit_for_next_week, resubmit
 from workbook_tools.weekly.init import init_archive
@@ -25,6 +28,7 @@ SECOND_AS_OF = dt.date(2026, 11, 29)  # 2026-W48: the same files, a few customer
 REGIONS = ("华东", "华南", "华北", "西南")
 CARDS = "客户资料卡_{week}.xlsx"   # 一户一档: every customer's card, next to the week's master
 BLANK_CARD = "客户资料卡_空白.xlsx"  # in 模板/: the card printed blank, filled by hand
+LEGACY = "旧台账"  # an old CRM import list (GBK CSV) adopted into the standard form (not in incoming/)
 
 
 @dataclass
@@ -36,6 +40,7 @@ class DemoResult:
     edited: list[tuple[str, str]]      # (customer id, what the office changed for the second week)
     manifest: Path
     cards: CardResult | None = None
+    adopted: AdoptResult | None = None
 
     @property
     def weekly(self) -> WeeklyResult:
@@ -60,4 +65,12 @@ def run_demo(folder: str | Path, *, customers: int = 300) -> DemoResult:
     with HistoryStore(second.history) as store:
         cards = build_cards(second.merge.output, second.out_dir / CARDS.format(week=second.week), schema=schema,
                             as_of=SECOND_AS_OF, changes_for=store.changes_for)
-    return DemoResult(folder, templates, submitted, [first, second], edited, samples.manifest_path, cards)
+    return DemoResult(folder, templates, submitted, [first, second], edited, samples.manifest_path, cards,
+                      adopt_legacy(folder / LEGACY, schema))
+
+
+def adopt_legacy(folder: Path, schema) -> AdoptResult:
+    """The 华东 office's old customer list (CRM import layout, GBK CSV) adopted into the form."""
+    legacy = write_legacy_register(folder / "旧客户名单.csv")
+    return adopt_files([legacy], folder / "客户档案登记表_华东_迁移.xlsx", schema, region="华东", owner="张三",
+                       as_of=SECOND_AS_OF)
