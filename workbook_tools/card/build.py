@@ -61,6 +61,7 @@ def build_cards(master: str | Path, output: str | Path, *, schema: Schema | None
     master, output = Path(master), Path(output)
     tables = read_tables(master, schema)
     chosen, notices = select_customers(tables, schema.form("registration"), select)
+    notices = [*tables.problems, *notices]
     if not chosen:
         raise NoCustomers(f"总表 {master.name} 中没有符合条件的客户，未生成资料卡")
     figures = compute_figures(master, schema, as_of)

@@ -44,3 +44,5 @@ def command(master, output, password_file, password_env, as_of, schema_path, for
                f"待修正 {result.quarantined} 行，疑似重复 {result.duplicates} 对")
     for name in result.missing_sheets:
         click.echo(f"注意：总表中没有“{name}”工作表，相关统计为空")
+    for problem in result.problems:
+        click.echo(f"注意：{problem}")

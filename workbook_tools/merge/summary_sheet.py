@@ -6,7 +6,9 @@ from __future__ import annotations
 from workbook_tools import __version__
 from workbook_tools.merge.conflicts import CONFLICT_RULE
 from workbook_tools.merge.result import MergeResult
-from workbook_tools.merge.tables import Report
+from workbook_tools.io import limits
+from workbook_tools.io.continuation import continuation_name
+from workbook_tools.merge.tables import Report, Table
 
 SUMMARY = "合并说明"
 TOOL = f"workbook-tools {__version__}"
@@ -100,3 +102,24 @@ def _counts(report: Report, result: MergeResult) -> None:
         report.add("plain", label, counts[key])
     for item in counts["files_skipped"]:
         report.add("plain", "跳过的文件", f"{item['file']}：{item['reason']}")
+
+
+def continuation_section(report: Report, tables: list[Table]) -> None:
+    """续表: where each table longer than one worksheet continues (none: no section)."""
+    split = [(t, t.sheet_counts()) for t in tables]
+    split = [(t, counts) for t, counts in split if len(counts) > 1]
+    if not split:
+        return
+    report.add("blank")
+    report.add("section", f"续表（一个工作表最多 {limits.SHEET_MAX_ROWS:,} 行，含表头）")
+    report.add("header", "表", "数据行数", "工作表")
+    for table, counts in split:
+        report.add("plain", table.name, sum(counts), "、".join(_pieces(table.name, counts)))
+
+
+def _pieces(name: str, counts: list[int]) -> list[str]:
+    out, first = [], 1
+    for k, n in enumerate(counts, start=1):
+        out.append(f"{continuation_name(name, k)}（第 {first:,}–{first + n - 1:,} 条）")
+        first += n
+    return out

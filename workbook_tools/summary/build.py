@@ -74,6 +74,7 @@ class SummaryResult:
     quarantined: int
     duplicates: int
     missing_sheets: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()  # continuation sheets of the master not read (header differs)
     seconds: dict[str, float] = field(default_factory=dict, compare=False)  # load / compute / write
 
 
@@ -125,6 +126,6 @@ def build_summary(master_path: str | Path, out_path: str | Path, *, schema: Sche
         sheets=tuple(s.name for s in sheets), customers=len(data.customers), visits=len(data.visits),
         plans=len(data.plans), overdue=lengths["overdue"], due_soon=lengths["due_soon"],
         declining=lengths["decline"], quarantined=data.quarantined, duplicates=data.duplicates,
-        missing_sheets=data.missing_sheets,
+        missing_sheets=data.missing_sheets, problems=data.problems,
         seconds={"load": t1 - t0, "compute": t2 - t1, "write": t3 - t2},
     )

@@ -26,6 +26,7 @@ def info_table(data: MasterData, schema: Schema, as_of: dt.date) -> Table:
     ]
     if data.missing_sheets:
         rows.append(("缺少的工作表", "、".join(data.missing_sheets) + "（相应统计按无数据处理）"))
+    rows += [("未读取的续表", problem) for problem in data.problems]
     return Table("info", "基本信息", pd.DataFrame(rows, columns=["项目", "内容"]), widths={"内容": 70})
 
 
