@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from workbook_tools.card import build_cards
+from workbook_tools.card import Selection, build_cards
 from workbook_tools.export import ExportRequest, export_master
 from workbook_tools.history import HistoryStore, record_run
 from workbook_tools.io import limits
@@ -205,3 +205,74 @@ def test_libreoffice_opens_the_continuation_sheets(merged, tmp_path):
     lines = csv["客户档案(3)"].read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1 + 20 and lines[0].startswith("客户编号,客户名称")
     assert lines[-1].startswith(run.result.customers[-1].id + ",")
+
+
+# --- visit_history_weeks: older visits leave the master for the history store -------------
+
+WEEKLY_AS_OF = dt.date(2026, 11, 22)
+
+
+@pytest.fixture(scope="module")
+def horizon(tmp_path_factory):
+    import yaml
+    from workbook_tools.weekly import run_weekly
+
+    folder = tmp_path_factory.mktemp("horizon")
+    generate_samples(folder / "incoming", regions=["华东", "华南"], customers_per_region=30,
+                     manifest=folder / "manifest.json")
+    config = {"regions": ["华东", "华南"], "salespeople": {"华东": ["张三"], "华南": ["李四"]},
+              "incoming": "incoming", "previous": None, "visit_history_weeks": 4,
+              "contact_cycles": {"重要客户": 7, "主要客户": 14, "普通客户": 30, "潜在客户": 60},
+              "purchase_cycles": {"重要客户": 30, "主要客户": 60, "普通客户": 90, "潜在客户": 180}}
+    (folder / "archive.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return folder, run_weekly(folder, as_of=WEEKLY_AS_OF)
+
+
+def test_visit_horizon_moves_older_visits_to_the_store(horizon, schema, tmp_path):
+    from workbook_tools.merge.recording import rebuild_history
+
+    folder, week = horizon
+    cutoff = WEEKLY_AS_OF - dt.timedelta(weeks=4)
+    result = week.merge.result
+    moved, kept = result.visit_archive.moved, len(result.visits.rows)
+    assert moved > 0 and kept > 0 and result.visit_archive.cutoff == cutoff == dt.date(2026, 10, 25)
+    sheets = sheets_of(week.merge.output)
+    visits = sheets["拜访记录"]
+    date_col = visits[0].index("日期")
+    assert len(visits) - 1 == kept and all(r[date_col] >= cutoff for r in visits[1:] if r[date_col])
+    notes = {r[0]: r[1] for r in sheets["合并说明"] if r and r[0]}
+    assert notes["移出条数"] == moved
+    assert notes["移到哪里"] == (f"{moved} 条日期早于 2026-10-25 的拜访记录已移入档案历史库 档案历史.sqlite"
+                              "（表 archived_visits）；客户资料卡和汇总表从历史库读取它们")
+    recon = result.reconciliation("拜访记录")
+    assert recon.ok and recon.text.endswith(f"+ 移入档案历史库 {moved}（一致）")
+    assert any(r[1] == recon.text for r in sheets["合并说明"] if r and r[0] == "拜访记录")
+    with HistoryStore(week.history) as store:
+        archived = store.archived_visits()
+        assert len(archived) == moved and all(v["date"] < "2026-10-25" for v in archived)
+    assert week.summary.visits == kept + moved            # the summary sees every visit
+    someone = archived[0]["customer_id"]
+    n = sum(1 for v in archived if v["customer_id"] == someone) + sum(
+        1 for r in result.visits.rows if r.values["customer_id"] == someone)
+    cards = build_cards(week.merge.output, tmp_path / "卡.xlsx", schema=schema, as_of=WEEKLY_AS_OF,
+                        archived_visits=archived, select=Selection(customers=(someone,)))
+    assert [x.title for x in cards.cards[0].listings if x.title.startswith("拜访记录")] == [f"拜访记录（共 {n} 次）"]
+    rebuild_history(folder / "output", week.history, schema)     # the kept masters lack them: carried over
+    with HistoryStore(week.history) as store:
+        assert store.archived_count() == moved
+
+
+def test_visit_horizon_config_is_checked(tmp_path):
+    from workbook_tools.errors import SchemaError
+    from workbook_tools.weekly import load_config
+    from workbook_tools.weekly.config import KEYS
+
+    assert not KEYS["visit_history_weeks"][0] and "拜访记录在总表中保留的周数" in KEYS["visit_history_weeks"][1]
+    (tmp_path / "incoming").mkdir()
+    text = ("regions: [华东]\nsalespeople: {华东: [张三]}\nincoming: incoming\nprevious: null\n"
+            "contact_cycles: {重要客户: 7}\npurchase_cycles: {重要客户: 30}\nvisit_history_weeks: {weeks}\n")
+    (tmp_path / "archive.yaml").write_text(text.replace("{weeks}", "0"), encoding="utf-8")
+    with pytest.raises(SchemaError, match="visit_history_weeks.*正整数"):
+        load_config(tmp_path)
+    (tmp_path / "archive.yaml").write_text(text.replace("{weeks}", "26"), encoding="utf-8")
+    assert load_config(tmp_path).visit_history_weeks == 26

@@ -173,3 +173,22 @@ def _changes(rows: list[list]) -> dict[str, list[ChangeRecord]]:
             str(v.get("customer_name") or ""), str(v.get("text") or ""), str(v.get("file") or ""),
             str(v.get("field") or ""), v.get("old"), v.get("new")))
     return out
+
+
+def add_archived_visits(tables: MasterTables, visits: list[dict[str, Any]], form: Form) -> None:
+    """The history store's archived visit records (archive.yaml visit_history_weeks: field key
+    → value, dates as ISO text) joined to each customer's visits (row 0: not on a sheet)."""
+    for v in visits:
+        values = {f.key: coerce(f, _date(v.get(f.key)) if f.type == "date" else v.get(f.key)) for f in form.fields}
+        cid = norm_id(values.get("customer_id"))
+        if cid:
+            tables.visits.setdefault(cid, []).append(Record(0, values))
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return value

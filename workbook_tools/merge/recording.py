@@ -15,8 +15,8 @@ from python_calamine import CalamineWorkbook
 
 from workbook_tools.errors import UnreadableWorkbook, WorkbookToolsError
 from workbook_tools.history import (
-    AddedRecord, CustomerRecord, FieldInfo, HistoryChange, RunRecord, check_store, iso_week, record_run,
-    replace_store,
+    AddedRecord, CustomerRecord, FieldInfo, HistoryChange, RunRecord, check_store, copy_archive, iso_week,
+    record_run, replace_store,
 )
 from workbook_tools.history.model import COMPLAINT, VISIT
 from workbook_tools.io.continuation import continued_sheets, join_rows
@@ -56,9 +56,14 @@ def run_record(result: MergeResult, schema: Schema, master: str | Path, *,
                      fields_of(schema), customers, changes, added, len(result.quarantined), overdue)
 
 
-def _added(kind: str, table: RecordTable) -> Iterator[AddedRecord]:
+def moved_visits(table: RecordTable) -> list[AddedRecord]:
+    """The visits merge moved out of 拜访记录 (visit_history_weeks), as the store keeps them."""
+    return list(_added(VISIT, table, table.moved))
+
+
+def _added(kind: str, table: RecordTable, rows=None) -> Iterator[AddedRecord]:
     headers = table.extra_cols.headers
-    for row in table.rows:
+    for row in table.rows if rows is None else rows:
         yield AddedRecord(kind, str(row.values.get("customer_id") or ""), row.values,
                           {headers.get(k, k): v for k, v in row.extras.items()})
 
@@ -218,6 +223,7 @@ def rebuild_history(folder: str | Path, store: str | Path, schema: Schema) -> li
     try:
         for run in runs:
             record_run(name, run)
+        copy_archive(store, name)            # archived visits are in no master: keep them
         replace_store(store, name)
     finally:
         for suffix in ("", "-wal", "-shm"):

@@ -30,6 +30,7 @@ def summary_report(result: MergeResult) -> Report:
     _inputs(report, result)
     _drift(report, result)
     _reconciliation(report, result)
+    _visit_archive(report, result)
     _counts(report, result)
     return report.fit()
 
@@ -91,6 +92,20 @@ def _reconciliation(report: Report, result: MergeResult) -> None:
     report.add("plain", "客户档案总数",
                f"客户档案 {len(result.customers)} 行 = 本周客户 {week} + 沿用上期总表记录 {kept}",
                "一致")
+
+
+def _visit_archive(report: Report, result: MergeResult) -> None:
+    """Where the visits older than archive.yaml's visit_history_weeks went."""
+    a = result.visit_archive
+    if a is None:
+        return
+    report.add("blank")
+    report.add("section", "移入档案历史库的拜访记录")
+    report.add("plain", "保留范围", f"拜访记录只保留最近 {a.weeks} 周（{a.cutoff.isoformat()} 及以后）的记录")
+    report.add("plain", "移出条数", a.moved)
+    report.add("plain", "移到哪里",
+               f"{a.moved} 条日期早于 {a.cutoff.isoformat()} 的拜访记录已移入档案历史库 {a.store}"
+               "（表 archived_visits）；客户资料卡和汇总表从历史库读取它们")
 
 
 def _counts(report: Report, result: MergeResult) -> None:

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from workbook_tools.history import HistoryStore
 from workbook_tools.io.crypto import encrypt_in_place, opened
 from workbook_tools.schema.loader import load_schema
 from workbook_tools.schema.model import Schema
+from workbook_tools.summary.archived import with_archived_visits
 from workbook_tools.summary.classify import classification_sheet, composition_sheet
 from workbook_tools.summary.followup import decline_sheet, followup_sheet
 from workbook_tools.summary.load import MasterData, load_master
@@ -78,6 +80,14 @@ class SummaryResult:
     seconds: dict[str, float] = field(default_factory=dict, compare=False)  # load / compute / write
 
 
+def archived_of(history: str | Path | None) -> list[dict]:
+    """The history store's archived visit records ([] without a store, or a missing file)."""
+    if history is None or not Path(history).is_file():
+        return []
+    with HistoryStore(history) as store:
+        return store.archived_visits()
+
+
 def compute_summary(data: MasterData, schema: Schema, as_of: dt.date) -> list[SummarySheet]:
     """Every summary sheet, in workbook order (pure: no I/O)."""
     c, settings = data.customers, schema.settings
@@ -94,12 +104,15 @@ def compute_summary(data: MasterData, schema: Schema, as_of: dt.date) -> list[Su
 
 def build_summary(master_path: str | Path, out_path: str | Path, *, schema: Schema | None = None,
                   as_of: dt.date | None = None, data: MasterData | None = None,
-                  password: str | None = None) -> SummaryResult:
+                  password: str | None = None, history: str | Path | None = None) -> SummaryResult:
     """Read the master archive, compute every summary table, write the summary workbook atomically.
 
     ``data``: the master ``master_path`` already loaded (load_master with at least
     :func:`summary_fields`), so a caller that also builds plans reads the file once.
     ``password``: open an encrypted master with it, and write the summary encrypted too.
+    ``history``: the history store whose archived visit records (archive.yaml
+    visit_history_weeks) count with the master's 拜访记录 (not when ``data`` is given: the
+    caller added them).
     """
     schema = schema or load_schema()
     as_of = as_of or dt.date.today()
@@ -109,6 +122,7 @@ def build_summary(master_path: str | Path, out_path: str | Path, *, schema: Sche
     if data is None:
         with opened(master_path, password) as plain:
             data = load_master(plain, schema, fields=summary_fields(schema))
+        data = with_archived_visits(data, archived_of(history), schema)
     else:
         require_fields(data, summary_fields(schema), "build_summary")
     t1 = time.perf_counter()

@@ -57,6 +57,7 @@ class MasterData:
     duplicate_pairs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["id_a", "id_b"]))
     missing_sheets: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()  # continuation sheets not joined (header differs), in Chinese
+    archived_visits: int = 0  # of ``visits``, those read from the history store (summary.archived)
 
     @property
     def duplicates(self) -> int:
@@ -231,7 +232,7 @@ def _form_job(path: Path, form: Form, name: str, wanted: dict, required: bool = 
     del rows, joined
     columns = _columns(body, {f.key: mapping[f.key] for f in fields if f.key in mapping})
     n = len(body)
-    frame = pd.DataFrame({f.key: _typed(f, columns[f.key]) if f.key in columns else _blank(f, n) for f in fields})
+    frame = pd.DataFrame({f.key: typed_values(f, columns[f.key]) if f.key in columns else _blank(f, n) for f in fields})
     mapped = [k for k in columns if k in frame.columns]
     keep = frame[mapped].notna().any(axis=1) if mapped else pd.Series(False, index=frame.index)
     return (frame if keep.all() else frame[keep].reset_index(drop=True)), missing, problems
@@ -255,7 +256,7 @@ def _columns(body: list[list], mapping: dict[str, int]) -> dict[str, list]:
     return {key: list(map(itemgetter(j), body)) for key, j in mapping.items()}
 
 
-def _typed(f, values) -> pd.Series:
+def typed_values(f, values) -> pd.Series:
     if f.type in DATE_TYPES:
         return pd.Series(parse_dates(values))
     if f.type in NUMBER_TYPES:
@@ -283,7 +284,7 @@ def _quarantine(rows: list[list], reg: Form) -> tuple[int, pd.Series | None, pd.
     counts = {}
     for key in ("region", "owner"):
         if key in columns:
-            values = _typed(reg.field(key), columns[key])
+            values = typed_values(reg.field(key), columns[key])
             counts[key] = labelled(values).value_counts()
     return len(body), counts.get("region"), counts.get("owner")
 
