@@ -6,6 +6,7 @@ table; a continuation sheet with another header is reported, never joined."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -13,6 +14,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from workbook_tools.card import Selection, build_cards
+from workbook_tools.card.issue import make_cards
 from workbook_tools.export import ExportRequest, export_master
 from workbook_tools.history import HistoryStore, record_run
 from workbook_tools.io import limits
@@ -254,8 +256,8 @@ def test_visit_horizon_moves_older_visits_to_the_store(horizon, schema, tmp_path
     someone = archived[0]["customer_id"]
     n = sum(1 for v in archived if v["customer_id"] == someone) + sum(
         1 for r in result.visits.rows if r.values["customer_id"] == someone)
-    cards = build_cards(week.merge.output, tmp_path / "卡.xlsx", schema=schema, as_of=WEEKLY_AS_OF,
-                        archived_visits=archived, select=Selection(customers=(someone,)))
+    cards = make_cards(week.merge.output, tmp_path / "卡.xlsx", schema=schema, as_of=WEEKLY_AS_OF,
+                       history=week.history, select=Selection(customers=(someone,))).cards
     assert [x.title for x in cards.cards[0].listings if x.title.startswith("拜访记录")] == [f"拜访记录（共 {n} 次）"]
     rebuild_history(folder / "output", week.history, schema)     # the kept masters lack them: carried over
     with HistoryStore(week.history) as store:
@@ -276,3 +278,19 @@ def test_visit_horizon_config_is_checked(tmp_path):
         load_config(tmp_path)
     (tmp_path / "archive.yaml").write_text(text.replace("{weeks}", "26"), encoding="utf-8")
     assert load_config(tmp_path).visit_history_weeks == 26
+
+
+def test_a_wider_horizon_takes_visits_back_from_the_store(horizon, schema, tmp_path):
+    """A visit is in the master or in the store, never in both (nothing counted twice)."""
+    folder, week = horizon
+    store = tmp_path / "历史.sqlite"
+    shutil.copy(week.history, store)
+    total = len(week.merge.result.visits.rows) + week.merge.result.visit_archive.moved
+    wider = merge_files([folder / "incoming"], tmp_path / "总表.xlsx", schema=schema, run_date=WEEKLY_AS_OF,
+                        as_of=WEEKLY_AS_OF, visit_history_weeks=8, visit_store=store)
+    kept, moved = len(wider.result.visits.rows), wider.result.visit_archive.moved
+    assert moved < week.merge.result.visit_archive.moved and kept + moved == total
+    with HistoryStore(store) as history:
+        assert history.archived_count() == moved
+    summary = build_summary(wider.output, tmp_path / "汇总.xlsx", schema=schema, as_of=WEEKLY_AS_OF, history=store)
+    assert summary.visits == total

@@ -22,15 +22,19 @@ def ensure_archive(con: sqlite3.Connection) -> None:
             con.execute(statement)
 
 
-def archive_visits(path: str | Path, week: str, visits: Iterable[AddedRecord]) -> int:
+def archive_visits(path: str | Path, week: str, visits: Iterable[AddedRecord],
+                   kept: Iterable[AddedRecord] = ()) -> int:
     """Store ``visits`` (moved out of ``week``'s master) in one transaction; returns how many
-    were given. A visit already archived keeps its first week."""
+    were given. A visit already archived keeps its first week. ``kept``: the visits the master
+    keeps — removed from the archive if there (the horizon was widened), so that a visit is
+    in the master or in the store, never counted twice."""
     con = connect_for_write(path)
     try:
         con.execute("BEGIN IMMEDIATE")
         ensure_archive(con)
         rows = list(_rows(week, visits))
         con.executemany(f"INSERT OR IGNORE INTO {ARCHIVE_TABLE} VALUES (?, ?, ?, ?, ?)", rows)
+        con.executemany(f"DELETE FROM {ARCHIVE_TABLE} WHERE hash = ?", ((r[0],) for r in _rows(week, kept)))
         con.execute("COMMIT")
         return len(rows)
     except BaseException as exc:

@@ -140,10 +140,10 @@ def _visit_store(weeks: int | None, store: str | Path | None, history: str | Pat
 def _archive(result: MergeResult, weeks: int, cutoff: dt.date, store: Path) -> None:
     """Store the visits merge moved out of 拜访记录 before the master is written (a failed
     store write leaves no master without them)."""
-    moved = moved_visits(result.visits)
-    if moved:
-        archive_visits(store, iso_week(result.run_date), moved)
-    result.visit_archive = VisitArchive(weeks, cutoff, len(moved), store.name)
+    moved = len(result.visits.moved)
+    archive_visits(store, iso_week(result.run_date), moved_visits(result.visits),
+                   kept=moved_visits(result.visits, result.visits.rows))
+    result.visit_archive = VisitArchive(weeks, cutoff, moved, store.name)
     result.visits.moved = []
 
 

@@ -56,9 +56,10 @@ def run_record(result: MergeResult, schema: Schema, master: str | Path, *,
                      fields_of(schema), customers, changes, added, len(result.quarantined), overdue)
 
 
-def moved_visits(table: RecordTable) -> list[AddedRecord]:
-    """The visits merge moved out of 拜访记录 (visit_history_weeks), as the store keeps them."""
-    return list(_added(VISIT, table, table.moved))
+def moved_visits(table: RecordTable, rows: list | None = None) -> Iterator[AddedRecord]:
+    """The visits merge moved out of 拜访记录 (visit_history_weeks; or ``rows``), as the store
+    keeps them."""
+    return _added(VISIT, table, table.moved if rows is None else rows)
 
 
 def _added(kind: str, table: RecordTable, rows=None) -> Iterator[AddedRecord]:

@@ -116,7 +116,8 @@ def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
     step("正在生成汇总表…")
     with opened(merge.output, password) as plain:
         data = load_for_summary_and_plans(plain, cfg.schema)   # read once, used twice
-    data = with_archived_visits(data, archived_of(cfg.history), cfg.schema)   # visit_history_weeks
+    if cfg.visit_history_weeks is not None:   # the older visits are in the history store
+        data = with_archived_visits(data, archived_of(cfg.history), cfg.schema)
     summary = build_summary(merge.output, out / SUMMARY.format(week=week), schema=cfg.schema, as_of=as_of,
                             data=data, password=password)
     step("正在生成拜访计划…")
