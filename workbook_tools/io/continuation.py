@@ -99,13 +99,6 @@ class Joined:
     sheets: list[tuple[str, int, int]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
-    def where(self, index: int) -> tuple[str, int]:
-        """(sheet, 1-based sheet row) of ``rows[index]``."""
-        for sheet, first, row in reversed(self.sheets):
-            if index >= first:
-                return sheet, row + index - first
-        return self.sheets[0][0], index + 1
-
 
 def header_mismatch(sheet: str, base: str) -> str:
     return (f"工作表“{sheet}”的表头与“{base}”不同，没有作为“{base}”的续表读取；"
