@@ -294,3 +294,13 @@ def test_a_wider_horizon_takes_visits_back_from_the_store(horizon, schema, tmp_p
         assert history.archived_count() == moved
     summary = build_summary(wider.output, tmp_path / "汇总.xlsx", schema=schema, as_of=WEEKLY_AS_OF, history=store)
     assert summary.visits == total
+
+
+def test_weekly_console_says_where_the_visits_went(horizon, capsys):
+    from workbook_tools.cli.weekly import print_weekly
+
+    _, week = horizon
+    print_weekly(week)
+    moved = week.merge.result.visit_archive.moved
+    assert f"  拜访记录只保留最近 4 周：{moved} 条日期早于 2026-10-25 的已移入档案历史库 档案历史.sqlite\n" \
+        in capsys.readouterr().out
