@@ -304,3 +304,16 @@ def test_weekly_console_says_where_the_visits_went(horizon, capsys):
     moved = week.merge.result.visit_archive.moved
     assert f"  拜访记录只保留最近 4 周：{moved} 条日期早于 2026-10-25 的已移入档案历史库 档案历史.sqlite\n" \
         in capsys.readouterr().out
+
+
+def test_plan_pending_list_continues(merged, schema, low_limit, tmp_path):
+    _, run = merged
+    plans = build_plans(run.output, schema=schema, week="2026-W48", max_per_day=1, out=tmp_path / "计划.xlsx")
+    sheets = sheets_of(tmp_path / "计划.xlsx")
+    pending = continued_sheets(list(sheets), "待安排")
+    assert len(plans.pending) > 49 and len(pending) == len(sheet_counts(len(plans.pending), 1)) >= 2
+    assert all(sheets[p][0] == sheets["待安排"][0] for p in pending)
+    assert sum(len(sheets[p]) - 1 for p in pending) == len(plans.pending)
+    report = validate_paths([tmp_path / "计划.xlsx"], schema, as_of=DAY)   # a returned plan: 待安排(2) is ours
+    assert report.files[0].rows == plans.planned
+    assert not [f for f in report.files[0].findings if "待安排" in f.sheet]

@@ -18,7 +18,7 @@ from workbook_tools.errors import UnreadableWorkbook, WorkbookToolsError
 from workbook_tools.io import isolate
 from workbook_tools.io.body import extract_records
 from workbook_tools.io.calamine_source import CalamineFailed, CalamineSource
-from workbook_tools.io.continuation import continuation_of, header_mismatch
+from workbook_tools.io.continuation import continuation_of, header_mismatch, split_name
 from workbook_tools.io.csv_source import CsvSource
 from workbook_tools.io.grid import SheetGrid, SheetInfo
 from workbook_tools.io.header import scan_header
@@ -207,7 +207,7 @@ def not_data_reason(info: SheetInfo) -> str | None:
         return CHART_SHEET
     if not info.visible:
         return HIDDEN_SHEET
-    if normalize_header(info.name) in INSTRUCTION_SHEETS:
+    if normalize_header(split_name(info.name)[0]) in INSTRUCTION_SHEETS:   # 待安排(2) too
         return INSTRUCTION_SHEET
     return None
 
