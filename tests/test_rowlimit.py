@@ -16,7 +16,7 @@ from python_calamine import CalamineWorkbook
 from workbook_tools.card import Selection, build_cards
 from workbook_tools.card.issue import make_cards
 from workbook_tools.export import ExportRequest, export_master
-from workbook_tools.history import HistoryStore, record_run
+from workbook_tools.history import HistoryStore, customer_life, record_run
 from workbook_tools.io import limits
 from workbook_tools.io.continuation import chunked, continued_sheets, sheet_counts, split_name
 from workbook_tools.merge.files import merge_files
@@ -259,6 +259,8 @@ def test_visit_horizon_moves_older_visits_to_the_store(horizon, schema, tmp_path
     cards = make_cards(week.merge.output, tmp_path / "卡.xlsx", schema=schema, as_of=WEEKLY_AS_OF,
                        history=week.history, select=Selection(customers=(someone,))).cards
     assert [x.title for x in cards.cards[0].listings if x.title.startswith("拜访记录")] == [f"拜访记录（共 {n} 次）"]
+    with HistoryStore(week.history) as store:                    # `history 客户编号` counts them too
+        assert customer_life(store, someone).visits == n
     rebuild_history(folder / "output", week.history, schema)     # the kept masters lack them: carried over
     with HistoryStore(week.history) as store:
         assert store.archived_count() == moved

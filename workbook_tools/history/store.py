@@ -126,10 +126,17 @@ class HistoryStore:
                                  "LIMIT 1", (customer_id.strip(),)).fetchone()
 
     def added_counts(self, customer_id: str) -> dict[str, int]:
-        """Visits (拜访) and complaints (投诉) recorded for the customer, all weeks."""
+        """Visits (拜访) and complaints (投诉) recorded for the customer, all weeks; visits
+        moved out of the masters (archived_visits, same content hash) counted once."""
+        cid = customer_id.strip()
         rows = dict(self._con.execute("SELECT kind, count(*) FROM added WHERE customer_id = ? "
-                                      "GROUP BY kind", (customer_id.strip(),)))
-        return {VISIT: rows.get(VISIT, 0), COMPLAINT: rows.get(COMPLAINT, 0)}
+                                      "GROUP BY kind", (cid,)))
+        visits = rows.get(VISIT, 0)
+        if self._has(ARCHIVE_TABLE):
+            (visits,) = self._con.execute(
+                f"SELECT count(*) FROM (SELECT hash FROM added WHERE customer_id = ? AND kind = ? "
+                f"UNION SELECT hash FROM {ARCHIVE_TABLE} WHERE customer_id = ?)", (cid, VISIT, cid)).fetchone()
+        return {VISIT: visits, COMPLAINT: rows.get(COMPLAINT, 0)}
 
     def added_for(self, customer_id: str) -> list[dict[str, Any]]:
         """The customer's visits and complaints: kind, week first seen, values."""
