@@ -23,7 +23,7 @@ KNOWN_PARAMS = {
     "label", "value", "allowed", "parsed", "min", "max", "example", "as_of", "shown", "length",
     "positions", "birth", "region", "chars", "hint", "first_row", "count", "letters", "first",
     "form", "header_row", "labels", "rule", "condition", "left", "right", "right_label",
-    "when_label", "when_value", "sheets", "time",
+    "when_label", "when_value", "sheets", "time", "sheet", "base",
 }
 
 

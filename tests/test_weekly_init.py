@@ -69,7 +69,7 @@ def test_every_key_is_written_after_its_explanation(samples, tmp_path):
             comments.insert(0, line[2:])
         written = " ".join(comments).split()  # wrapped at spaces or between Chinese characters
         assert "".join(written) == "".join((("必需。" if required else "可选。") + explanation).split()), key
-        assert lines[at].startswith("# ") == (key in ("schema", "history")), key  # examples, commented out
+        assert lines[at].startswith("# ") == (key in ("schema", "history", "visit_history_weeks")), key  # examples, commented out
     assert "  华东: [" in text and "# schema: my_schema.yaml" in text
     assert set(INIT_VALUES) <= set(KEYS)
 

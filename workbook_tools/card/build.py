@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable, Mapping, Sequence
 
 from workbook_tools.card.cards import CardMaker, ChangesFor
 from workbook_tools.card.derived import compute_figures
 from workbook_tools.card.model import Card, FullView, View
 from workbook_tools.card.pdf import render_pdf
-from workbook_tools.card.source import Customer, MasterTables, read_tables
+from workbook_tools.card.source import Customer, MasterTables, add_archived_visits, read_tables
 from workbook_tools.card.writer import write_cards
 from workbook_tools.errors import WorkbookToolsError
 from workbook_tools.merge.rows import norm_id
@@ -49,21 +49,26 @@ class Selection:
 
 def build_cards(master: str | Path, output: str | Path, *, schema: Schema | None = None,
                 as_of: dt.date | None = None, select: Selection = Selection(), view: View | None = None,
-                changes_for: ChangesFor | None = None, pdf: bool = False) -> CardResult:
+                changes_for: ChangesFor | None = None, pdf: bool = False,
+                archived_visits: Sequence[Mapping[str, Any]] = ()) -> CardResult:
     """One 客户资料卡 per selected customer of ``master`` in the workbook ``output``.
 
     ``view``: the field-visibility filter (confidentiality role; default: everything shown).
     ``changes_for(客户编号)``: the customer's change history (e.g. HistoryStore.changes_for);
     without it 修改记录 comes from the master's 变更记录 sheet. ``pdf``: also write
-    output.pdf through LibreOffice when it is installed (a notice otherwise)."""
+    output.pdf through LibreOffice when it is installed (a notice otherwise).
+    ``archived_visits``: visit records moved to the history store (HistoryStore.archived_visits(),
+    archive.yaml visit_history_weeks), listed and counted with the master's."""
     schema = schema or load_schema()
     as_of = as_of.date() if isinstance(as_of, dt.datetime) else (as_of or dt.date.today())
     master, output = Path(master), Path(output)
     tables = read_tables(master, schema)
+    add_archived_visits(tables, list(archived_visits), schema.form("visit-record"))
     chosen, notices = select_customers(tables, schema.form("registration"), select)
+    notices = [*tables.problems, *notices]
     if not chosen:
         raise NoCustomers(f"总表 {master.name} 中没有符合条件的客户，未生成资料卡")
-    figures = compute_figures(master, schema, as_of)
+    figures = compute_figures(master, schema, as_of, archived_visits)
     maker = CardMaker(schema, tables, figures, view or FullView(), changes_for)
     cards = [maker.card(c) for c in chosen]
     path = write_cards(cards, output, created=dt.datetime.combine(as_of, dt.time()), inputs=[master])

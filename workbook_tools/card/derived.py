@@ -8,10 +8,12 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
 from workbook_tools.schema.model import Schema
+from workbook_tools.summary.archived import with_archived_visits
 from workbook_tools.summary.classify import value_classes
 from workbook_tools.summary.followup import followup_status
 from workbook_tools.summary.load import load_master
@@ -39,7 +41,8 @@ class Figures:
         return self.by_id.get(customer_id, {})
 
 
-def compute_figures(master: str | Path, schema: Schema, as_of: dt.date) -> Figures:
+def compute_figures(master: str | Path, schema: Schema, as_of: dt.date,
+                    archived_visits: Sequence[Mapping[str, Any]] = ()) -> Figures:
     """Read the columns the figures need (summary.load) and compute them for every customer
     (the value classes depend on the whole archive, so they are never computed on a subset)."""
     reg = schema.form("registration")
@@ -47,6 +50,7 @@ def compute_figures(master: str | Path, schema: Schema, as_of: dt.date) -> Figur
     data = load_master(master, schema, fields={
         "registration": DERIVED_FIELDS | set(important), "visit-record": {"customer_id", "date"},
         "visit-plan": set()})
+    data = with_archived_visits(data, archived_visits, schema)
     c, settings = data.customers, schema.settings
     classes = value_classes(c, settings.get("value_classes") or DEFAULT_CLASSES)
     status = followup_status(c, data.visits, as_of, settings.get("contact_cycles") or {})

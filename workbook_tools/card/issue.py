@@ -43,24 +43,27 @@ def make_cards(master: str | Path, output: str | Path, *, schema: Schema, as_of:
     """The cards of ``master``: with ``history`` their 修改记录 from that store; with ``issue``
     masked and hidden as the role allows, and recorded in the ledger (nothing is written when the
     role may not receive customer data)."""
-    with _changes(history) as changes_for:
+    with _store(history) as store:
+        changes_for = store.changes_for if store is not None else None
+        archived = store.archived_visits() if store is not None else []
         if issue is None:
             return IssuedCards(build_cards(master, output, schema=schema, as_of=as_of, select=select,
-                                           changes_for=changes_for, pdf=pdf))
-        return _issue(master, Path(output), issue, schema, as_of, select, pdf, changes_for, ledger)
+                                           changes_for=changes_for, pdf=pdf, archived_visits=archived))
+        return _issue(master, Path(output), issue, schema, as_of, select, pdf, changes_for, ledger, archived)
 
 
 @contextlib.contextmanager
-def _changes(history: str | Path | None):
+def _store(history: str | Path | None):
+    """The history store (修改记录 and the archived visits of visit_history_weeks), or None."""
     if history is None:
         yield None
         return
     with HistoryStore(history) as store:
-        yield store.changes_for
+        yield store
 
 
 def _issue(master, output: Path, issue: CardIssue, schema: Schema, as_of, select, pdf, changes_for,
-           ledger) -> IssuedCards:
+           ledger, archived=()) -> IssuedCards:
     view = RoleView(schema, issue.role)
     view.require_export()
     for what, value in (("接收人（--to）", issue.recipient), ("审批人（--approved-by）", issue.approver)):
@@ -71,7 +74,7 @@ def _issue(master, output: Path, issue: CardIssue, schema: Schema, as_of, select
 
     def build(number: int) -> dict:
         result = build_cards(master, output, schema=schema, as_of=as_of, select=select, view=view,
-                             changes_for=changes_for, pdf=pdf)
+                             changes_for=changes_for, pdf=pdf, archived_visits=archived)
         built.append(result)
         return {"kind": ISSUE, "recipient": issue.recipient, "approver": issue.approver,
                 "purpose": issue.purpose or "客户资料卡", "role": view.name, "filters": _filters(select),

@@ -13,6 +13,7 @@ from python_calamine import CalamineWorkbook
 
 from workbook_tools.card.model import ChangeRecord, iso_week
 from workbook_tools.errors import UnreadableWorkbook
+from workbook_tools.io.continuation import continued_sheets, join_rows
 from workbook_tools.merge.rows import coerce, is_empty, is_provenance_header, norm_id
 from workbook_tools.schema.model import Form, Schema, normalize_header
 
@@ -43,17 +44,21 @@ class MasterTables:
     complaints: dict[str, list[Record]] = field(default_factory=dict)
     changes: dict[str, list[ChangeRecord]] | None = None   # None: the master has no 变更记录
     has_complaints: bool = False
+    problems: list[str] = field(default_factory=list)   # continuation sheets not joined
 
 
 def read_tables(path: str | Path, schema: Schema) -> MasterTables:
     """Read 客户档案 (required), 拜访记录, 投诉记录 and 变更记录 (each optional)."""
     path = Path(path)
-    sheets = _sheets(path, (CUSTOMERS, VISIT_SHEET, COMPLAINT_SHEET, CHANGE_SHEET))
     reg = schema.form("registration")
+    sheets, problems = _sheets(path, {
+        CUSTOMERS: reg.match_header, VISIT_SHEET: schema.form("visit-record").match_header,
+        COMPLAINT_SHEET: schema.form("complaint").match_header,
+        CHANGE_SHEET: lambda h: CHANGE_HEADERS.get(normalize_header(h))})
     if sheets.get(CUSTOMERS) is None:
         raise UnreadableWorkbook(path, f"找不到工作表“{CUSTOMERS}”", "请选择合并生成的客户档案总表")
     customers, extra_labels = _customers(path, sheets[CUSTOMERS], reg)
-    tables = MasterTables(customers, extra_labels)
+    tables = MasterTables(customers, extra_labels, problems=problems)
     tables.visits = _records(sheets.get(VISIT_SHEET), schema.form("visit-record"))
     tables.has_complaints = sheets.get(COMPLAINT_SHEET) is not None
     tables.complaints = _records(sheets.get(COMPLAINT_SHEET), schema.form("complaint"))
@@ -62,7 +67,10 @@ def read_tables(path: str | Path, schema: Schema) -> MasterTables:
     return tables
 
 
-def _sheets(path: Path, names: tuple[str, ...]) -> dict[str, list[list] | None]:
+def _sheets(path: Path, matchers: dict[str, Any]) -> tuple[dict[str, list[list] | None], list[str]]:
+    """Each named sheet's rows, its continuation sheets' data rows joined (io.continuation;
+    the header found by the sheet's header matcher), None when missing; and the
+    continuation sheets not joined (header differs)."""
     if not path.is_file():
         raise UnreadableWorkbook(path, "文件不存在", "请检查客户档案总表的路径")
     try:
@@ -71,16 +79,29 @@ def _sheets(path: Path, names: tuple[str, ...]) -> dict[str, list[list] | None]:
         raise UnreadableWorkbook(path, f"不是可读取的 Excel 工作簿（{type(exc).__name__}）",
                                  "请选择合并生成的客户档案总表 .xlsx 文件") from None
     out: dict[str, list[list] | None] = {}
+    problems: list[str] = []
+    names = book.sheet_names
     try:
-        for name in names:
-            try:
-                out[name] = book.get_sheet_by_name(name).to_python() if name in book.sheet_names else None
-            except Exception as exc:
-                raise UnreadableWorkbook(path, f"工作表“{name}”已损坏，无法读取（{type(exc).__name__}）",
-                                         "请用 Excel 打开并另存后重试") from None
+        for name, match in matchers.items():
+            if name not in names:
+                out[name] = None
+                continue
+            rows = _load(book, path, name)
+            more = [(n, (lambda n=n: _load(book, path, n))) for n in continued_sheets(names, name)[1:]]
+            joined = join_rows(name, rows, _header(rows, match)[0] if more else -1, more)
+            out[name] = joined.rows
+            problems += joined.problems
     finally:
         book.close()
-    return out
+    return out, problems
+
+
+def _load(book: CalamineWorkbook, path: Path, name: str) -> list[list]:
+    try:
+        return book.get_sheet_by_name(name).to_python()
+    except Exception as exc:
+        raise UnreadableWorkbook(path, f"工作表“{name}”已损坏，无法读取（{type(exc).__name__}）",
+                                 "请用 Excel 打开并另存后重试") from None
 
 
 def _header(rows: list[list], match) -> tuple[int, list]:
@@ -152,3 +173,22 @@ def _changes(rows: list[list]) -> dict[str, list[ChangeRecord]]:
             str(v.get("customer_name") or ""), str(v.get("text") or ""), str(v.get("file") or ""),
             str(v.get("field") or ""), v.get("old"), v.get("new")))
     return out
+
+
+def add_archived_visits(tables: MasterTables, visits: list[dict[str, Any]], form: Form) -> None:
+    """The history store's archived visit records (archive.yaml visit_history_weeks: field key
+    → value, dates as ISO text) joined to each customer's visits (row 0: not on a sheet)."""
+    for v in visits:
+        values = {f.key: coerce(f, _date(v.get(f.key)) if f.type == "date" else v.get(f.key)) for f in form.fields}
+        cid = norm_id(values.get("customer_id"))
+        if cid:
+            tables.visits.setdefault(cid, []).append(Record(0, values))
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return value

@@ -35,6 +35,8 @@ HELP = """根据客户档案总表生成汇总表：客户归类汇总、客户�
 @click.argument("master", metavar="总表.xlsx", type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, metavar="文件.xlsx", type=click.Path(path_type=Path),
               help="输出的汇总工作簿。")
+@click.option("--history", metavar="历史库文件", type=click.Path(path_type=Path),
+              help="移入这个档案历史库的较早拜访记录（archive.yaml 的 visit_history_weeks）也计入统计。")
 @password_options
 @as_of_option
 @click.option("--period", type=click.Choice(list(KINDS)), default=DEFAULT_KIND, show_default=True,
@@ -43,12 +45,12 @@ HELP = """根据客户档案总表生成汇总表：客户归类汇总、客户�
               help="本期与谁对比：previous 上期（环比）、year 去年同期（同比）。")
 @schema_option
 @force_option
-def command(master, output, password_file, password_env, as_of, period, compare, schema_path, force):
+def command(master, output, history, password_file, password_env, as_of, period, compare, schema_path, force):
     refuse_existing(output, force)
     with steps(f"正在读取 {master.name} 并生成汇总表…"):
         result = build_summary(master, output, schema=load_schema(schema_path), as_of=as_of,
                                password=password_from(password_file, password_env),
-                               period=period, compare=compare)
+                               period=period, compare=compare, history=history)
     click.echo(f"已生成汇总表：{result.path}（统计日期 {result.as_of}）")
     click.echo(f"客户 {result.customers} 位，拜访记录 {result.visits} 条，拜访计划 {result.plans} 条；"
                f"逾期未跟进 {result.overdue} 位，7 天内到期 {result.due_soon} 位，业务下滑 {result.declining} 位；"
@@ -58,3 +60,5 @@ def command(master, output, password_file, password_env, as_of, period, compare,
     click.echo(f"销售{result.period}；{trades}")
     for name in result.missing_sheets:
         click.echo(f"注意：总表中没有“{name}”工作表，相关统计为空")
+    for problem in result.problems:
+        click.echo(f"注意：{problem}")

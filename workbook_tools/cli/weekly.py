@@ -131,6 +131,10 @@ def print_weekly(result) -> None:
                f"本周未出现 {counts['absent']}）；待修正 {counts['quarantined']} 行；"
                f"冲突 {counts['conflicts']} 处；疑似重复 {counts['suspected_duplicates']} 对")
     click.echo(f"  {result.merge.result.reconciliation('客户档案').text}")
+    moved = result.merge.result.visit_archive
+    if moved is not None:
+        click.echo(f"  拜访记录只保留最近 {moved.weeks} 周：{moved.moved} 条日期早于 {moved.cutoff} 的已移入档案历史库 "
+                   f"{moved.store}")
     for item in result.merge.skipped:
         click.echo(f"  已跳过 {item.name}：{item.skipped_reason}")
     for notice in result.notices:

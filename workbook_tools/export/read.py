@@ -7,6 +7,8 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
+from workbook_tools.errors import WorkbookToolsError
+from workbook_tools.io.continuation import continued_sheets, header_mismatch, trimmed
 from workbook_tools.io.problems import unreadable
 from workbook_tools.io.sniff import sniff
 from workbook_tools.schema.model import Form, Schema
@@ -24,10 +26,14 @@ class SheetRows:
     keys: list[str]                 # schema field keys present, in the master's column order
     rows: list[list]                # values aligned with keys
     other_columns: list[str] = field(default_factory=list)  # headers that are not schema fields
+    positions: list[int] = field(default_factory=list)      # sheet column of each key
+    top: list[list] = field(default_factory=list)           # the rows down to the header (trimmed)
 
 
 def read_master(path: str | Path, schema: Schema, forms: set[str]) -> dict[str, SheetRows]:
-    """form key → its rows, for the master sheets of ``forms`` that exist."""
+    """form key → its rows, for the master sheets of ``forms`` that exist (a sheet's
+    continuation sheets NAME(2) … joined). A continuation whose header differs is refused:
+    an export must not silently leave rows out."""
     sniffed = sniff(path)
     try:
         book = CalamineWorkbook.from_path(str(sniffed.path))
@@ -36,7 +42,7 @@ def read_master(path: str | Path, schema: Schema, forms: set[str]) -> dict[str, 
     out: dict[str, SheetRows] = {}
     for sheet, form_key in MASTER_SHEETS.items():
         if form_key in forms and sheet in book.sheet_names:
-            table = _read_sheet(book, sheet, schema.form(form_key))
+            table = _read_table(book, sheet, schema.form(form_key))
             if table is not None:
                 out[form_key] = table
     if "registration" not in out:
@@ -44,12 +50,25 @@ def read_master(path: str | Path, schema: Schema, forms: set[str]) -> dict[str, 
     return out
 
 
+def _read_table(book: CalamineWorkbook, sheet: str, form: Form) -> SheetRows | None:
+    table = _read_sheet(book, sheet, form)
+    for more in continued_sheets(book.sheet_names, sheet)[1:] if table is not None else ():
+        rows = iter(book.get_sheet_by_name(more).iter_rows())
+        top = [trimmed(next(rows, [])) for _ in range(len(table.top))]
+        if top != table.top:
+            raise WorkbookToolsError(f"{header_mismatch(more, sheet)}。未写出任何文件")
+        table.rows.extend(_data(rows, table.positions))
+    return table
+
+
 def _read_sheet(book: CalamineWorkbook, sheet: str, form: Form) -> SheetRows | None:
     rows = iter(book.get_sheet_by_name(sheet).iter_rows())
+    top = []
     for _ in range(HEADER_SCAN_ROWS):
         header = next(rows, None)
         if header is None:
             return None
+        top.append(trimmed(header))
         keys = [form.match_header(cell) for cell in header]
         if sum(k is not None for k in keys) >= 2:
             break
@@ -62,9 +81,14 @@ def _read_sheet(book: CalamineWorkbook, sheet: str, form: Form) -> SheetRows | N
             positions.append(pos)
             names.append(key)
     other = [str(h) for h, k in zip(header, keys) if k is None and str(h).strip()]
+    return SheetRows(sheet, form, names, _data(rows, positions), other, positions, top)
+
+
+def _data(rows, positions: list[int]) -> list[list]:
     data = []
     for row in rows:
         values = [row[p] if p < len(row) else None for p in positions]
         if any(v not in (None, "") for v in values):
             data.append([None if v == "" else v for v in values])
-    return SheetRows(sheet, form, names, data, other)
+    return data
+

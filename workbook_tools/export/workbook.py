@@ -11,6 +11,7 @@ from pathlib import Path
 import xlsxwriter
 from rich.cells import cell_len
 
+from workbook_tools.io.continuation import continuation_name, sheet_counts
 from workbook_tools.io.pagesetup import setup_table_page, setup_text_page
 
 INSTRUCTIONS_SHEET = "发放说明"
@@ -31,18 +32,28 @@ def write_export(path: Path, notes: list[tuple[str, str]], sheets: list[tuple[st
     date = book.add_format({"num_format": "yyyy-mm-dd"})
     _instructions(book, notes, bold, wrap)
     for name, headers, rows in sheets:
-        sheet = book.add_worksheet(name)
         column_widths = content_widths(headers, rows, widths)
-        setup_table_page(sheet, column_widths, title=f"{TITLE} · {name}", subtitle=NOT_FOR_OTHERS,
-                         key_columns=min(2, len(headers)))
-        for col, width in enumerate(column_widths):
-            sheet.set_column(col, col, width)
-        sheet.freeze_panes(1, 0)
-        sheet.write_row(0, 0, headers, bold)
-        if headers:
-            sheet.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
-        _rows(sheet, rows, date)
+        counts = sheet_counts(len(rows), 1)   # past a sheet's rows: NAME(2) … (io.continuation)
+        first = 0
+        for k, count in enumerate(counts, start=1):
+            _table(book, continuation_name(name, k), headers, rows[first:first + count], column_widths,
+                   bold, date)
+            first += count
     book.close()
+
+
+def _table(book, name: str, headers: list, rows: list, column_widths: list[float], bold, date) -> None:
+    """One sheet: header, widths, frozen header, filter, the rows."""
+    sheet = book.add_worksheet(name)
+    setup_table_page(sheet, column_widths, title=f"{TITLE} · {name}", subtitle=NOT_FOR_OTHERS,
+                     key_columns=min(2, len(headers)))
+    for col, width in enumerate(column_widths):
+        sheet.set_column(col, col, width)
+    sheet.freeze_panes(1, 0)
+    sheet.write_row(0, 0, headers, bold)
+    if headers:
+        sheet.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
+    _rows(sheet, rows, date)
 
 
 def content_widths(headers: list, rows: list, widths: dict[str, float], most: float = 60) -> list[float]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from workbook_tools.errors import WorkbookToolsError
 from workbook_tools.history.model import CHANGED, COMPLAINT, VISIT, HistoryChange
-from workbook_tools.history.tables import FORMAT
+from workbook_tools.history.tables import ARCHIVE_TABLE, FORMAT
 
 _CHANGE_COLUMNS = "week, date, kind, customer_id, customer_name, text, file, field, old, new"
 _LATEST = ("SELECT v.week, v.file, b.layout, b.body FROM versions v JOIN bodies b ON b.hash = v.hash "
@@ -126,16 +126,41 @@ class HistoryStore:
                                  "LIMIT 1", (customer_id.strip(),)).fetchone()
 
     def added_counts(self, customer_id: str) -> dict[str, int]:
-        """Visits (拜访) and complaints (投诉) recorded for the customer, all weeks."""
+        """Visits (拜访) and complaints (投诉) recorded for the customer, all weeks; visits
+        moved out of the masters (archived_visits, same content hash) counted once."""
+        cid = customer_id.strip()
         rows = dict(self._con.execute("SELECT kind, count(*) FROM added WHERE customer_id = ? "
-                                      "GROUP BY kind", (customer_id.strip(),)))
-        return {VISIT: rows.get(VISIT, 0), COMPLAINT: rows.get(COMPLAINT, 0)}
+                                      "GROUP BY kind", (cid,)))
+        visits = rows.get(VISIT, 0)
+        if self._has(ARCHIVE_TABLE):
+            (visits,) = self._con.execute(
+                f"SELECT count(*) FROM (SELECT hash FROM added WHERE customer_id = ? AND kind = ? "
+                f"UNION SELECT hash FROM {ARCHIVE_TABLE} WHERE customer_id = ?)", (cid, VISIT, cid)).fetchone()
+        return {VISIT: visits, COMPLAINT: rows.get(COMPLAINT, 0)}
 
     def added_for(self, customer_id: str) -> list[dict[str, Any]]:
         """The customer's visits and complaints: kind, week first seen, values."""
         return [{"kind": k, "week": w, **json.loads(b)} for k, w, b in self._con.execute(
             "SELECT kind, week, body FROM added WHERE customer_id = ? ORDER BY week, kind, hash",
             (customer_id.strip(),))]
+
+    def archived_visits(self, customer_id: str | None = None) -> list[dict[str, Any]]:
+        """Visit records moved out of the masters (archive.yaml visit_history_weeks), oldest
+        first: values by field key (dates as ISO text), extra columns under 其他列."""
+        if not self._has(ARCHIVE_TABLE):
+            return []
+        where, args = ("WHERE customer_id = ? ", (customer_id.strip(),)) if customer_id else ("", ())
+        return [json.loads(b) for (b,) in self._con.execute(
+            f"SELECT body FROM {ARCHIVE_TABLE} {where}ORDER BY date, hash", args)]
+
+    def archived_count(self) -> int:
+        if not self._has(ARCHIVE_TABLE):
+            return 0
+        return self._con.execute(f"SELECT count(*) FROM {ARCHIVE_TABLE}").fetchone()[0]
+
+    def _has(self, table: str) -> bool:
+        return self._con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                 (table,)).fetchone() is not None
 
     def fields(self) -> dict[str, tuple[str, str]]:
         """Field label → (key, type), from the latest recorded schema."""
@@ -154,5 +179,8 @@ class HistoryStore:
             "changes": "SELECT * FROM changes ORDER BY week, seq",
             "added": "SELECT kind, week, customer_id, body FROM added ORDER BY kind, week, customer_id, body",
         }
-        return {name: self._con.execute(sql).fetchall() for name, sql in queries.items()}
+        out = {name: self._con.execute(sql).fetchall() for name, sql in queries.items()}
+        out[ARCHIVE_TABLE] = (self._con.execute(f"SELECT week, date, customer_id, body FROM {ARCHIVE_TABLE} "
+                                                "ORDER BY hash").fetchall() if self._has(ARCHIVE_TABLE) else [])
+        return out
 

@@ -38,4 +38,17 @@ CREATE INDEX added_customer ON added(customer_id);
 CREATE INDEX added_week ON added(week);
 """
 
+# Visit records moved out of the master (archive.yaml visit_history_weeks): kept for good,
+# content-addressed like ``added`` (``week``: first archived); never cleared when a week is
+# recorded again, carried over by a rebuild (the kept masters no longer hold them), and
+# created in an older store when visits are first archived there.
+ARCHIVE_TABLE = "archived_visits"
+ARCHIVE_DDL = """
+CREATE TABLE IF NOT EXISTS archived_visits(hash INTEGER PRIMARY KEY, week TEXT NOT NULL,
+  date TEXT, customer_id TEXT NOT NULL, body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS archived_visits_customer ON archived_visits(customer_id);
+CREATE INDEX IF NOT EXISTS archived_visits_date ON archived_visits(date);
+"""
+DDL += ARCHIVE_DDL
+
 WEEK_TABLES = ("runs", "inputs", "versions", "changes", "added")

@@ -34,3 +34,7 @@ HEADER_SCAN_ROWS = 50
 # Excel's own grid.
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_COLS = 16_384
+# Rows of one worksheet, header rows included: a table that needs more continues on sheets
+# named NAME(2), NAME(3) … with the same header (io/continuation.py). Read at call time, so
+# tests lower it with monkeypatch.setattr(limits, "SHEET_MAX_ROWS", 50).
+SHEET_MAX_ROWS = EXCEL_MAX_ROWS

@@ -18,6 +18,7 @@ from workbook_tools.errors import UnreadableWorkbook, WorkbookToolsError
 from workbook_tools.io import isolate
 from workbook_tools.io.body import extract_records
 from workbook_tools.io.calamine_source import CalamineFailed, CalamineSource
+from workbook_tools.io.continuation import continuation_of, header_mismatch, split_name
 from workbook_tools.io.csv_source import CsvSource
 from workbook_tools.io.grid import SheetGrid, SheetInfo
 from workbook_tools.io.header import scan_header
@@ -39,7 +40,9 @@ INSTRUCTION_SHEETS = frozenset({"填表说明", "填写说明", "使用说明", 
 
 # The merged master (version stamp form "master", written by workbook_tools.merge): only
 # these sheets hold data, one form each; its report sheets (待修正, 冲突, 疑似重复, 变更记录,
-# 合并说明) are never input rows, and its provenance columns are not unknown columns.
+# 合并说明) are never input rows, and its provenance columns are not unknown columns. A data
+# sheet's continuation sheets (拜访记录(2) …, io/continuation.py) hold the same form when
+# their header is the first sheet's; each is its own SheetTable (its cells keep their sheet).
 MASTER_FORM = "master"
 MASTER_DATA_SHEETS = {"客户档案": "registration", "拜访记录": "visit-record",
                       "拜访计划": "visit-plan", "投诉记录": "complaint"}
@@ -143,13 +146,18 @@ def _read(sniffed: Sniffed, source, forms: list[Form], prefer: str | None,
     master = sniffed.stamp.get("form") == MASTER_FORM
     ignore = (MASTER_PROVENANCE if master else frozenset()) | CHECK_COLUMNS
     try:
-        for info in source.sheets():
-            sheet_forms = master_forms(info.name, forms) if master else forms
-            why = not_data_reason(info) if sheet_forms else _master_reason(info.name)
+        infos = list(source.sheets())
+        names = [info.name for info in infos]
+        for info in infos:
+            base = continuation_of(info.name, names) if master else None
+            sheet_forms = master_forms(base or info.name, forms) if master else forms
+            why = not_data_reason(info) if sheet_forms else _master_reason(base or info.name)
             if why is None:
                 grid = source.load(info.name)
                 found = read_table(str(sniffed.path), grid, sheet_forms, prefer, ignore=ignore,
                                    named=named, all_forms=all_forms)
+                if base is not None:
+                    found = _continuing(data.sheet(base), found, info.name, base)
                 if isinstance(found, SheetTable):
                     data.sheets.append(found)
                     continue
@@ -159,6 +167,17 @@ def _read(sniffed: Sniffed, source, forms: list[Form], prefer: str | None,
     finally:
         source.close()
     return data
+
+
+def _continuing(first: SheetTable | None, table: SheetTable | str, sheet: str, base: str) -> SheetTable | str:
+    """A master's continuation sheet (拜访记录(2)) is read when its header is the one of the
+    table it continues; otherwise why not (the sheet is then listed, not joined)."""
+    if isinstance(table, str):
+        return table if table == EMPTY_SHEET else header_mismatch(sheet, base)
+    if first is None or table.header_row != first.header_row or \
+            [c.header for c in table.columns] != [c.header for c in first.columns]:
+        return header_mismatch(sheet, base)
+    return table
 
 
 EMPTY_SHEET = "空工作表"
@@ -188,7 +207,7 @@ def not_data_reason(info: SheetInfo) -> str | None:
         return CHART_SHEET
     if not info.visible:
         return HIDDEN_SHEET
-    if normalize_header(info.name) in INSTRUCTION_SHEETS:
+    if normalize_header(split_name(info.name)[0]) in INSTRUCTION_SHEETS:   # 待安排(2) too
         return INSTRUCTION_SHEET
     return None
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from workbook_tools.errors import UnreadableWorkbook, WorkbookToolsError
+from workbook_tools.io.continuation import header_mismatch, split_name
 from workbook_tools.io.reader import read_workbook
 from workbook_tools.merge.rows import (
     InputFile, SourceRow, header_drift_from_table, is_empty, norm_id, previous_from_rows, source_order,
@@ -141,6 +142,10 @@ def load_previous(path: str | Path, schema: Schema) -> list[SourceRow]:
         raise WorkbookToolsError(
             f"上期总表 {path} 中找不到客户档案表（工作表：{'、'.join(book.other_sheets) or '无'}）；"
             "请确认 --previous 指定的是上次合并生成的总表")
+    broken = [reason for sheet, reason in book.other_reasons.items()
+              if reason == header_mismatch(sheet, split_name(sheet)[0])]
+    if broken:
+        raise WorkbookToolsError(f"上期总表（--previous）无法使用：{broken[0]}")
     out: list[SourceRow] = []
     for table in book.sheets:
         header = [c.header for c in table.columns]

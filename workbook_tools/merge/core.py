@@ -13,7 +13,7 @@ from workbook_tools.merge.changes import change_log
 from workbook_tools.merge.duplicates import find_suspected_duplicates
 from workbook_tools.merge.extras import ExtraColumns
 from workbook_tools.merge.reconcile import InputCheck, Reconciliation
-from workbook_tools.merge.records import build_records, visits_from_plans
+from workbook_tools.merge.records import build_records, move_older, visits_from_plans
 from workbook_tools.merge.result import MergeResult
 from workbook_tools.merge.rows import (
     InputFile, SourceRow, natural_key, norm_id, previous_row, source_order,
@@ -29,17 +29,19 @@ DEFAULT_THRESHOLD = 92
 def merge_rows(rows: Iterable[SourceRow], schema: Schema, *,
                previous: Sequence[SourceRow | Mapping[str, Any]] | None = None,
                run_date: dt.date, settings: Mapping[str, Any] | None = None,
-               inputs: Sequence[InputFile] = ()) -> MergeResult:
+               inputs: Sequence[InputFile] = (), visit_cutoff: dt.date | None = None) -> MergeResult:
     """Merge rows of all forms into the master's tables.
 
     ``previous``: last week's 客户档案 (see :func:`previous_from_rows`) or None for a first
     merge. ``settings`` override ``schema.settings`` (e.g. ``fuzzy_threshold``). ``inputs``
-    describe every file offered (for 合并说明 and the per-file row check)."""
+    describe every file offered (for 合并说明 and the per-file row check). ``visit_cutoff``:
+    visit records dated before it leave 拜访记录 for ``result.visits.moved`` (the caller
+    stores them in the history store; archive.yaml visit_history_weeks)."""
     with gc_paused():
-        return _merge(rows, schema, previous, run_date, settings, inputs)
+        return _merge(rows, schema, previous, run_date, settings, inputs, visit_cutoff)
 
 
-def _merge(rows, schema, previous, run_date, settings, inputs) -> MergeResult:
+def _merge(rows, schema, previous, run_date, settings, inputs, visit_cutoff=None) -> MergeResult:
     settings = {**schema.settings, **(settings or {})}
     rows = sorted(rows, key=source_order)
     reg = schema.form("registration")
@@ -53,6 +55,7 @@ def _merge(rows, schema, previous, run_date, settings, inputs) -> MergeResult:
     q_counts = Counter(r.form for r in quarantined)
     visits = build_records(schema.form("visit-record"), clean["visit-record"], q_counts["visit-record"],
                            visits_from_plans(clean["visit-plan"], schema.form("visit-record")))
+    move_older(visits, visit_cutoff)
     plans = build_records(schema.form("visit-plan"), clean["visit-plan"], q_counts["visit-plan"])
     complaints = build_records(schema.form("complaint"), clean["complaint"], q_counts["complaint"])
     return MergeResult(
@@ -135,7 +138,7 @@ def _reconcile(rows, customers, quarantined, tables) -> list[Reconciliation]:
                           kept_label="客户档案中本周客户", folded_label="合并进这些客户的重复行")]
     for label, t in zip(("拜访记录", "拜访计划", "投诉记录"), tables):
         out.append(Reconciliation(label, read[t.form.key], len(t.rows),
-                                  t.duplicates_removed, q[t.form.key], t.added,
+                                  t.duplicates_removed, q[t.form.key], t.added, len(t.moved),
                                   kept_label=f"{label}中保留", folded_label="完全相同的重复行"))
     return out
 

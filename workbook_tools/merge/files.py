@@ -21,12 +21,12 @@ from workbook_tools.io.reader import MASTER_FORM
 from workbook_tools.io.stamp import read_version_stamp
 from workbook_tools.merge.collect import flag_duplicate_ids, load_previous
 from workbook_tools.merge.core import merge_rows
-from workbook_tools.history import check_store, record_run
+from workbook_tools.history import archive_visits, check_store, iso_week, record_run
 from workbook_tools.merge.lock import LOCK_SUFFIX, OutputLock
 from workbook_tools.merge.master_writer import write_master
 from workbook_tools.merge.reading import OnReport, Progress, read_inputs
-from workbook_tools.merge.recording import run_record
-from workbook_tools.merge.result import MergeResult
+from workbook_tools.merge.recording import moved_visits, run_record
+from workbook_tools.merge.result import MergeResult, VisitArchive
 from workbook_tools.merge.rows import InputFile
 from workbook_tools.merge.submissions import check_previous, drop_duplicate_submissions, own_output_reason
 from workbook_tools.schema import Schema, load_schema
@@ -72,7 +72,8 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
                 run_date: dt.date | None = None, as_of: dt.date | None = None,
                 progress: Progress | None = None, on_report: OnReport | None = None,
                 force: bool = False, ignore: Sequence[str] = (), password: str | None = None,
-                history: str | Path | None = None) -> MergeRun:
+                history: str | Path | None = None, visit_history_weeks: int | None = None,
+                visit_store: str | Path | None = None) -> MergeRun:
     """Merge the workbooks in ``inputs`` (files, or folders searched recursively) into the
     master ``output``. ``previous``: last week's master (a master this tool wrote).
     ``force``: replace an existing master at ``output`` (otherwise OutputError).
@@ -85,6 +86,9 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
     ``password``: the master is written encrypted (AES-256) and ``previous`` opened with it
     when it is encrypted (the 原始资料 at rest).
     store (SQLite file, created when missing) that records this run (its week replaced).
+    ``visit_history_weeks``: visit records dated more than that many weeks before the run
+    date move out of 拜访记录 into the history store ``visit_store`` (default ``history``);
+    None keeps every visit in the master.
     Raises NothingToMerge (nothing usable), OutputError (output is an input, lock held)."""
     schema = schema or load_schema()
     paths, output = [Path(p) for p in inputs], Path(output)
@@ -94,8 +98,9 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
     _check_output(output, paths, previous)
     if previous is not None:
         check_previous(previous, schema, password)
-    if history is not None:
-        check_store(history)
+    store = _visit_store(visit_history_weeks, visit_store, history)
+    for path in {p for p in (history, store) if p is not None}:
+        check_store(path)
     with OutputLock(output) as lock, gc_paused():
         offered = discover(paths, previous, lock.path, ignore)
         refuse_inputs(output, [p for p, reason in offered if reason is None])
@@ -106,9 +111,12 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
         if not any(f.skipped_reason is None for f in files):
             raise NothingToMerge(_nothing_message(files), files)
         flag_duplicate_ids(rows, schema)
-        result = merge_rows(rows, schema, previous=prev, run_date=run_date or dt.date.today(),
-                            inputs=files)
+        run_date = run_date or dt.date.today()
+        cutoff = run_date - dt.timedelta(weeks=visit_history_weeks) if store is not None else None
+        result = merge_rows(rows, schema, previous=prev, run_date=run_date, inputs=files, visit_cutoff=cutoff)
         del rows
+        if store is not None:
+            _archive(result, visit_history_weeks, cutoff, store)
         used = [f.path for f in files if f.skipped_reason is None]
         write_master(result, schema, output, inputs=[*used, *([previous] if previous else [])])
         if password:
@@ -116,6 +124,27 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
         if history is not None:
             lock.notices += record_run(history, run_record(result, schema, output))
     return MergeRun(result, output, files, lock.notices, Path(history) if history is not None else None)
+
+
+def _visit_store(weeks: int | None, store: str | Path | None, history: str | Path | None) -> Path | None:
+    if weeks is None:
+        return None
+    if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
+        raise WorkbookToolsError(f"visit_history_weeks 应当是正整数（周数），而不是 {weeks!r}")
+    store = store if store is not None else history
+    if store is None:
+        raise WorkbookToolsError("设置了 visit_history_weeks（较早的拜访记录移入档案历史库），但没有指定档案历史库")
+    return Path(store)
+
+
+def _archive(result: MergeResult, weeks: int, cutoff: dt.date, store: Path) -> None:
+    """Store the visits merge moved out of 拜访记录 before the master is written (a failed
+    store write leaves no master without them)."""
+    moved = len(result.visits.moved)
+    archive_visits(store, iso_week(result.run_date), moved_visits(result.visits),
+                   kept=moved_visits(result.visits, result.visits.rows))
+    result.visit_archive = VisitArchive(weeks, cutoff, moved, store.name)
+    result.visits.moved = []
 
 
 def _check_output(output: Path, paths: list[Path], previous: Path | None) -> None:

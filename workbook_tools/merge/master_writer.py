@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
@@ -81,7 +81,7 @@ def write_sheets(sheets: Iterable[Table | Report | LookupCard], path: str | Path
         try:
             _properties(workbook, properties)
             styles = _Styles(workbook)
-            for index, sheet in enumerate(sheets, start=1):
+            for index, sheet in enumerate(_pieces(sheets), start=1):
                 ws = workbook.add_worksheet(sheet.name)
                 _page_setup(ws, sheet, properties)
                 if isinstance(sheet, Report):
@@ -97,6 +97,15 @@ def write_sheets(sheets: Iterable[Table | Report | LookupCard], path: str | Path
         if bodies:
             splice(tmp, bodies)
     return target
+
+
+def _pieces(sheets: Iterable[Table | Report | LookupCard]) -> Iterator[Table | Report | LookupCard]:
+    """Every sheet; a table longer than a sheet holds as its continuation sheets NAME(2) …"""
+    for sheet in sheets:
+        if isinstance(sheet, Table):
+            yield from sheet.pieces()
+        else:
+            yield sheet
 
 
 def _page_setup(ws, sheet: Table | Report | LookupCard, properties: dict[str, Any]) -> None:

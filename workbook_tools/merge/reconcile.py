@@ -2,7 +2,7 @@
 
 客户档案: rows read = customers from this week + duplicate rows folded into them + rows in 待修正.
 Record sheets: rows read + rows converted from completed plans = kept + exact duplicates removed
-+ rows in 待修正. Each count is taken from the outputs, not derived from the others.
++ rows in 待修正 (+ for 拜访记录 the visits moved to the history store: visit_history_weeks). Each count is taken from the outputs, not derived from the others.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ class Reconciliation:
     folded: int           # duplicate rows folded into them / exact duplicates removed
     quarantined: int      # rows of this form in 待修正
     added: int = 0        # rows converted from completed visit plans (拜访记录 only)
+    moved: int = 0        # visits older than visit_history_weeks, moved to the history store
     kept_label: str = "保留"
     folded_label: str = "合并的重复行"
 
     @property
     def ok(self) -> bool:
-        return self.rows_read + self.added == self.kept + self.folded + self.quarantined
+        return self.rows_read + self.added == self.kept + self.folded + self.quarantined + self.moved
 
     @property
     def text(self) -> str:
@@ -32,6 +33,8 @@ class Reconciliation:
             left += f" + 由已完成拜访计划转入 {self.added} 行"
         right = (f"{self.kept_label} {self.kept} + {self.folded_label} {self.folded}"
                  f" + 待修正 {self.quarantined}")
+        if self.moved:
+            right += f" + 移入档案历史库 {self.moved}"
         verdict = "一致" if self.ok else "不一致，请检查"
         return f"{left} = {right}（{verdict}）"
 

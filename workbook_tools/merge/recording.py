@@ -15,10 +15,11 @@ from python_calamine import CalamineWorkbook
 
 from workbook_tools.errors import UnreadableWorkbook, WorkbookToolsError
 from workbook_tools.history import (
-    AddedRecord, CustomerRecord, FieldInfo, HistoryChange, RunRecord, check_store, iso_week, record_run,
-    replace_store,
+    AddedRecord, CustomerRecord, FieldInfo, HistoryChange, RunRecord, check_store, copy_archive, iso_week,
+    record_run, replace_store,
 )
 from workbook_tools.history.model import COMPLAINT, VISIT
+from workbook_tools.io.continuation import continued_sheets, join_rows
 from workbook_tools.io.reader import MASTER_FORM
 from workbook_tools.io.stamp import read_version_stamp
 from workbook_tools.merge.collect import load_previous
@@ -55,9 +56,15 @@ def run_record(result: MergeResult, schema: Schema, master: str | Path, *,
                      fields_of(schema), customers, changes, added, len(result.quarantined), overdue)
 
 
-def _added(kind: str, table: RecordTable) -> Iterator[AddedRecord]:
+def moved_visits(table: RecordTable, rows: list | None = None) -> Iterator[AddedRecord]:
+    """The visits merge moved out of 拜访记录 (visit_history_weeks; or ``rows``), as the store
+    keeps them."""
+    return _added(VISIT, table, table.moved if rows is None else rows)
+
+
+def _added(kind: str, table: RecordTable, rows=None) -> Iterator[AddedRecord]:
     headers = table.extra_cols.headers
-    for row in table.rows:
+    for row in table.rows if rows is None else rows:
         yield AddedRecord(kind, str(row.values.get("customer_id") or ""), row.values,
                           {headers.get(k, k): v for k, v in row.extras.items()})
 
@@ -80,8 +87,9 @@ def record_from_master(path: str | Path, schema: Schema) -> RunRecord:
                  for r in _customers(path, book, schema)]
     added = [AddedRecord(kind, str(values.get("customer_id") or ""), values, extras)
              for kind, sheet, form in _KINDS
-             for values, extras in _record_rows(_sheet(book, sheet), schema.form(form))]
-    changes = _changes(_sheet(book, CHANGES), week) if CHANGES in book.sheet_names else None
+             for values, extras in _record_rows(_table(book, sheet, schema.form(form).fields[0].label),
+                                                schema.form(form))]
+    changes = _changes(_table(book, CHANGES, "日期"), week) if CHANGES in book.sheet_names else None
     return RunRecord(week, run_date, path.name, _inputs(summary), fields_of(schema), customers,
                      changes, added, _count(book, QUARANTINE))
 
@@ -90,24 +98,41 @@ def _customers(path: Path, book: CalamineWorkbook, schema: Schema):
     rows = load_previous(path, schema)
     provenance = _provenance(book)
     for row in rows:
-        row.file = provenance.get(row.row, row.file)
+        row.file = provenance.get((row.sheet, row.row), row.file)
     return rows
 
 
-def _provenance(book: CalamineWorkbook) -> dict[int, str]:
-    """Sheet row → 来源文件 of the 客户档案 sheet (load_previous sets the master's name)."""
-    rows = _sheet(book, MASTER_SHEET)
-    header = rows[0] if rows else []
-    if SOURCE_FILE not in header:
-        return {}
-    col = header.index(SOURCE_FILE)
-    return {i: str(r[col]) for i, r in enumerate(rows[1:], start=2) if col < len(r) and r[col]}
+def _provenance(book: CalamineWorkbook) -> dict[tuple[str, int], str]:
+    """(sheet, sheet row) → 来源文件 of the 客户档案 sheet and its continuation sheets
+    (load_previous sets the master's name)."""
+    out: dict[tuple[str, int], str] = {}
+    for name in continued_sheets(book.sheet_names, MASTER_SHEET):
+        rows = _sheet(book, name)
+        header = rows[0] if rows else []
+        if SOURCE_FILE not in header:
+            continue
+        col = header.index(SOURCE_FILE)
+        out.update(((name, i), str(r[col])) for i, r in enumerate(rows[1:], start=2) if col < len(r) and r[col])
+    return out
 
 
 def _sheet(book: CalamineWorkbook, name: str) -> list[list[Any]]:
     if name not in book.sheet_names:
         return []
     return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def _table(book: CalamineWorkbook, name: str, first: str) -> list[list[Any]]:
+    """The sheet ``name`` and its continuation sheets' data rows (io.continuation), the
+    header being the row starting with ``first``. A continuation with another header is
+    refused: a rebuilt history must not silently miss rows."""
+    rows = _sheet(book, name)
+    more = [(n, (lambda n=n: _sheet(book, n))) for n in continued_sheets(book.sheet_names, name)[1:]]
+    head = _header_index(rows, first) if more else None
+    joined = join_rows(name, rows, -1 if head is None else head, more)
+    if joined.problems:
+        raise WorkbookToolsError(f"无法读取总表中的续表：{joined.problems[0]}")
+    return joined.rows
 
 
 def _run_date(summary: list[list[Any]], path: Path) -> dt.date:
@@ -167,7 +192,7 @@ def _opt(value: Any) -> str | None:
 
 
 def _count(book: CalamineWorkbook, name: str) -> int:
-    rows = _sheet(book, name)
+    rows = _table(book, name, "表单")
     top = _header_index(rows, "表单")
     return 0 if top is None else sum(1 for r in rows[top + 1:] if r and not is_empty(r[0]))
 
@@ -199,6 +224,7 @@ def rebuild_history(folder: str | Path, store: str | Path, schema: Schema) -> li
     try:
         for run in runs:
             record_run(name, run)
+        copy_archive(store, name)            # archived visits are in no master: keep them
         replace_store(store, name)
     finally:
         for suffix in ("", "-wal", "-shm"):

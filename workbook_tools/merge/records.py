@@ -3,6 +3,7 @@ removed; completed visit plans also become visit records."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -37,6 +38,21 @@ class RecordTable:
     added: int = 0                # rows converted from completed visit plans
     duplicates_removed: int = 0
     quarantined: int = 0
+    moved: list[SourceRow] = field(default_factory=list)  # visits dated before the cutoff (history store)
+
+
+def move_older(table: RecordTable, cutoff: dt.date | None, key: str = "date") -> None:
+    """Move the rows dated before ``cutoff`` (field ``key``) from ``table.rows`` to
+    ``table.moved``; undated rows stay. Nothing moves without a cutoff."""
+    if cutoff is None:
+        return
+    keep: list[SourceRow] = []
+    for row in table.rows:
+        day = row.values.get(key)
+        if isinstance(day, dt.datetime):
+            day = day.date()
+        (table.moved if isinstance(day, dt.date) and day < cutoff else keep).append(row)
+    table.rows = keep
 
 
 def build_records(form: Form, clean: Iterable[SourceRow], quarantined: int,

@@ -16,6 +16,17 @@ from workbook_tools.merge.rows import InputFile, SourceRow
 from workbook_tools.merge.upsert import MergedCustomer
 
 
+@dataclass(frozen=True, slots=True)
+class VisitArchive:
+    """Where 拜访记录 older than the horizon went: ``moved`` rows dated before ``cutoff``
+    (``weeks`` before the run date) into the history store ``store`` (a file name)."""
+
+    weeks: int
+    cutoff: dt.date
+    moved: int
+    store: str
+
+
 @dataclass(slots=True)
 class MergeResult:
     run_date: dt.date
@@ -36,6 +47,7 @@ class MergeResult:
     inputs: list[InputFile] = field(default_factory=list)
     rows_read: int = 0
     previous_count: int | None = None        # customers in the previous master, None if none given
+    visit_archive: VisitArchive | None = None  # visits moved to the history store (visit_history_weeks)
 
     @property
     def ok(self) -> bool:

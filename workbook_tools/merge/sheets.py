@@ -9,7 +9,7 @@ from workbook_tools.generate.card_sheet import LookupCard, LookupField, LookupTa
 from workbook_tools.merge.conflicts import CONFLICT_RULE
 from workbook_tools.merge.records import RecordTable
 from workbook_tools.merge.result import MergeResult
-from workbook_tools.merge.summary_sheet import summary_report
+from workbook_tools.merge.summary_sheet import continuation_section, summary_report
 from workbook_tools.merge.tables import Column, Report, Table
 from workbook_tools.merge.rows import (
     MASTER_SHEET, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, SourceRow, display,
@@ -49,20 +49,24 @@ def provenance(row: SourceRow) -> list[Any]:
 
 def master_sheets(result: MergeResult, schema: Schema) -> list[Table | Report | LookupCard]:
     """Sheets in order: 客户档案, 资料卡 (the formula lookup), 拜访记录, 拜访计划 (if any),
-    投诉记录 (if any), 待修正, 冲突, 疑似重复, 变更记录 (with a previous master), 合并说明."""
-    sheets: list[Table | Report | LookupCard] = [customers_table(result, schema.form("registration")),
-                                                 lookup_card(result, schema),
-                                                 records_table(VISITS, result.visits)]
+    投诉记录 (if any), 待修正, 冲突, 疑似重复, 变更记录 (with a previous master), 合并说明.
+    A table longer than a sheet is written as NAME, NAME(2) … (Table.pieces); 合并说明 then
+    lists where each such table continues."""
+    customers = customers_table(result, schema.form("registration"))
+    visits = records_table(VISITS, result.visits)
+    tables = [customers, visits]
     if result.plans.read:
-        sheets.append(records_table(PLANS, result.plans))
+        tables.append(records_table(PLANS, result.plans))
     if result.complaints.read:
-        sheets.append(records_table(COMPLAINTS, result.complaints))
-    sheets += [quarantine_table(result, schema), conflicts_table(result),
+        tables.append(records_table(COMPLAINTS, result.complaints))
+    tables += [quarantine_table(result, schema), conflicts_table(result),
                duplicates_table(result, schema.form("registration"))]
     if result.changes is not None:
-        sheets.append(changes_table(result))
-    sheets.append(summary_report(result))
-    return sheets
+        tables.append(changes_table(result))
+    report = summary_report(result)
+    continuation_section(report, tables)
+    card = lookup_card(result, schema, customers.sheet_counts()[0], visits.sheet_counts()[0])
+    return [customers, card, *tables[1:], report.fit()]
 
 
 def customers_table(result: MergeResult, form: Form) -> Table:
@@ -78,17 +82,22 @@ def customers_table(result: MergeResult, form: Form) -> Table:
     return Table(MASTER_SHEET, columns, rows(), count=len(result.customers)).fit_head()
 
 
-def lookup_card(result: MergeResult, schema: Schema) -> LookupCard:
-    """The 资料卡 sheet's layout: where each field sits in 客户档案 and 拜访记录."""
+def lookup_card(result: MergeResult, schema: Schema, customer_rows: int | None = None,
+                visit_rows: int | None = None) -> LookupCard:
+    """The 资料卡 sheet's layout: where each field sits in 客户档案 and 拜访记录. Its formulas
+    search the first sheet of each table (``customer_rows`` / ``visit_rows`` data rows when
+    the table continues on NAME(2) …; default: every row)."""
     form = schema.form("registration")
     kinds = {"money": "money"}
     fields = [LookupField(f.section, f.label, i, kinds.get(f.type, field_kind(f))) for i, f in enumerate(form.fields)]
     fields += [LookupField(OTHER, label, len(form.fields) + j) for j, label in enumerate(result.extra_cols.labels)]
     visit_form = result.visits.form
-    visits = LookupTable(VISITS, len(result.visits.rows), {k: i for i, k in enumerate(visit_form.keys)})
+    visit_rows = len(result.visits.rows) if visit_rows is None else visit_rows
+    customer_rows = len(result.customers) if customer_rows is None else customer_rows
+    visits = LookupTable(VISITS, visit_rows, {k: i for i, k in enumerate(visit_form.keys)})
     columns = tuple((label, key, "date" if visit_form.field(key).type == "date" else "text")
                     for label, key in LOOKUP_VISIT_COLUMNS if key in visits.columns)
-    customers = LookupTable(MASTER_SHEET, len(result.customers), {form.id_field: form.keys.index(form.id_field)})
+    customers = LookupTable(MASTER_SHEET, customer_rows, {form.id_field: form.keys.index(form.id_field)})
     return LookupCard(customers, tuple(fields), (*SECTIONS, OTHER), visits, columns, id_key=form.id_field)
 
 

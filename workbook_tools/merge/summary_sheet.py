@@ -6,7 +6,9 @@ from __future__ import annotations
 from workbook_tools import __version__
 from workbook_tools.merge.conflicts import CONFLICT_RULE
 from workbook_tools.merge.result import MergeResult
-from workbook_tools.merge.tables import Report
+from workbook_tools.io import limits
+from workbook_tools.io.continuation import continuation_name
+from workbook_tools.merge.tables import Report, Table
 
 SUMMARY = "合并说明"
 TOOL = f"workbook-tools {__version__}"
@@ -28,6 +30,7 @@ def summary_report(result: MergeResult) -> Report:
     _inputs(report, result)
     _drift(report, result)
     _reconciliation(report, result)
+    _visit_archive(report, result)
     _counts(report, result)
     return report.fit()
 
@@ -91,6 +94,20 @@ def _reconciliation(report: Report, result: MergeResult) -> None:
                "一致")
 
 
+def _visit_archive(report: Report, result: MergeResult) -> None:
+    """Where the visits older than archive.yaml's visit_history_weeks went."""
+    a = result.visit_archive
+    if a is None:
+        return
+    report.add("blank")
+    report.add("section", "移入档案历史库的拜访记录")
+    report.add("plain", "保留范围", f"拜访记录只保留最近 {a.weeks} 周（{a.cutoff.isoformat()} 及以后）的记录")
+    report.add("plain", "移出条数", a.moved)
+    report.add("plain", "移到哪里",
+               f"{a.moved} 条日期早于 {a.cutoff.isoformat()} 的拜访记录已移入档案历史库 {a.store}"
+               "（表 archived_visits）；客户资料卡和汇总表从历史库读取它们")
+
+
 def _counts(report: Report, result: MergeResult) -> None:
     report.add("blank")
     report.add("section", "统计")
@@ -100,3 +117,24 @@ def _counts(report: Report, result: MergeResult) -> None:
         report.add("plain", label, counts[key])
     for item in counts["files_skipped"]:
         report.add("plain", "跳过的文件", f"{item['file']}：{item['reason']}")
+
+
+def continuation_section(report: Report, tables: list[Table]) -> None:
+    """续表: where each table longer than one worksheet continues (none: no section)."""
+    split = [(t, t.sheet_counts()) for t in tables]
+    split = [(t, counts) for t, counts in split if len(counts) > 1]
+    if not split:
+        return
+    report.add("blank")
+    report.add("section", f"续表（一个工作表最多 {limits.SHEET_MAX_ROWS:,} 行，含表头）")
+    report.add("header", "表", "数据行数", "工作表")
+    for table, counts in split:
+        report.add("plain", table.name, sum(counts), "、".join(_pieces(table.name, counts)))
+
+
+def _pieces(name: str, counts: list[int]) -> list[str]:
+    out, first = [], 1
+    for k, n in enumerate(counts, start=1):
+        out.append(f"{continuation_name(name, k)}（第 {first:,}–{first + n - 1:,} 条）")
+        first += n
+    return out

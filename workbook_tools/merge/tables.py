@@ -9,6 +9,8 @@ from typing import Any, Iterable, Sequence
 
 from rich.cells import cell_len
 
+from workbook_tools.io.continuation import chunked, continuation_name, sheet_counts
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -57,6 +59,27 @@ class Table:
             return self.rows, self.count
         rows = self.rows if isinstance(self.rows, (list, tuple)) else list(self.rows)
         return rows, len(rows)
+
+    @property
+    def head_rows(self) -> int:
+        """Rows above the data: the note line (if any) and the header."""
+        return 2 if self.note else 1
+
+    def sheet_counts(self) -> list[int]:
+        """Data rows on each of the sheets this table needs (io.continuation)."""
+        return sheet_counts(self.sized()[1], self.head_rows)
+
+    def pieces(self) -> list["Table"]:
+        """The table as written: itself when it fits on one sheet (limits.SHEET_MAX_ROWS),
+        else one Table per sheet — NAME, NAME(2), NAME(3) … — with the same columns and note,
+        streaming the rows (write the pieces in order)."""
+        rows, count = self.sized()
+        self.rows, self.count = rows, count
+        counts = sheet_counts(count, self.head_rows)
+        if len(counts) == 1:
+            return [self]
+        return [Table(continuation_name(self.name, k + 1), self.columns, piece, self.note, count=n)
+                for k, (piece, n) in enumerate(zip(chunked(rows, counts), counts))]
 
 
 @dataclass(slots=True)

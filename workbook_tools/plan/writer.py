@@ -23,6 +23,7 @@ from workbook_tools.generate.context import TemplateInfo
 from workbook_tools.generate.lists import LISTS_SHEET, write_lists
 from workbook_tools.generate.styles import Formats
 from workbook_tools.generate.template import FIXED_CREATED, WORKBOOK_OPTIONS, write_data_sheet
+from workbook_tools.io.continuation import continuation_name, sheet_counts
 from workbook_tools.io.pagesetup import setup_table_page, setup_text_page
 from workbook_tools.plan.schedule import PlanItem
 from workbook_tools.schema.model import Field, Schema
@@ -168,13 +169,18 @@ def write_book(target: Path, book: PlanBook, schema: Schema) -> None:
     workbook = xlsxwriter.Workbook(str(target), {**WORKBOOK_OPTIONS, "in_memory": True})
     formats = Formats(workbook)
     plan_sheets = [workbook.add_worksheet(s.name) for s in book.sheets]
-    pending = workbook.add_worksheet(PENDING_SHEET)
+    counts = sheet_counts(len(book.pending), 1)   # 待安排 past a sheet's rows: 待安排(2) … (io.continuation)
+    pending = [workbook.add_worksheet(continuation_name(PENDING_SHEET, k)) for k in range(1, len(counts) + 1)]
     notes = workbook.add_worksheet(NOTES_SHEET)
     lists = workbook.add_worksheet(LISTS_SHEET)
     list_names = write_lists(workbook, lists, schema.form("visit-plan"), formats)
     for ws, sheet in zip(plan_sheets, book.sheets):
         write_plan_sheet(ws, sheet, schema, formats, list_names)
-    pending_rows = write_pending_sheet(pending, book.pending, formats, book.title)
+    pending_rows, first = {}, 0
+    for k, (ws, n) in enumerate(zip(pending, counts)):
+        part = book.pending.iloc[first:first + n].reset_index(drop=True)
+        pending_rows[len(plan_sheets) + k] = write_pending_sheet(ws, part, formats, book.title)
+        first += n
     write_notes_sheet(notes, book, formats)
     _properties(workbook, book, schema)
     (notes if book.warnings or not plan_sheets else plan_sheets[0]).activate()
@@ -182,5 +188,6 @@ def write_book(target: Path, book: PlanBook, schema: Schema) -> None:
         workbook.close()
     except XlsxWriterException as exc:
         raise OutputError(f"无法写入 {target}：{exc}") from None
-    if pending_rows.blocks:
-        splice(Path(target), {len(plan_sheets): pending_rows})
+    spliced = {index: rows for index, rows in pending_rows.items() if rows.blocks}
+    if spliced:
+        splice(Path(target), spliced)

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from workbook_tools.history import HistoryStore
 from workbook_tools.io.crypto import encrypt_in_place, opened
 from workbook_tools.schema.loader import load_schema
 from workbook_tools.schema.model import Schema
+from workbook_tools.summary.archived import with_archived_visits
 from workbook_tools.summary.classify import classification_sheet, composition_sheet
 from workbook_tools.summary.followup import decline_sheet, followup_sheet
 from workbook_tools.summary.load import MasterData, load_master
@@ -82,7 +84,16 @@ class SummaryResult:
     missing_sheets: tuple[str, ...] = ()
     period: str = ""  # the sales sheets' periods (Periods.describe)
     trades: int | None = None  # 交易记录 rows read; None: no such sheet (typed totals used)
+    problems: tuple[str, ...] = ()  # continuation sheets of the master not read (header differs)
     seconds: dict[str, float] = field(default_factory=dict, compare=False)  # load / compute / write
+
+
+def archived_of(history: str | Path | None) -> list[dict]:
+    """The history store's archived visit records ([] without a store, or a missing file)."""
+    if history is None or not Path(history).is_file():
+        return []
+    with HistoryStore(history) as store:
+        return store.archived_visits()
 
 
 def compute_summary(data: MasterData, schema: Schema, as_of: dt.date,
@@ -111,7 +122,7 @@ def compute_summary(data: MasterData, schema: Schema, as_of: dt.date,
 def build_summary(master_path: str | Path, out_path: str | Path, *, schema: Schema | None = None,
                   as_of: dt.date | None = None, data: MasterData | None = None,
                   password: str | None = None, period: str = DEFAULT_KIND,
-                  compare: str = DEFAULT_COMPARE) -> SummaryResult:
+                  compare: str = DEFAULT_COMPARE, history: str | Path | None = None) -> SummaryResult:
     """Read the master archive, compute every summary table, write the summary workbook atomically.
 
     ``data``: the master ``master_path`` already loaded (load_master with at least
@@ -119,6 +130,9 @@ def build_summary(master_path: str | Path, out_path: str | Path, *, schema: Sche
     ``password``: open an encrypted master with it, and write the summary encrypted too.
     ``period`` (week / month / quarter / year) and ``compare`` (previous: the period before;
     year: the same days a year earlier) set 本期 and its comparison period of the sales sheets.
+    ``history``: the history store whose archived visit records (archive.yaml
+    visit_history_weeks) count with the master's 拜访记录 (not when ``data`` is given: the
+    caller added them).
     """
     check(period, compare)
     schema = schema or load_schema()
@@ -129,6 +143,7 @@ def build_summary(master_path: str | Path, out_path: str | Path, *, schema: Sche
     if data is None:
         with opened(master_path, password) as plain:
             data = load_master(plain, schema, fields=summary_fields(schema))
+        data = with_archived_visits(data, archived_of(history), schema)
     else:
         require_fields(data, summary_fields(schema), "build_summary")
     t1 = time.perf_counter()
@@ -148,6 +163,6 @@ def build_summary(master_path: str | Path, out_path: str | Path, *, schema: Sche
         plans=len(data.plans), overdue=lengths["overdue"], due_soon=lengths["due_soon"],
         declining=lengths["decline"], quarantined=data.quarantined, duplicates=data.duplicates,
         missing_sheets=data.missing_sheets, period=span.describe(),
-        trades=None if data.trades is None else len(data.trades),
+        trades=None if data.trades is None else len(data.trades), problems=data.problems,
         seconds={"load": t1 - t0, "compute": t2 - t1, "write": t3 - t2},
     )

@@ -16,12 +16,13 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
+from workbook_tools.io.continuation import Joined, continued_sheets, join_rows
 from workbook_tools.io.gcpause import gc_paused
 from workbook_tools.errors import UnreadableWorkbook, WorkbookToolsError
 from workbook_tools.schema.model import DATE_TYPES, NUMBER_TYPES, Form, Schema, normalize_choice, normalize_header
@@ -59,6 +60,8 @@ class MasterData:
     missing_sheets: tuple[str, ...] = ()
     # one column per trade field key; None when the master has no 交易记录 sheet (or it was not read)
     trades: pd.DataFrame | None = None
+    problems: tuple[str, ...] = ()  # continuation sheets not joined (header differs), in Chinese
+    archived_visits: int = 0  # of ``visits``, those read from the history store (summary.archived)
 
     @property
     def duplicates(self) -> int:
@@ -90,8 +93,8 @@ def load_master(path: str | Path, schema: Schema, *,
         "visits": (_form_job, (path, schema.form("visit-record"), VISIT_SHEET, wanted)),
         "customers": (_form_job, (path, reg, CUSTOMER_SHEET, wanted, True)),
         "plans": (_form_job, (path, schema.form("visit-plan"), PLAN_SHEET, wanted)),
-        "quarantine": (_rows_job, (path, QUARANTINE_SHEET, _quarantine, reg)),
-        "pairs": (_rows_job, (path, DUPLICATE_SHEET, _duplicate_pairs, reg)),
+        "quarantine": (_rows_job, (path, QUARANTINE_SHEET, _quarantine, reg, _quarantine_head)),
+        "pairs": (_rows_job, (path, DUPLICATE_SHEET, _duplicate_pairs, reg, _pairs_head)),
         "sha256": (file_sha256, (path,)),
     }
     if any(f.key == TRADE_FORM for f in schema.forms) and (fields is None or TRADE_FORM in fields):
@@ -99,12 +102,14 @@ def load_master(path: str | Path, schema: Schema, *,
     with gc_paused():
         done = _run(jobs, workers, big=path.stat().st_size >= PROCESS_MIN_BYTES)
     missing = tuple(name for key in ("visits", "plans", "quarantine", "pairs") for name in done[key][1])
-    (q_total, q_region, q_owner), _ = done["quarantine"]
+    problems = tuple(p for key in ("customers", "visits", "plans", "quarantine", "pairs") for p in done[key][2])
+    (q_total, q_region, q_owner), _, _ = done["quarantine"]
     return MasterData(
         path=path, sha256=done["sha256"], customers=done["customers"][0], visits=done["visits"][0],
         plans=done["plans"][0], quarantined=q_total, quarantined_by_region=q_region,
         quarantined_by_owner=q_owner, duplicate_pairs=done["pairs"][0], missing_sheets=missing,
         trades=done["trades"][0] if "trades" in done and not done["trades"][1] else None,
+        problems=problems,
     )
 
 
@@ -168,24 +173,41 @@ def _open(path: Path) -> CalamineWorkbook:
         ) from None
 
 
-def _sheet_rows(path: Path, preferred: str, form: Form | None = None) -> list[list] | None:
-    """The sheet's values (calamine ``to_python``), or None when the workbook has no such sheet."""
+def _sheet_rows(path: Path, preferred: str, form: Form | None = None,
+                head: Callable[[list[list]], int] | None = None) -> Joined | None:
+    """The sheet's values (calamine ``to_python``) followed by the data rows of its
+    continuation sheets (``preferred(2)`` …, whose rows up to the header — ``head(rows)``,
+    0-based — must equal the first sheet's), or None when the workbook has no such sheet."""
     book = _open(path)
     names = book.sheet_names
     wanted = {normalize_header(n) for n in (form.title_names() if form else ())}
     name = preferred if preferred in names else next((n for n in names if normalize_header(n) in wanted), None)
     try:
-        return None if name is None else book.get_sheet_by_name(name).to_python()
-    except Exception as exc:  # a damaged sheet inside a readable zip
-        raise UnreadableWorkbook(path, f"工作表“{name}”已损坏，无法读取（{type(exc).__name__}）",
-                                 "请用 Excel 打开并另存后重试") from None
+        if name is None:
+            return None
+        rows = _load(book, path, name)
+        more = [(n, (lambda n=n: _load(book, path, n))) for n in continued_sheets(names, name)[1:]]
+        return join_rows(name, rows, head(rows) if head is not None and more else -1, more)
     finally:
         book.close()
 
 
-def _rows_job(path: Path, name: str, convert, form: Form):
-    rows = _sheet_rows(path, name)
-    return convert(rows or [], form), (() if rows is not None else (name,))
+def _load(book: CalamineWorkbook, path: Path, name: str) -> list[list]:
+    try:
+        return book.get_sheet_by_name(name).to_python()
+    except Exception as exc:  # a damaged sheet inside a readable zip
+        raise UnreadableWorkbook(path, f"工作表“{name}”已损坏，无法读取（{type(exc).__name__}）",
+                                 "请用 Excel 打开并另存后重试") from None
+
+
+def _rows_job(path: Path, name: str, convert, form: Form, head):
+    joined = _sheet_rows(path, name, head=lambda rows: head(rows, form))
+    rows = joined.rows if joined is not None else []
+    return convert(rows, form), (() if joined is not None else (name,)), _problems(joined)
+
+
+def _problems(joined: Joined | None) -> tuple[str, ...]:
+    return tuple(joined.problems) if joined is not None else ()
 
 
 def _header(rows: list[list], form: Form) -> tuple[int, dict[str, int]]:
@@ -203,7 +225,8 @@ def _header(rows: list[list], form: Form) -> tuple[int, dict[str, int]]:
 
 
 def _form_job(path: Path, form: Form, name: str, wanted: dict, required: bool = False):
-    rows = _sheet_rows(path, name, form)
+    joined = _sheet_rows(path, name, form, head=lambda rows: _header(rows, form)[0])
+    rows = joined.rows if joined is not None else None
     missing = () if rows is not None else (name,)
     if rows is None and required:
         raise UnreadableWorkbook(path, f"找不到工作表“{name}”", "请选择合并生成的总档案文件")
@@ -213,13 +236,14 @@ def _form_job(path: Path, form: Form, name: str, wanted: dict, required: bool = 
         raise UnreadableWorkbook(path, f"工作表“{name}”中找不到“{label}”列", "请选择合并生成的总档案文件")
     fields = wanted[form.key]
     body = rows[head + 1:] if head >= 0 else []
-    del rows
+    problems = _problems(joined)
+    del rows, joined
     columns = _columns(body, {f.key: mapping[f.key] for f in fields if f.key in mapping})
     n = len(body)
-    frame = pd.DataFrame({f.key: _typed(f, columns[f.key]) if f.key in columns else _blank(f, n) for f in fields})
+    frame = pd.DataFrame({f.key: typed_values(f, columns[f.key]) if f.key in columns else _blank(f, n) for f in fields})
     mapped = [k for k in columns if k in frame.columns]
     keep = frame[mapped].notna().any(axis=1) if mapped else pd.Series(False, index=frame.index)
-    return (frame if keep.all() else frame[keep].reset_index(drop=True)), missing
+    return (frame if keep.all() else frame[keep].reset_index(drop=True)), missing, problems
 
 
 def _blank(f, n: int) -> pd.Series:
@@ -240,7 +264,7 @@ def _columns(body: list[list], mapping: dict[str, int]) -> dict[str, list]:
     return {key: list(map(itemgetter(j), body)) for key, j in mapping.items()}
 
 
-def _typed(f, values) -> pd.Series:
+def typed_values(f, values) -> pd.Series:
     if f.type in DATE_TYPES:
         return pd.Series(parse_dates(values))
     if f.type in NUMBER_TYPES:
@@ -248,17 +272,27 @@ def _typed(f, values) -> pd.Series:
     return parse_text(values, f.choice_lookup() if f.choices else None)
 
 
-def _quarantine(rows: list[list], reg: Form) -> tuple[int, pd.Series | None, pd.Series | None]:
-    """Row count of 待修正 and, when it has the columns, counts by 所属区域 / 负责业务员."""
-    head, mapping = _header(rows, reg)
+def _quarantine_head(rows: list[list], reg: Form) -> int:
+    head, _ = _header(rows, reg)
     if head < 0:
         head = next((i for i, r in enumerate(rows) if any(_filled(c) for c in r)), len(rows))
+    return head
+
+
+def _pairs_head(rows: list[list], reg: Form) -> int:
+    return next((i for i, r in enumerate(rows[:HEADER_SCAN_ROWS]) if len(_id_columns(r, reg)) >= 1), -1)
+
+
+def _quarantine(rows: list[list], reg: Form) -> tuple[int, pd.Series | None, pd.Series | None]:
+    """Row count of 待修正 and, when it has the columns, counts by 所属区域 / 负责业务员."""
+    _, mapping = _header(rows, reg)
+    head = _quarantine_head(rows, reg)
     body = [r for r in rows[head + 1:] if any(_filled(c) for c in r)]
     columns = _columns(body, {k: mapping[k] for k in ("region", "owner") if k in mapping})
     counts = {}
     for key in ("region", "owner"):
         if key in columns:
-            values = _typed(reg.field(key), columns[key])
+            values = typed_values(reg.field(key), columns[key])
             counts[key] = labelled(values).value_counts()
     return len(body), counts.get("region"), counts.get("owner")
 
@@ -266,7 +300,7 @@ def _quarantine(rows: list[list], reg: Form) -> tuple[int, pd.Series | None, pd.
 def _duplicate_pairs(rows: list[list], reg: Form) -> pd.DataFrame:
     """Open suspected-duplicate pairs as customer ids (id_a, id_b); one sheet row per pair."""
     empty = pd.DataFrame({"id_a": pd.Series(dtype=object), "id_b": pd.Series(dtype=object)})
-    head = next((i for i, r in enumerate(rows[:HEADER_SCAN_ROWS]) if len(_id_columns(r, reg)) >= 1), -1)
+    head = _pairs_head(rows, reg)
     if head < 0:
         return empty
     ids = _id_columns(rows[head], reg)[:2]

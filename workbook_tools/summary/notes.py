@@ -33,6 +33,9 @@ def info_table(data: MasterData, schema: Schema, as_of: dt.date, span: Periods |
     ]
     if data.missing_sheets:
         rows.append(("缺少的工作表", "、".join(data.missing_sheets) + "（相应统计按无数据处理）"))
+    rows += [("未读取的续表", problem) for problem in data.problems]
+    if data.archived_visits:
+        rows.append(("移入档案历史库的拜访记录", f"{data.archived_visits} 条（已计入拜访记录数和跟进统计）"))
     return Table("info", "基本信息", pd.DataFrame(rows, columns=["项目", "内容"]), widths={"内容": 70})
 
 

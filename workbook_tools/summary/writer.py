@@ -16,7 +16,7 @@ byte-for-byte reproducible.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -24,6 +24,7 @@ import xlsxwriter
 
 from workbook_tools.generate.context import GENERATOR
 from workbook_tools.io.atomic import atomic_path
+from workbook_tools.io.continuation import continuation_name, sheet_counts
 from workbook_tools.summary.charts import add_charts, chart_sizes
 from workbook_tools.summary.printing import apply_plan, plan_print
 from workbook_tools.summary.sheetxml import (
@@ -88,10 +89,36 @@ def write_summary(sheets: Sequence[SummarySheet], path: str | Path, *, created: 
         for name, value in SUMMARY_STAMP.items():   # recognised as our output (io.stamp.output_kind)
             book.set_custom_property(name, value)
         styles = Styles(book)
-        cells = {index: _write_sheet(book, sheet, styles, period) for index, sheet in enumerate(sheets)}
+        cells = {index: _write_sheet(book, sheet, styles, period)
+                 for index, sheet in enumerate(p for sheet in sheets for p in sheet_pieces(sheet))}
         book.close()
         splice(tmp, cells)
     return path
+
+
+def sheet_pieces(sheet: SummarySheet) -> list[SummarySheet]:
+    """The sheet as written: itself, or — for a list sheet (one table per stack: 跟进提醒,
+    业务下滑) longer than a worksheet (limits.SHEET_MAX_ROWS) — NAME, NAME(2) … each with the
+    same title, captions and headers and the next rows of every table (io.continuation)."""
+    if not sheet.stacks or any(len(stack) != 1 for stack in sheet.stacks):
+        return [sheet]
+    longest = max(len(stack[0].frame) for stack in sheet.stacks)
+    counts = sheet_counts(longest, TOP_ROW + 2)   # title, caption and header rows above the data
+    if len(counts) == 1:
+        return [sheet]
+    out, first = [], 0
+    for k, n in enumerate(counts, start=1):
+        stacks = [[_rows_of(stack[0], first, n)] for stack in sheet.stacks
+                  if k == 1 or len(stack[0].frame) > first]
+        out.append(replace(sheet, name=continuation_name(sheet.name, k), stacks=stacks,
+                           charts=sheet.charts if k == 1 else []))
+        first += n
+    return out
+
+
+def _rows_of(table: Table, first: int, n: int) -> Table:
+    frame = table.frame.iloc[first:first + n].reset_index(drop=True)
+    return replace(table, frame=frame, total_row=table.total_row and first + n >= len(table.frame))
 
 
 def layout(sheet: SummarySheet) -> dict[str, Placement]:
@@ -196,4 +223,4 @@ def _widths(sheet: SummarySheet, places: dict[str, Placement]) -> dict[int, floa
     return widths
 
 
-__all__ = ["EMPTY_NOTE", "Placement", "Styles", "layout", "write_summary"]
+__all__ = ["EMPTY_NOTE", "Placement", "Styles", "layout", "sheet_pieces", "write_summary"]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from workbook_tools.errors import UnreadableWorkbook, shown
+from workbook_tools.io.continuation import header_mismatch, split_name
 from workbook_tools.io.reader import EMPTY_SHEET, NOT_DATA_REASONS, read_workbook, read_workbooks
 from workbook_tools.validate.engine import validate_table
 from workbook_tools.validate.findings import FileReport, ValidationReport, sort_findings
@@ -75,10 +76,24 @@ def validate_book(path: str | Path, book: Any, schema: Any, *, form: str | None 
     results = [validate_table(t, schema, as_of=as_of, date1904=bool(book.date1904))
                for t in book.sheets]
     forms = list(dict.fromkeys(t.form.key for t in book.sheets))
+    found = [f for r in results for f in r.findings] + _continuation_findings(book)
     return FileReport(
         path=path, form=",".join(forms), rows=sum(len(t.records) for t in book.sheets),
-        findings=sort_findings(f for r in results for f in r.findings), tables=results,
+        findings=sort_findings(found), tables=results,
     )
+
+
+def _continuation_findings(book: Any) -> list:
+    """A master's continuation sheet (拜访记录(2)) whose header differs from its table's."""
+    reasons = getattr(book, "other_reasons", None) or {}
+    out = []
+    for sheet, reason in reasons.items():
+        base = split_name(sheet)[0]
+        if base != sheet and reason == header_mismatch(sheet, base):
+            sink = FindingSink(sheet)
+            sink.add("continuation-header", cell=None, row=None, label=None, sheet=sheet, base=base)
+            out += sink.findings
+    return out
 
 
 def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:

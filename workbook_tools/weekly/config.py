@@ -36,6 +36,9 @@ KEYS: dict[str, tuple[bool, str]] = {
     "workdays": (False, "额外的调休上班日列表（节假日历未覆盖的年份或公司安排）"),
     "history": (False, "档案历史库（SQLite 文件）路径（相对 archive.yaml），默认 档案历史.sqlite；"
                        "每周运行都记录进去，供 history 命令查询"),
+    "visit_history_weeks": (False, "拜访记录在总表中保留的周数（正整数）：日期早于这么多周之前的拜访记录移入档案历史库"
+                                   "（history 指定的文件），总表只留最近的；客户资料卡和汇总表仍从历史库读到全部拜访。"
+                                   "默认不设置：全部拜访记录都留在总表中"),
 }
 
 
@@ -55,6 +58,7 @@ class WeeklyConfig:
     workdays: tuple[dt.date, ...] = ()
     ignore: tuple[str, ...] = ()
     history: Path | None = None          # the history store (default: 档案历史.sqlite beside archive.yaml)
+    visit_history_weeks: int | None = None   # visits older than this move to the history store
 
     @property
     def folder(self) -> Path:
@@ -93,6 +97,8 @@ def load_config(folder: str | Path) -> WeeklyConfig:
         holidays=_dates(ctx, data, "holidays"), workdays=_dates(ctx, data, "workdays"),
         ignore=_patterns(ctx, data, "ignore"),
         history=base / (_text(ctx, data, "history") if data.get("history") else STORE_NAME),
+        visit_history_weeks=(_positive(ctx, data, "visit_history_weeks", 0)
+                             if data.get("visit_history_weeks") is not None else None),
     )
 
 

@@ -64,7 +64,8 @@ def run_demo(folder: str | Path, *, customers: int = 300) -> DemoResult:
     second = run_weekly(folder, as_of=SECOND_AS_OF)
     with HistoryStore(second.history) as store:
         cards = build_cards(second.merge.output, second.out_dir / CARDS.format(week=second.week), schema=schema,
-                            as_of=SECOND_AS_OF, changes_for=store.changes_for)
+                            as_of=SECOND_AS_OF, changes_for=store.changes_for,
+                            archived_visits=store.archived_visits())
     return DemoResult(folder, templates, submitted, [first, second], edited, samples.manifest_path, cards,
                       adopt_legacy(folder / LEGACY, schema))
 

@@ -70,6 +70,7 @@ INIT_VALUES: dict[str, Callable[[InitPlan], Any] | str] = {
     "holidays": lambda plan: [],
     "workdays": lambda plan: [],
     "history": Commented("档案历史.sqlite"),
+    "visit_history_weeks": Commented("104"),
 }
 HEADER = """\
 # archive.yaml：每周流程（workbook-tools weekly）的配置，由 workbook-tools weekly init 生成。

@@ -23,7 +23,8 @@ from workbook_tools.privacy.ledger import DEFAULT_NAME, Ledger
 from workbook_tools.plan import PlanResult, build_plans
 from workbook_tools.plan.build import PLAN_FIELDS
 from workbook_tools.schema.model import Schema
-from workbook_tools.summary.build import SummaryResult, build_summary, merge_fields, summary_fields
+from workbook_tools.summary.archived import with_archived_visits
+from workbook_tools.summary.build import SummaryResult, archived_of, build_summary, merge_fields, summary_fields
 from workbook_tools.summary.load import MasterData, load_master
 from workbook_tools.validate.annotate import annotate_workbook, annotated_path
 from workbook_tools.validate.findings import FileReport
@@ -108,12 +109,15 @@ def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
                         schema=cfg.schema, run_date=as_of, as_of=as_of,
                         on_report=lambda path, report: reports.__setitem__(str(path), report),
                         force=True, progress=progress,   # a re-run replaces the week's own outputs
-                        ignore=cfg.ignore, password=password)
+                        ignore=cfg.ignore, password=password,
+                        visit_history_weeks=cfg.visit_history_weeks, visit_store=cfg.history)
     step("正在生成退回修改的标注副本…")
     annotated = _annotate(reports, out / RETURNED, as_of)
     step("正在生成汇总表…")
     with opened(merge.output, password) as plain:
         data = load_for_summary_and_plans(plain, cfg.schema)   # read once, used twice
+    if cfg.visit_history_weeks is not None:   # the older visits are in the history store
+        data = with_archived_visits(data, archived_of(cfg.history), cfg.schema)
     summary = build_summary(merge.output, out / SUMMARY.format(week=week), schema=cfg.schema, as_of=as_of,
                             data=data, password=password)
     step("正在生成拜访计划…")
