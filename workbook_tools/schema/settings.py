@@ -16,14 +16,15 @@ from workbook_tools.schema.yamlsrc import Mapping, YamlContext
 
 # 填表说明 (seed 003): "不涉及的可填‘无’". In an optional field these mean empty.
 DEFAULT_PLACEHOLDERS = ("无", "不详", "/", "—", "－", "-", "——")
-# Words that describe a company's trade rather than name it; the duplicate matcher
-# compares names with and without them (润和科技 / 润和). Stripped from the end only.
-DEFAULT_INDUSTRY_WORDS = (
-    "科技", "技术", "贸易", "商贸", "工贸", "实业", "发展", "进出口", "国际贸易", "电子", "信息",
-    "网络", "智能", "数据", "软件", "电气", "机械", "设备", "工程", "建设", "建筑", "装饰", "投资",
-    "管理", "咨询", "服务", "文化", "传媒", "物流", "供应链", "商务", "控股", "制造", "新材料",
-    "材料", "能源", "环保", "生物", "医药", "食品", "工业", "企业", "产业", "置业", "物业",
-)
+# The 行业 part of a company name (名称 = 行政区划 + 字号 + 行业 + 组织形式): stripped from the
+# end of the name core, what is left is the 字号 the duplicate matcher weighs (see merge/matching.py).
+DEFAULT_INDUSTRY_WORDS = tuple("""
+    科技 技术 贸易 商贸 工贸 实业 发展 进出口 国际贸易 电子 信息 网络 智能 数据 软件 通信 电气 电器 电机 机械 机电 精密 设备 仪器 仪表 五金 制品 塑胶 塑料
+    橡胶 模具 汽车 零部件 配件 纺织 服饰 服装 鞋业 包装 印刷 材料 新材料 建材 化工 涂料 钢铁 钢结构 金属 光电 照明 家具 家居 日用品 百货 超市 连锁 医药
+    药业 制药 医疗 器械 生物 健康 食品 饮料 酒业 茶业 农业 生态 农牧 水产 养殖 种业 矿业 矿产 能源 新能源 燃气 电力 供水 水务 环保 环境 园林 绿化 工程
+    建设 建筑 安装 装饰 市政 设计 检测 咨询 管理 企业 服务 商务 人力资源 广告 会展 传媒 传播 文化 影视 体育 教育 旅游 酒店 餐饮 物业 置业 房地产 地产 开发
+    投资 控股 融资 租赁 担保 保险 代理 物流 运输 仓储 货运 快递 供应链 维修 家政 保洁 制造 工业 产业
+""".split())
 
 
 @dataclass(frozen=True)
