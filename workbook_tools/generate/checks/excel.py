@@ -122,6 +122,19 @@ def blank(cell: str) -> str:
     return f'LEN({stripped(cell)})=0'
 
 
+def placeholder(cell: str, words: tuple[str, ...]) -> str:
+    """TRUE when the trimmed cell is one of the placeholders (无, 不详, / …) that mean empty;
+    a full-width form of an ASCII placeholder counts too (validate folds NFKC)."""
+    variants = []
+    for w in words:
+        for v in (w, "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in w)):
+            if v not in variants:
+                variants.append(v)
+    text = stripped(cell)
+    listed = lit("|" + "|".join(v for v in variants if "|" not in v) + "|")
+    return f'AND(ISERROR(FIND("|",{text})),ISNUMBER(FIND("|"&{text}&"|",{listed})))'
+
+
 def iso_date(serial: str) -> str:
     return f'TEXT({serial},"yyyy-mm-dd")'
 
