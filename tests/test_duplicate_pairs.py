@@ -77,10 +77,15 @@ def test_named_cases_and_their_evidence(a, b, extra, evidence):
     assert found(pair) == evidence
 
 
-def test_same_name_in_different_cities_is_kept_when_contact_evidence_says_one_firm():
-    pair = {"a": {"name": "上海华夏贸易有限公司", "email": "hx@huaxia.cn"},
-            "b": {"name": "北京华夏贸易有限公司", "email": "HX@huaxia.cn"}}
-    assert found(pair) == ("名称规范化后相同", "相同邮箱")
+def test_same_name_in_different_cities_is_kept_when_the_landline_says_one_firm():
+    pair = {"a": {"name": "上海华夏贸易有限公司", "phone": "021-64851234", "email": "hx@huaxia.cn"},
+            "b": {"name": "北京华夏贸易有限公司", "phone": "021-64851888", "email": "HX@huaxia.cn"}}
+    assert found(pair) == ("名称规范化后相同", "固定电话前缀相同")
+    # a shared mailbox (info@, sales@) is no proof across cities; within one city it is
+    del pair["a"]["phone"], pair["b"]["phone"]
+    assert found(pair) is None
+    pair["b"]["name"] = "上海华厦贸易有限公司"
+    assert found(pair) == ("名称相差一字（夏/厦）", "相同邮箱")
 
 
 def test_placeholders_are_no_evidence():

@@ -13,8 +13,10 @@ industry words):
   - a base of 4–5 characters: the same city (named, in the address or by area code);
   - a shorter base (华为 / 华美): contact evidence, i.e. the same landline prefix
     (area code + 4 digits), address, e-mail, or contact person in the same city.
-Contact evidence always suffices with a matching name; without it, names that locate
-different cities (北京… / 上海…, different area codes) are two firms.
+The landline prefix and the address suffice with a matching name anywhere; the e-mail and
+the contact person only when the two are not in different cities. Without contact
+evidence, names that locate different cities (北京… / 上海…, different area codes) are two
+firms.
 
 Blocking (so 300,000 customers never mean 45 billion comparisons, and a typo in one key
 still meets its partner through another): the base's first two and last two characters
@@ -42,7 +44,7 @@ MIN_TYPO_CORE = 4   # one-character differences count only between cores this lo
 ALONE, SAME_CITY, CONTACT = 0, 1, 2     # what a name match needs besides the name
 SAME_NAME = "名称规范化后相同"
 FOLDED_NAME = "繁简转换后名称相同"
-NUMERALS = frozenset("0123456789〇零一二三四五六七八九十百千")
+NUMERALS = frozenset("0123456789〇零一二三四五六七八九十")
 _SMALL = 48         # blocks up to this size are compared pair by pair
 _CHUNK = 2048
 
@@ -155,13 +157,15 @@ def _edit_text(a: str, b: str) -> str:
 
 
 def contact_evidence(a: Profile, b: Profile) -> list[str]:
+    """What besides the name says one firm: the landline prefix and the address locate it
+    (enough on their own); the e-mail and the contact person count within one city."""
     out = []
     if a.tel and a.tel == b.tel:
         out.append("固定电话前缀相同")
     if a.address_key and a.address_key == b.address_key:
         out.append("地址相同" if a.address == b.address else "地址前段相同")
-    if a.email and a.email == b.email:
-        out.append("相同邮箱")
+    if a.email and a.email == b.email and not places_differ(a, b):
+        out.append("相同邮箱")      # a shared info@ mailbox is no proof across cities
     if a.contact and a.contact == b.contact and _same_place(a, b):
         out.append("联系人相同且同城")
     return out
