@@ -63,7 +63,7 @@ def test_precision_and_recall_at_least_95_percent(outcomes):
     ("北京华夏贸易有限公司", "北京华厦贸易有限公司", {"address": "北京市朝阳区建国路88号"},
      ("名称相差一字（夏/厦）", "地址相同")),
     ("上海润合科技有限公司", "上海润和科技有限公司", {"phone": "021-64851234"},
-     ("名称相差一字（合/和）", "固定电话前缀相同")),
+     ("名称相差一字（合/和）", "固定电话相同")),
     ("深圳市華強電子有限公司", "深圳市华强电子有限公司", {}, ("繁简转换后名称相同",)),
     ("杭州润和科技有限公司", "杭州润和有限公司", {"contact": "李娜"}, ("名称仅差行业词“科技”", "联系人相同且同城")),
     ("北京京东世纪贸易有限公司", "北京京东世纪有限公司", {}, ("名称仅差行业词“贸易”", "同在北京")),
@@ -79,8 +79,8 @@ def test_named_cases_and_their_evidence(a, b, extra, evidence):
 
 def test_same_name_in_different_cities_is_kept_when_the_landline_says_one_firm():
     pair = {"a": {"name": "上海华夏贸易有限公司", "phone": "021-64851234", "email": "hx@huaxia.cn"},
-            "b": {"name": "北京华夏贸易有限公司", "phone": "021-64851888", "email": "HX@huaxia.cn"}}
-    assert found(pair) == ("名称规范化后相同", "固定电话前缀相同")
+            "b": {"name": "北京华夏贸易有限公司", "phone": "021-64851288", "email": "HX@huaxia.cn"}}
+    assert found(pair) == ("名称规范化后相同", "固定电话前段相同")
     # a shared mailbox (info@, sales@) is no proof across cities; within one city it is
     del pair["a"]["phone"], pair["b"]["phone"]
     assert found(pair) is None
@@ -104,4 +104,4 @@ def test_merge_lists_typos_with_their_evidence_in_the_duplicates_sheet_shape():
             reg("HD0003", "上海润禾科技有限公司", 4, phone="021-88990011")]
     result = merge_rows(rows, SCHEMA, run_date=date(2026, 11, 23))
     assert [(d.id_a, d.id_b, d.evidence_text, d.score) for d in result.duplicates] == [
-        ("HD0001", "HD0002", "名称相差一字（合/和）；固定电话前缀相同", 75.0)]
+        ("HD0001", "HD0002", "名称相差一字（合/和）；固定电话相同", 75.0)]

@@ -12,7 +12,7 @@ industry words):
   - equal cores, or a base of 6+ characters: the name alone;
   - a base of 4–5 characters: the same city (named, in the address or by area code);
   - a shorter base (华为 / 华美): contact evidence, i.e. the same landline prefix
-    (area code + 4 digits), address, e-mail, or contact person in the same city.
+    (area code + 6 digits), address, e-mail, or contact person in the same city.
 The landline prefix and the address suffice with a matching name anywhere; the e-mail and
 the contact person only when the two are not in different cities. Without contact
 evidence, names that locate different cities (北京… / 上海…, different area codes) are two
@@ -161,7 +161,7 @@ def contact_evidence(a: Profile, b: Profile) -> list[str]:
     (enough on their own); the e-mail and the contact person count within one city."""
     out = []
     if a.tel and a.tel == b.tel:
-        out.append("固定电话前缀相同")
+        out.append("固定电话相同" if a.phone == b.phone else "固定电话前段相同")
     if a.address_key and a.address_key == b.address_key:
         out.append("地址相同" if a.address == b.address else "地址前段相同")
     if a.email and a.email == b.email and not places_differ(a, b):
@@ -176,12 +176,17 @@ def _same_place(a: Profile, b: Profile) -> bool:
 
 
 def same_place(a: Profile, b: Profile) -> str:
-    """The city (or province, or area code) both customers are in; "" when unknown."""
-    for mine, theirs in ((a.cities, b.cities), (a.provinces, b.provinces)):
-        shared = mine & theirs
-        if shared:
-            return min(shared)
-    return f"区号 {a.area}" if a.area and a.area == b.area else ""
+    """The city both customers are in (the same area code, or the same province when a
+    side names no city); "" when unknown or different."""
+    if a.area and b.area and a.area != b.area:
+        return ""
+    if a.cities and b.cities:
+        shared = a.cities & b.cities
+        return min(shared) if shared else ""
+    if a.area and a.area == b.area:
+        return f"区号 {a.area}"
+    shared = a.provinces & b.provinces
+    return min(shared) if shared else ""
 
 
 def places_differ(a: Profile, b: Profile) -> bool:

@@ -17,6 +17,8 @@ from workbook_tools.schema.settings import DEFAULT_INDUSTRY_WORDS, placeholder_t
 
 MIN_BASE = 2            # industry words are never stripped below this many characters
 ADDRESS_KEY = 10        # characters of the address (after its place names) compared
+TEL_PREFIX = 6          # digits of a landline after its area code: one switchboard's block of 100
+MUNICIPALITIES = frozenset(("北京", "天津", "上海", "重庆"))   # a province and a city at once
 _NOT_WORD = re.compile(r"[^\w]|_")
 _DIGITS = re.compile(r"\d+")
 
@@ -32,7 +34,8 @@ class Profile:
     provinces: frozenset[str]    # 省-level places named (北京, 广东 …)
     cities: frozenset[str]       # cities named (深圳 …)
     area: str                    # landline area code ("010"), "" without a landline
-    tel: str                     # landline prefix: area code + the first 4 digits of the number
+    tel: str                     # landline prefix: area code + the first TEL_PREFIX digits of the number
+    phone: str                   # the landline's digits (with an extension)
     address: str                 # address without its leading place names, normalised
     email: str
     contact: str
@@ -78,13 +81,13 @@ def build_profiles(customers: Sequence[Any], form: Form, ids: set[str], *,
         core = normalize_company_name(folded[n], places)
         base, found = strip_industry_words(core, words)
         addr_places, address = leading_places(folded[len(chosen) + n])
-        area, tel = _landline(_text(c.values.get(keys["phone"]), empty))
+        area, tel, phone = _landline(_text(c.values.get(keys["phone"]), empty))
         levels = [place_key(p) for p in (*places, *addr_places)]
         out.append(Profile(
             index=i, cid=c.id, plain=plain, core=core, base=base, words=found,
             provinces=frozenset(k for lvl, k in levels if lvl == "省"),
-            cities=frozenset(k for lvl, k in levels if lvl == "市"),
-            area=area, tel=tel, address=address,
+            cities=frozenset(k for lvl, k in levels if lvl == "市" or k in MUNICIPALITIES),
+            area=area, tel=tel, phone=phone, address=address,
             email=_text(c.values.get(keys["email"]), empty).strip().lower(),
             contact=_norm(_text(c.values.get(keys["contact"]), empty)),
         ))
@@ -118,12 +121,13 @@ def _norm(text: str) -> str:
     return s if s.isalnum() else _NOT_WORD.sub("", s)
 
 
-def _landline(text: str) -> tuple[str, str]:
-    """(area code, area code + first 4 digits) of a landline with its area code."""
+def _landline(text: str) -> tuple[str, str, str]:
+    """(area code, area code + the first TEL_PREFIX digits, all digits) of a landline with
+    its area code; empty texts for anything else (a mobile, 400 numbers, no area code)."""
     digits = "".join(_DIGITS.findall(text))
     if text.startswith("+86") or digits.startswith("86") and len(digits) > 11:
         digits = "0" + digits[2:]
     if not digits.startswith("0") or len(digits) < 10:
-        return "", ""
+        return "", "", ""
     width = 3 if digits[1] in "12" else 4
-    return digits[:width], digits[: width + 4]
+    return digits[:width], digits[: width + TEL_PREFIX], digits
