@@ -16,6 +16,7 @@ from workbook_tools.schema.yamlsrc import Mapping, YamlContext
 
 # 填表说明 (seed 003): "不涉及的可填‘无’". In an optional field these mean empty.
 DEFAULT_PLACEHOLDERS = ("无", "不详", "/", "—", "－", "-", "——")
+PLACEHOLDER_MAX = 8     # a longer cell text is never a placeholder (the forms' formulas say the same)
 # The 行业 part of a company name (名称 = 行政区划 + 字号 + 行业 + 组织形式): stripped from the
 # end of the name core, what is left is the 字号 the duplicate matcher weighs (see merge/matching.py).
 DEFAULT_INDUSTRY_WORDS = tuple("""
@@ -180,7 +181,7 @@ def placeholder_test(placeholders: Iterable[str] | None = None) -> Callable[[str
     table = frozenset(unicodedata.normalize("NFKC", w).strip() for w in words) | {""}
 
     def test(text: str) -> bool:
-        if len(text) > 8:
+        if len(text) > PLACEHOLDER_MAX:
             return False
         return unicodedata.normalize("NFKC", text).strip() in table
     return test

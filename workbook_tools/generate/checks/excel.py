@@ -9,6 +9,7 @@ import string
 from typing import Any
 
 from workbook_tools.schema.catalogue import finding_type
+from workbook_tools.schema.settings import PLACEHOLDER_MAX
 
 MAX_LITERAL = 255      # Excel: a string constant in a formula
 MAX_FORMULA = 8192     # Excel: characters of a formula
@@ -131,8 +132,10 @@ def placeholder(cell: str, words: tuple[str, ...]) -> str:
             if v not in variants:
                 variants.append(v)
     text = stripped(cell)
-    listed = lit("|" + "|".join(v for v in variants if "|" not in v) + "|")
-    return f'AND(ISERROR(FIND("|",{text})),ISNUMBER(FIND("|"&{text}&"|",{listed})))'
+    listed = _text("|" + "|".join(v for v in variants if "|" not in v) + "|")
+    # IF, not AND: most cells are longer and skip the FINDs (validate also stops past 8 characters)
+    return (f'IF(LEN({cell})>{PLACEHOLDER_MAX},FALSE,'
+            f'AND(ISERROR(FIND("|",{text})),ISNUMBER(FIND("|"&{text}&"|",{listed}))))')
 
 
 def iso_date(serial: str) -> str:
