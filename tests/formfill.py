@@ -162,7 +162,21 @@ def registration_row(rng: random.Random, i: int, ids: list[str], today: dt.date)
         "created": date_value(rng, today),
         "revised": date_value(rng, today),
     }
+    _placeholder(row, i)
     return row
+
+
+# 填表说明 "不涉及的可填‘无’": every 7th row holds a placeholder in one field (cycling through
+# required, conditionally required and optional fields of each type); no draw of ``rng`` changes.
+PLACEHOLDER_FIELDS = ("owner", "uscc", "postal_code", "employees", "first_trade_date", "mobile", "credit",
+                      "customer_id", "id_card", "registered_capital", "customer_name", "region", "phone")
+PLACEHOLDERS = ("无", "不详", "/", "—", "－", " 无 ", "／", "——", "-")
+
+
+def _placeholder(row: dict, i: int) -> None:
+    if i % 7 == 3:
+        n = i // 7
+        row[PLACEHOLDER_FIELDS[n % len(PLACEHOLDER_FIELDS)]] = PLACEHOLDERS[n % len(PLACEHOLDERS)]
 
 
 def _cell(ref: str, style: str, value) -> str:

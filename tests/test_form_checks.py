@@ -144,7 +144,7 @@ def test_formulas_agree_with_validate_on_every_value(recalculated):
             "postal-code-invalid", "required-missing", "required-if-missing", "unique-duplicate",
             "date-impossible", "date-future", "date-text", "date-out-of-range", "rule-compare",
             "rule-implies", "rule-any-required", "choice-invalid", "value-normalized", "pattern-mismatch",
-            "number-below-min", "number-not-integer"} <= codes
+            "number-below-min", "number-not-integer", "required-placeholder", "required-if-placeholder"} <= codes
 
 
 @needs_soffice

@@ -97,8 +97,10 @@ def test_compare_rule():
 
 
 def test_compare_skips_values_that_did_not_parse():
-    result = run(valid_registration(最近交易日期="不详"))
+    result = run(valid_registration(最近交易日期="待定"))
     assert [f.code for f in result.findings] == ["date-invalid"]
+    # 不详 is a placeholder (settings.empty_placeholders): an empty optional date, no finding
+    assert run(valid_registration(最近交易日期="不详")).findings == []
 
 
 def test_compare_uses_text_dates_once_read():

@@ -16,6 +16,7 @@ from workbook_tools.errors import UnreadableWorkbook
 from workbook_tools.io.continuation import continued_sheets, join_rows
 from workbook_tools.merge.rows import coerce, is_empty, is_provenance_header, norm_id
 from workbook_tools.schema.model import Form, Schema, normalize_header
+from workbook_tools.schema.settings import placeholder_test
 
 CUSTOMERS, VISIT_SHEET, COMPLAINT_SHEET, CHANGE_SHEET = "客户档案", "拜访记录", "投诉记录", "变更记录"
 HEADER_SCAN_ROWS = 10
@@ -57,7 +58,8 @@ def read_tables(path: str | Path, schema: Schema) -> MasterTables:
         CHANGE_SHEET: lambda h: CHANGE_HEADERS.get(normalize_header(h))})
     if sheets.get(CUSTOMERS) is None:
         raise UnreadableWorkbook(path, f"找不到工作表“{CUSTOMERS}”", "请选择合并生成的客户档案总表")
-    customers, extra_labels = _customers(path, sheets[CUSTOMERS], reg)
+    placeholder = placeholder_test(schema.settings.get("empty_placeholders"))
+    customers, extra_labels = _customers(path, sheets[CUSTOMERS], reg, placeholder)
     tables = MasterTables(customers, extra_labels, problems=problems)
     tables.visits = _records(sheets.get(VISIT_SHEET), schema.form("visit-record"))
     tables.has_complaints = sheets.get(COMPLAINT_SHEET) is not None
@@ -116,7 +118,8 @@ def _header(rows: list[list], match) -> tuple[int, list]:
     return best, best_keys
 
 
-def _customers(path: Path, rows: list[list], reg: Form) -> tuple[list[Customer], list[str]]:
+def _customers(path: Path, rows: list[list], reg: Form, placeholder: Any = None
+               ) -> tuple[list[Customer], list[str]]:
     head, keys = _header(rows, reg.match_header)
     if head < 0 or reg.id_field not in keys:
         raise UnreadableWorkbook(path, f"工作表“{CUSTOMERS}”中找不到“{reg.field(reg.id_field).label}”列",
@@ -131,7 +134,7 @@ def _customers(path: Path, rows: list[list], reg: Form) -> tuple[list[Customer],
         values = dict.fromkeys(reg.keys)
         for j, f in fields:
             if j < len(cells):
-                values[f.key] = coerce(f, cells[j])
+                values[f.key] = coerce(f, cells[j], placeholder)
         cid = norm_id(values[reg.id_field])
         if not cid:
             continue

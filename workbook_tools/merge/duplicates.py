@@ -1,11 +1,11 @@
 """Suspected duplicates: different 客户编号 that look like one customer. Listed pairwise
 with the evidence for a person to decide; never merged automatically.
 
-Evidence: same 统一社会信用代码, 身份证号 or 手机; the same company name after
-normalisation; or a fuzzy name score (rapidfuzz ``fuzz.ratio`` on normalised names)
-above the threshold. Names are compared only for company customers (person names
-collide too often), within blocks of the same first two characters, so 300,000
-customers never mean 45 billion comparisons.
+Evidence: the same 统一社会信用代码, 身份证号 or 手机 (certain); names that match as
+merge/matching.py decides (the same core after 繁简 folding, a dropped industry word,
+one character apart), with the contact evidence that supports them; or a fuzzy name
+score (rapidfuzz ``fuzz.ratio`` on the cores) above ``fuzzy_threshold``. Names are
+compared only for company customers (person names collide too often).
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from typing import Any, Iterable, Iterator, Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from workbook_tools.merge.matching import candidate_pairs, judge, judged
 from workbook_tools.merge.names import block_key, normalize_company_name
+from workbook_tools.merge.profiles import Profile, build_profiles
 from workbook_tools.merge.rows import code_text, is_empty
 from workbook_tools.schema.model import Form
 
-SAME_NAME = "名称规范化后相同"
 SIMILAR_NAME = "名称相似度"
 IDENTIFIERS = (("uscc", "相同统一社会信用代码"), ("id_card", "相同身份证号"), ("mobile", "相同手机"))
 PERSON = "个人"
@@ -55,8 +56,12 @@ class _Pairs:
         pair = (a, b) if self.position[a] <= self.position[b] else (b, a)
         self.evidence[pair].append(text)
 
-    def first(self, ids: Iterable[str]) -> str:
-        return min(ids, key=self.position.__getitem__)
+    def add_all(self, a: str, b: str, texts: list[str]) -> None:
+        """Add each text not already listed for the pair (an identifier may repeat a contact)."""
+        pair = (a, b) if self.position[a] <= self.position[b] else (b, a)
+        have = self.evidence[pair]
+        have.extend(t for t in texts if t not in have)
+
 
     def add_groups(self, groups: Iterable[list[str]], label: str) -> None:
         """All pairs of a small group; a large group (a shared placeholder value?) as a star."""
@@ -72,25 +77,56 @@ class _Pairs:
                 self.add(a, b, text)
 
 
-def find_suspected_duplicates(customers: Sequence[Any], form: Form, threshold: float,
-                              ) -> list[SuspectedDuplicate]:
+def find_suspected_duplicates(customers: Sequence[Any], form: Form, threshold: float, *,
+                              industry_words: Iterable[str] | None = None,
+                              placeholders: Iterable[str] | None = None) -> list[SuspectedDuplicate]:
     """``customers``: objects with ``.id`` and ``.values`` (field key → value), in master
-    order; pairs are listed in that order."""
+    order; pairs are listed in that order. ``industry_words`` / ``placeholders``: the
+    schema settings (defaults: schema/settings.py)."""
     pairs = _Pairs(customers)
     for type_, label in IDENTIFIERS:
         for f in form.fields:
             if f.type == type_:
                 pairs.add_groups(_groups(customers, f.key), label)
     all_names = _normalised_names(customers, form)
-    by_name: dict[str, list[str]] = defaultdict(list)
-    for cid, norm in _company_names(customers, form, all_names).items():
-        by_name[norm].append(cid)
-    pairs.add_groups(by_name.values(), SAME_NAME)
-    for a, b, score in similar_names(list(by_name), threshold):
-        pairs.add(pairs.first(by_name[a]), pairs.first(by_name[b]), f"{SIMILAR_NAME} {score:.1f}")
+    companies = _company_names(customers, form, all_names)
+    profiles = build_profiles(customers, form, set(companies), industry_words=industry_words,
+                              placeholders=placeholders)
+    all_names.update((p.cid, p.core) for p in profiles if p.core)
+    profiles = [p for p in profiles if p.core]
+    by_core: dict[str, list[Profile]] = defaultdict(list)
+    for p in profiles:
+        by_core[p.core].append(p)
+    for group in by_core.values():
+        _same_core(pairs, group)
+    named = set()
+    for a, b, evidence in judged(profiles, candidate_pairs(profiles)):
+        pairs.add_all(a.cid, b.cid, evidence)
+        named.add((a.cid, b.cid))
+    for core_a, core_b, score in similar_names(list(by_core), threshold):
+        a, b = by_core[core_a][0], by_core[core_b][0]
+        if (a.cid, b.cid) not in named and (b.cid, a.cid) not in named:
+            evidence = judge(a, b, f"{SIMILAR_NAME} {score:.1f}")
+            if evidence:
+                pairs.add_all(a.cid, b.cid, evidence)
     pos = pairs.position
     return [SuspectedDuplicate(a, b, tuple(ev), _score(all_names.get(a), all_names.get(b)))
             for (a, b), ev in sorted(pairs.evidence.items(), key=lambda kv: (pos[kv[0][0]], pos[kv[0][1]]))]
+
+
+def _same_core(pairs: "_Pairs", group: list[Profile]) -> None:
+    """Customers with one name core: every pair of a small group, a large group as a star
+    around its first customer (each pair still judged: different cities are two firms)."""
+    if len(group) < 2:
+        return
+    if len(group) <= MAX_GROUP:
+        combos, suffix = itertools.combinations(group, 2), ""
+    else:
+        combos, suffix = ((group[0], o) for o in group[1:]), f"（共{len(group)}个客户）"
+    for a, b in combos:
+        evidence = judge(a, b)
+        if evidence:
+            pairs.add_all(a.cid, b.cid, [evidence[0] + suffix, *evidence[1:]])
 
 
 def _code(value: Any) -> str:

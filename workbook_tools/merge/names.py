@@ -63,6 +63,21 @@ def _index(words, at: int) -> dict[str, tuple[str, ...]]:
 
 
 _PLACES = _place_names()
+_PLACE_SET = frozenset(_PLACES)
+
+
+def _place_keys() -> dict[str, tuple[str, str]]:
+    keys = {}
+    for city in CITIES:
+        short = city.removesuffix("市") if len(city) > 2 else city
+        keys[city] = keys[short + "市"] = ("市", short)
+    for short, suffixes in PROVINCES.items():
+        for name in (short, *(short + s for s in suffixes)):
+            keys[name] = ("省", short)
+    return keys
+
+
+_PLACE_KEYS = _place_keys()
 _SUFFIX_BY_LAST = _index((*_PLACES, *LEGAL_SUFFIXES), -1)
 _PREFIX_BY_FIRST = _index(_PLACES, 0)
 _HAS_BRACKET = re.compile(r"[(\[【〔{<《]")
@@ -70,8 +85,9 @@ _BRACKETED = re.compile(r"[(\[【〔{<《][^()\[\]【】〔〕{}<>《》]*[)\]�
 _NOISE = re.compile(r"[^\w]|_")
 
 
-def normalize_company_name(name: str) -> str:
-    """The comparable core of a company name; '' for an empty name.
+def normalize_company_name(name: str, places: list[str] | None = None) -> str:
+    """The comparable core of a company name; '' for an empty name. The place names
+    stripped from either end are appended to ``places`` when given.
 
     >>> normalize_company_name("华为技术（北京）有限公司") == normalize_company_name("北京华为技术有限公司")
     True
@@ -79,6 +95,8 @@ def normalize_company_name(name: str) -> str:
     if not name:
         return ""
     s = unicodedata.normalize("NFKC", str(name)).lower()
+    if places is not None and _HAS_BRACKET.search(s):
+        places.extend(p for p in (b[1:-1] for b in _BRACKETED.findall(s)) if p in _PLACE_SET)
     while _HAS_BRACKET.search(s):
         stripped = _BRACKETED.sub("", s)
         if stripped == s:
@@ -86,10 +104,10 @@ def normalize_company_name(name: str) -> str:
         s = stripped
     if not s.isalnum():
         s = _NOISE.sub("", s)
-    return _strip_affixes(s)
+    return _strip_affixes(s, places)
 
 
-def _strip_affixes(s: str) -> str:
+def _strip_affixes(s: str, places: list[str] | None = None) -> str:
     """Strip legal-form suffixes and place names from the end, then place names from the
     start, each until none is left. Only the longest matching affix is tried, and never
     the whole name ("上海市" stays). Removing one end never enables a strip at the other,
@@ -102,6 +120,8 @@ def _strip_affixes(s: str) -> str:
             break
         if len(a) == len(s):
             break
+        if places is not None and a in _PLACE_SET:
+            places.append(a)
         s = s[: -len(a)]
     while s:
         for a in _PREFIX_BY_FIRST.get(s[0], ()):
@@ -111,8 +131,32 @@ def _strip_affixes(s: str) -> str:
             break
         if len(a) == len(s):
             break
+        if places is not None:
+            places.append(a)
         s = s[len(a):]
     return s
+
+
+def leading_places(text: str) -> tuple[list[str], str]:
+    """The place names (province, city) an address starts with, and the rest of it:
+    "广东省深圳市南山区…" → (["广东省", "深圳市"], "南山区…"). ``text`` is already
+    normalised (NFKC, no spaces or punctuation)."""
+    found: list[str] = []
+    while text:
+        for a in _PREFIX_BY_FIRST.get(text[0], ()):
+            if text.startswith(a):
+                break
+        else:
+            break
+        found.append(a)
+        text = text[len(a):]
+    return found, text
+
+
+def place_key(place: str) -> tuple[str, str]:
+    """("省", short name) for a provincial-level place, ("市", city) for a city; the
+    official suffix dropped (北京市 → 北京, 深圳市 → 深圳)."""
+    return _PLACE_KEYS[place]
 
 
 def block_key(normalized: str) -> str:

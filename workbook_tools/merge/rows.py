@@ -14,9 +14,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from workbook_tools.schema.model import Field, Schema, normalize_header
+from workbook_tools.schema.settings import placeholder_test
 
 # Provenance columns appended to every table of the master (and ignored when re-read).
 SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW = "来源文件", "来源工作表", "来源行"
@@ -158,13 +159,14 @@ def master_keys(header: Sequence[Any], form: Any) -> list[str | None]:
 
 
 def master_row(header: Sequence[Any], keys: Sequence[str | None], cells: Sequence[Any],
-               form: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+               form: Any, placeholder: Callable[[str], bool] | None = None
+               ) -> tuple[dict[str, Any], dict[str, Any]]:
     """One row of a master sheet → (canonical values by field key, unknown columns by header)."""
     values: dict[str, Any] = dict.fromkeys(form.keys)
     extras: dict[str, Any] = {}
     for h, key, cell in zip(header, keys, cells):
         if key:
-            values[key] = coerce(form.field(key), cell)
+            values[key] = coerce(form.field(key), cell, placeholder)
         elif not is_empty(h) and not is_provenance_header(str(h)) and not is_empty(cell):
             extras[str(h)] = cell
     return values, extras
@@ -177,17 +179,22 @@ def previous_from_rows(header: Sequence[Any], rows: Iterable[Sequence[Any]], sch
     customer's provenance becomes this master), unknown columns become extras."""
     form = schema.form("registration")
     keys = master_keys(header, form)
+    placeholder = placeholder_test(schema.settings.get("empty_placeholders"))
     out = []
     for offset, cells in enumerate(rows, start=header_row + 1):
-        values, extras = master_row(header, keys, cells, form)
+        values, extras = master_row(header, keys, cells, form, placeholder)
         if norm_id(values.get(form.id_field)):
             out.append(SourceRow("registration", values, values, extras, file, sheet, offset))
     return out
 
 
-def coerce(f: Field, value: Any) -> Any:
-    """A value read back from a master cell → the canonical type of its field."""
+def coerce(f: Field, value: Any, placeholder: Callable[[str], bool] | None = None) -> Any:
+    """A value read back from a master cell → the canonical type of its field. With
+    ``placeholder`` (settings.empty_placeholders' test), 无 / 不详 … in an optional field
+    are empty, as validate reads them (a master written before that rule may hold them)."""
     if is_empty(value):
+        return None
+    if placeholder is not None and value.__class__ is str and not f.required and placeholder(value):
         return None
     if f.type == "date":
         return value.date() if isinstance(value, dt.datetime) else value

@@ -15,12 +15,12 @@ from workbook_tools.schema.model import (
     Field, Form, Rule, Schema,
 )
 from workbook_tools.schema.roles import parse_roles
+from workbook_tools.schema.settings import SETTING_TYPES, check_settings
 
 DEFAULT_SCHEMA = template_path("archive_schema.yaml")
 
 TOP_KEYS = {"name", "version", "settings", "choice_lists", "forms", "roles"}
-SETTING_KEYS = {"contact_cycles", "purchase_cycles", "stale_days", "fuzzy_threshold",
-                "value_classes", "id_card_age"}
+SETTING_KEYS = set(SETTING_TYPES)  # each with its type: schema/settings.py
 FORM_KEYS = {"key", "title", "aliases", "id_field", "description", "fields", "rules"}
 FIELD_KEYS = {"key", "label", "aliases", "type", "required", "required_if", "choices", "help",
               "width", "sensitive", "pattern", "min", "max", "allow_future", "important",
@@ -45,7 +45,7 @@ def parse_schema(text: str, name: str = "<schema>") -> Schema:
     ctx = YamlContext(name)
     ctx.check_keys(data, TOP_KEYS, "schema 顶层")
     settings = data.get("settings") or Mapping()
-    ctx.check_keys(settings, SETTING_KEYS, "settings")
+    check_settings(ctx, settings)
     lists = data.get("choice_lists") or Mapping()
     if not isinstance(lists, dict):
         raise ctx.fail(data, "choice_lists 应当是映射", "choice_lists")
@@ -98,17 +98,17 @@ def _form(ctx: YamlContext, node: Any, named: dict) -> Form:
     ctx.check_keys(node, FORM_KEYS, "表单")
     key = ctx.require(node, "key", "表单")
     what = f"表单 {key}"
-    fields = tuple(_field(ctx, f, named, what) for f in ctx.require(node, "fields", what, list))
+    field_nodes = ctx.require(node, "fields", what, list)
+    fields = tuple(_field(ctx, f, named, what) for f in field_nodes)
     keys = [f.key for f in fields]
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:
         raise ctx.fail(node, f"{what} 中字段 key 重复：{'、'.join(dupes)}", "fields")
-    known = set(keys)
+    known = {f.key: f for f in fields}
     rules = tuple(_rule(ctx, r, known, what) for r in (node.get("rules") or []))
-    for f in fields:
-        for other, _ in f.required_if:
-            if other not in known:
-                raise ctx.fail(node, f"{what} 字段 {f.key} 的 required_if 引用了不存在的字段“{other}”", "fields")
+    for f, f_node in zip(fields, field_nodes):
+        for other, value in f.required_if:
+            _condition(ctx, f_node, "required_if", known, other, value, f"{what} 字段 {f.key} 的 required_if")
     id_field = str(node.get("id_field") or "")
     if id_field and id_field not in known:
         raise ctx.fail(node, f"{what} 的 id_field“{id_field}”不是本表单的字段", "id_field")
@@ -210,7 +210,8 @@ def _rule(ctx: YamlContext, node: Any, known: set, form_what: str) -> Rule:
         left, right, op = (ctx.require(node, k, what) for k in ("left", "right", "op"))
         if op not in COMPARE_OPS:
             raise ctx.fail(node, f"{what} 的 op“{op}”未知", "op")
-        _known(ctx, node, (left, right), known, what, "left")
+        _known(ctx, node, (left,), known, what, "left")
+        _known(ctx, node, (right,), known, what, "right")
         return Rule(key=key, kind=kind, message=message, left=left, op=op, right=right)
     when = ctx.require(node, "when", what, dict)
     ctx.check_keys(when, WHEN_KEYS, f"{what} 的 when")
@@ -218,7 +219,10 @@ def _rule(ctx: YamlContext, node: Any, known: set, form_what: str) -> Rule:
     if wop not in COMPARE_OPS:
         raise ctx.fail(when, f"{what} 的 op“{wop}”未知", "op")
     require = ctx.require(node, "require", what)
-    _known(ctx, node, (wfield, require), known, what, "when")
+    _known(ctx, when, (wfield,), known, what, "field")
+    _known(ctx, node, (require,), known, what, "require")
+    if wop in ("==", "!="):
+        _condition(ctx, when, "value", known, wfield, when.get("value"), f"{what} 的 when")
     return Rule(key=key, kind=kind, message=message, when=(wfield, wop, when.get("value")),
                 require=require)
 
@@ -227,3 +231,15 @@ def _known(ctx, node, names, known, what, key) -> None:
     for name in names:
         if name not in known:
             raise ctx.fail(node, f"{what} 引用了不存在的字段“{name}”", key)
+
+
+def _condition(ctx, node, key, known: dict, other: str, value: Any, what: str) -> None:
+    """A condition "field = value" (required_if, an implies rule's when): the field exists and,
+    for a choice field, the value is one of its choices. Reported at ``node``'s ``key`` line."""
+    if other not in known:
+        raise ctx.fail(node, f"{what} 引用了不存在的字段“{other}”", key)
+    target = known[other]
+    if target.type == "choice" and value is not None:
+        if str(value) not in target.choice_values:
+            allowed = "、".join(target.choice_values)
+            raise ctx.fail(node, f"{what} 中“{other}”的值“{value}”不是它的选项（应写选项本身：{allowed}）", key)

@@ -19,6 +19,7 @@ class ColumnData:
     field: Any        # schema Field
     parsed: list = dc_field(default_factory=list)
     blank: set = dc_field(default_factory=set)
+    placeholders: dict = dc_field(default_factory=dict)   # record index → placeholder text (无 …), also blank
 
     @property
     def letter(self) -> str:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from workbook_tools.schema.settings import placeholder_test
 
 NO_ISSUES: tuple = ()
 # 16+ significant digits cannot survive a float: Excel keeps 15.
@@ -28,6 +30,8 @@ class CheckContext:
     id_age_min: int = 0
     id_age_max: int = 120
     date1904: bool = False
+    # settings.empty_placeholders (无, 不详, / …): text that means "left empty"
+    is_placeholder: Callable[[str], bool] = field(default=placeholder_test(), compare=False)
 
     @classmethod
     def build(cls, schema: Any = None, as_of: dt.date | None = None,
@@ -39,6 +43,7 @@ class CheckContext:
             id_age_min=int(ages.get("min", 0)),
             id_age_max=int(ages.get("max", 120)),
             date1904=date1904,
+            is_placeholder=placeholder_test(settings.get("empty_placeholders")),
         )
 
 

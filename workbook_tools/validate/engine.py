@@ -67,11 +67,14 @@ class _Results(dict):
         super().__init__({None: None})
         self.check, self.fld, self.ctx = check, fld, ctx
         self.blank: set = {None}                  # raw values that count as blank
+        self.placeholders: set = set()            # the blank ones that are 无, 不详 …
         self.issues: dict[Any, list] = {}         # raw value → [(code, params)]
 
     def __missing__(self, raw: Any) -> Any:
-        if raw.__class__ is str and not raw.strip():
+        if raw.__class__ is str and (not raw.strip() or self.ctx.is_placeholder(raw)):
             self.blank.add(raw)
+            if raw.strip():
+                self.placeholders.add(raw)
             value = None
         else:
             value, issues = self.check(raw, self.fld, self.ctx)
@@ -88,7 +91,7 @@ def _check_column(col: ColumnData, values: list, rows: list, ctx: CheckContext,
     fld, pos = col.field, col.pos
     if fld.type == "text" and not fld.pattern:
         long: list[int] = []
-        col.parsed = _plain_text_column(values, pos, col.blank, long)
+        col.parsed = _plain_text_column(values, pos, col, long, ctx.is_placeholder)
         _long_text(values, pos, rows, sink, col.letter, col.label, long)
         return
     column = [row_values[pos] for row_values in values]
@@ -102,6 +105,8 @@ def _check_column(col: ColumnData, values: list, rows: list, ctx: CheckContext,
     unset = compress(index, map(operator.is_, parsed, repeat(None)))
     blank = results.blank
     col.blank.update(i for i in unset if column[i] in blank)
+    if results.placeholders:
+        col.placeholders.update((i, column[i].strip()) for i in col.blank if column[i] in results.placeholders)
     if results.issues:
         issues = results.issues
         for i in compress(index, map(issues.__contains__, column)):
@@ -122,10 +127,12 @@ def _check_column_keyed(col: ColumnData, column: list, rows: list, ctx: CheckCon
         key = raw if raw.__class__ is str else (raw.__class__, raw)
         hit = cache.get(key)
         if hit is None:
-            blank_text = raw.__class__ is str and not raw.strip()
+            blank_text = raw.__class__ is str and (not raw.strip() or ctx.is_placeholder(raw))
             hit = cache[key] = _BLANK if blank_text else check(raw, fld, ctx)
         if hit is _BLANK:
             col.blank.add(i)
+            if raw.strip():
+                col.placeholders[i] = raw.strip()
             continue
         parsed[i], issues = hit
         if issues:
@@ -154,22 +161,26 @@ def _long_text(values: list, pos: int, rows: list, sink: FindingSink, letter: st
                  value=text[:20] + "…", length=f"{len(text):,}")
 
 
-def _plain_text_column(values: list, pos: int, blank: set, long: list[int]) -> list:
+def _plain_text_column(values: list, pos: int, col: ColumnData, long: list[int],
+                       is_placeholder: Any) -> list:
     """Free text with no pattern: only trimming (the hot path), and the rows whose text
-    is longer than a cell can hold appended to ``long``."""
+    is longer than a cell can hold appended to ``long``. A placeholder (无 …) is blank."""
     parsed: list = [None] * len(values)
+    blank = col.blank
     for i, row_values in enumerate(values):
         raw = row_values[pos]
         if raw is None:
             blank.add(i)
         elif raw.__class__ is str:
             text = raw.strip()
-            if text:
+            if text and not is_placeholder(text):
                 parsed[i] = text
                 if len(text) > EXCEL_MAX_CHARS:
                     long.append(i)
             else:
                 blank.add(i)
+                if text:
+                    col.placeholders[i] = text
         else:
             parsed[i] = display(raw)
     return parsed

@@ -23,7 +23,11 @@ def required(columns: dict, rows: list, sink: FindingSink) -> None:
     for col in columns.values():
         if col.field.required:
             for i in sorted(col.blank):
-                sink.add("required-missing", cell=f"{col.letter}{rows[i]}", row=rows[i], label=col.label)
+                if i in col.placeholders:
+                    sink.add("required-placeholder", cell=f"{col.letter}{rows[i]}", row=rows[i],
+                             label=col.label, value=col.placeholders[i])
+                else:
+                    sink.add("required-missing", cell=f"{col.letter}{rows[i]}", row=rows[i], label=col.label)
 
 
 def _is(parsed: Any, value: str) -> bool:
@@ -52,8 +56,12 @@ def required_if(form: Any, columns: dict, rows: list, sink: FindingSink) -> None
             _missing_column(sink, field.label, hits, rows, condition)
             continue
         for i in hits:
-            sink.add("required-if-missing", cell=f"{target.letter}{rows[i]}", row=rows[i],
-                     label=field.label, condition=condition)
+            if i in target.placeholders:
+                sink.add("required-if-placeholder", cell=f"{target.letter}{rows[i]}", row=rows[i],
+                         label=field.label, condition=condition, value=target.placeholders[i])
+            else:
+                sink.add("required-if-missing", cell=f"{target.letter}{rows[i]}", row=rows[i],
+                         label=field.label, condition=condition)
 
 
 def any_required(rule: Any, labels: dict, columns: dict, rows: list, sink: FindingSink,

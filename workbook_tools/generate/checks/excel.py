@@ -9,6 +9,7 @@ import string
 from typing import Any
 
 from workbook_tools.schema.catalogue import finding_type
+from workbook_tools.schema.settings import PLACEHOLDER_MAX
 
 MAX_LITERAL = 255      # Excel: a string constant in a formula
 MAX_FORMULA = 8192     # Excel: characters of a formula
@@ -120,6 +121,21 @@ def stripped(cell: str) -> str:
 def blank(cell: str) -> str:
     """TRUE when the cell is empty or only spaces (validate counts it as blank)."""
     return f'LEN({stripped(cell)})=0'
+
+
+def placeholder(cell: str, words: tuple[str, ...]) -> str:
+    """TRUE when the trimmed cell is one of the placeholders (无, 不详, / …) that mean empty;
+    a full-width form of an ASCII placeholder counts too (validate folds NFKC)."""
+    variants = []
+    for w in words:
+        for v in (w, "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in w)):
+            if v not in variants:
+                variants.append(v)
+    text = stripped(cell)
+    listed = _text("|" + "|".join(v for v in variants if "|" not in v) + "|")
+    # IF, not AND: most cells are longer and skip the FINDs (validate also stops past 8 characters)
+    return (f'IF(LEN({cell})>{PLACEHOLDER_MAX},FALSE,'
+            f'AND(ISERROR(FIND("|",{text})),ISNUMBER(FIND("|"&{text}&"|",{listed}))))')
 
 
 def iso_date(serial: str) -> str:

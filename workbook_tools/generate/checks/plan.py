@@ -12,9 +12,11 @@ from xlsxwriter.utility import xl_col_to_name
 
 from workbook_tools.generate.checks import codes, values
 from workbook_tools.generate.checks.excel import (
-    Expr, Texts, blank, chain, check_length, collect_texts, condition, iso_date, message,
+    Expr, Texts, blank, chain, check_length, collect_texts, condition, iso_date, message, placeholder,
+    stripped,
 )
 from workbook_tools.schema.model import DATE_TYPES, NUMBER_TYPES, Field, Form
+from workbook_tools.schema.settings import DEFAULT_PLACEHOLDERS
 
 CHECK_SHEET = "检查"
 TEXT_SHEET = "检查文字"
@@ -41,6 +43,14 @@ class CheckPlan:
     status: dict[str, str] = dc_field(default_factory=dict)          # date field key → helper letter
     in_use: str = ""
     texts: Texts | None = None
+    placeholders: tuple[str, ...] = DEFAULT_PLACEHOLDERS   # settings.empty_placeholders
+
+    def is_placeholder(self, key: str) -> str:
+        return placeholder(self.x(key), self.placeholders) if self.placeholders else "FALSE"
+
+    def empty(self, key: str) -> str:
+        """TRUE when the field's cell is blank or holds a placeholder (无 …): empty for validate."""
+        return f"OR({blank(self.x(key))},{self.is_placeholder(key)})"
 
     def x(self, key: str) -> str:
         col = next(i for i, f in enumerate(self.form.fields) if f.key == key)
@@ -79,8 +89,11 @@ def _build(plan: CheckPlan, form: Form, data_sheet: str, settings: dict | None) 
         if formula is not None:
             plan.normal[f.key] = plan.add(f"{f.label} 规范值", formula)
     ages = (settings or {}).get("id_card_age") or {}
+    plan.placeholders = tuple((settings or {}).get("empty_placeholders", DEFAULT_PLACEHOLDERS))
     for col, f in enumerate(form.fields):
         errors, warnings = _field_checks(plan, f, ages)
+        if warnings != '""' and plan.placeholders:
+            warnings = f'IF({plan.is_placeholder(f.key)},"",{warnings})'
         errors = _with_blank(plan, f, errors) + _rule_parts(plan, f)
         unique = _unique(plan, f)
         if errors != '""' or unique:
@@ -131,20 +144,36 @@ def _when(plan: CheckPlan, key: str, value: str) -> str:
 
 
 def _with_blank(plan: CheckPlan, f: Field, checks: str) -> str:
+    """The field's checks behind its blank test: a blank cell gets the required findings
+    only; a placeholder (无 …) is blank too, but named in the required findings."""
     x, used = plan.x(f.key), f"{IN_USE}§"
+    out, out_placeholder = _required_parts(plan, f, used, None), _required_parts(plan, f, used, x)
+    if out == '""' and checks == '""':
+        return '""'
+    if not plan.placeholders:
+        return f"IF({blank(x)},{out},{checks})"
+    if out == '""':
+        return f"IF({plan.empty(f.key)},{out},{checks})"
+    return f"IF({blank(x)},{out},IF({plan.is_placeholder(f.key)},{out_placeholder},{checks}))"
+
+
+def _required_parts(plan: CheckPlan, f: Field, used: str, shown: str | None) -> str:
+    """required-missing / required-if-missing (shown None), or the -placeholder findings
+    naming the cell's text (``shown``: the cell)."""
+    suffix, value = ("-missing", {}) if shown is None else ("-placeholder", {"value": Expr(stripped(shown))})
     cases = []
     if f.required:
-        cases.append((condition("required-missing", blank=used), message("required-missing", label=f.label)))
+        code = "required" + suffix
+        cases.append((condition(code, blank=used), message(code, label=f.label, **value)))
     out = chain(cases)
     if f.required_if and all(k in {g.key for g in plan.form.fields} for k, _ in f.required_if):
         when = "AND(" + ",".join(_when(plan, k, v) for k, v in f.required_if) + ")"
         text = "且".join(f"{plan.form.field(k).label}为“{v}”" for k, v in f.required_if)
-        extra = chain([(condition("required-if-missing", blank=used, when=when),
-                        message("required-if-missing", label=f.label, condition=text))])
+        code = "required-if" + suffix
+        extra = chain([(condition(code, blank=used, when=when),
+                        message(code, label=f.label, condition=text, **value))])
         out = extra if out == '""' else f"{out}&{extra}"
-    if out == '""' and checks == '""':
-        return '""'
-    return f"IF({blank(x)},{out},{checks})"
+    return out
 
 
 def _rule_parts(plan: CheckPlan, f: Field) -> str:
@@ -155,7 +184,7 @@ def _rule_parts(plan: CheckPlan, f: Field) -> str:
         if rule.kind == "any_required":
             present = [k for k in rule.fields if k in keys]
             if present and present[0] == f.key:
-                all_blank = "AND(" + ",".join(blank(plan.x(k)) for k in present) + ")"
+                all_blank = "AND(" + ",".join(plan.empty(k) for k in present) + ")"
                 parts.append(chain([(condition("rule-any-required", in_use=f"{IN_USE}§", all_blank=all_blank),
                                      message("rule-any-required", rule=rule.message,
                                              labels="、".join(labels[k] for k in rule.fields)))]))
@@ -190,7 +219,7 @@ def _implies(plan: CheckPlan, rule, labels: dict) -> str:
     op = {"==": "=", "!=": "<>"}.get(op, op)
     ref = f"{plan.normal[key]}§"
     when = f"AND(ISNUMBER({ref}),{ref}{op}{value})"
-    return chain([(condition("rule-implies", when=when, blank=blank(plan.x(rule.require))),
+    return chain([(condition("rule-implies", when=when, blank=plan.empty(rule.require)),
                    message("rule-implies", rule=rule.message, label=labels[rule.require],
                            when_label=labels[key], when_value=Expr(f'{ref}&""')))])
 
@@ -202,6 +231,6 @@ def _unique(plan: CheckPlan, f: Field) -> str:
     letter = plan.normal[f.key]
     key = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({letter}§,"~","~~"),"*","~*"),"?","~?")'
     first = f"MATCH({key},{letter}${plan.first_row}:{letter}${plan.last_row},0)+{plan.first_row - 1}"
-    cond = f'AND({letter}§<>"",{condition("unique-duplicate", first=first)})'
+    cond = f'AND({letter}§<>"",NOT({plan.is_placeholder(f.key)}),{condition("unique-duplicate", first=first)})'
     return "&" + chain([(cond, message("unique-duplicate", label=f.label,
                                        value=values.shown(f, plan.x(f.key)), first_row=Expr(first)))])

@@ -1,0 +1,222 @@
+"""Which company customers look like one firm, and why: candidate pairs from several
+blocking keys, then a judgement on the names plus the contact evidence.
+
+Names (see merge/profiles.py for the core, the base and the industry words) match when
+  - the cores are equal (after 繁简 folding: 華強電子 = 华强电子), or
+  - the bases are equal and one name only drops industry words (润和科技 / 润和), or
+  - the cores (at least 4 characters) are one edit apart (Levenshtein distance 1:
+    华夏贸易 / 华厦贸易, 润合科技 / 润和科技); never when the edit is a digit, a Chinese
+    numeral or a Latin letter (1号 / 2号, 第一 / 第二, ABB / ABC are different firms).
+How much more is needed depends on the distinctive part, the base (the core without
+industry words):
+  - equal cores, or a base of 6+ characters: the name alone;
+  - a base of 4–5 characters: the same city (named, in the address or by area code);
+  - a shorter base (华为 / 华美): contact evidence, i.e. the same landline prefix
+    (area code + 6 digits), address, e-mail, or contact person in the same city.
+The landline prefix and the address suffice with a matching name anywhere; the e-mail and
+the contact person only when the two are not in different cities. Without contact
+evidence, names that locate different cities (北京… / 上海…, different area codes) are two
+firms.
+
+Blocking (so 300,000 customers never mean 45 billion comparisons, and a typo in one key
+still meets its partner through another): the base's first two and last two characters
+and its pinyin initials (cores with a base of 4+ characters), the landline prefix, the
+address, the e-mail and the contact person; within a block only cores one edit apart
+are looked at (rapidfuzz Levenshtein, cdist on big blocks).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from typing import Iterable, Iterator, Sequence
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from workbook_tools.merge.chinese import initials
+from workbook_tools.merge.profiles import Profile
+
+LONG_BASE = 6       # a base this long may match on the name alone
+MID_BASE = 4        # a base this long may match with the same city
+MIN_TYPO_CORE = 4   # one-character differences count only between cores this long
+ALONE, SAME_CITY, CONTACT = 0, 1, 2     # what a name match needs besides the name
+SAME_NAME = "名称规范化后相同"
+FOLDED_NAME = "繁简转换后名称相同"
+NUMERALS = frozenset("0123456789〇零一二三四五六七八九十")
+_SMALL = 48         # blocks up to this size are compared pair by pair
+_CHUNK = 2048
+
+
+def candidate_pairs(profiles: Sequence[Profile]) -> set[tuple[int, int]]:
+    """Pairs (i < j, positions in ``profiles``) whose names may match: one edit apart in a
+    shared block, or the same base with one name dropping industry words."""
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, p in enumerate(profiles):
+        for key in _keys(p):
+            blocks[key].append(i)
+    cores = [p.core for p in profiles]
+    found: set[tuple[int, int]] = set()
+    for block in blocks.values():
+        if len(block) > 1:
+            found.update(_close(block, cores))
+    found.update(_dropped_words(profiles))
+    return found
+
+
+def _keys(p: Profile) -> Iterator[tuple[str, str]]:
+    if len(p.base) >= MID_BASE - 1:   # 3: its partner may have the character it lost
+        yield "a", p.base[:2]
+        yield "z", p.base[-2:]
+        yield "p", initials(p.base)
+    for kind, value in (("t", p.tel), ("d", p.address_key), ("m", p.email), ("c", p.contact)):
+        if value:
+            yield kind, value
+
+
+def _close(block: list[int], cores: list[str]) -> Iterator[tuple[int, int]]:
+    """Pairs of the block whose cores differ by exactly one edit (equal cores are the
+    exact groups' business), both at least MIN_TYPO_CORE long."""
+    block = [i for i in block if len(cores[i]) >= MIN_TYPO_CORE]
+    if len(block) <= _SMALL:
+        for i, j in itertools.combinations(block, 2):
+            a, b = cores[i], cores[j]
+            if a != b and abs(len(a) - len(b)) <= 1 and Levenshtein.distance(a, b, score_cutoff=1) == 1:
+                yield (i, j) if i < j else (j, i)
+        return
+    texts = [cores[i] for i in block]
+    for start in range(0, len(block), _CHUNK):
+        matrix = process.cdist(texts[start:start + _CHUNK], texts[start:], scorer=Levenshtein.distance,
+                               score_cutoff=1, dtype=np.int8, workers=-1 if len(block) > 4096 else 1)
+        for r, c in np.argwhere(np.triu(matrix == 1, 1)):
+            i, j = block[start + r], block[start + c]
+            yield (i, j) if i < j else (j, i)
+
+
+def _dropped_words(profiles: Sequence[Profile]) -> Iterator[tuple[int, int]]:
+    """Same base, one name's industry words a proper part (in order) of the other's."""
+    index: dict[tuple[str, tuple[str, ...]], list[int]] = defaultdict(list)
+    for i, p in enumerate(profiles):
+        index[p.base, p.words].append(i)
+    for i, p in enumerate(profiles):
+        if not p.words or len(p.words) > 4:
+            continue
+        for n in range(len(p.words)):
+            for fewer in itertools.combinations(p.words, n):
+                for j in index.get((p.base, fewer), ()):
+                    yield (i, j) if i < j else (j, i)
+
+
+def name_relation(a: Profile, b: Profile, similar: str = "") -> tuple[str, int] | None:
+    """(why the names match, what else they need: ALONE, SAME_CITY or CONTACT) or None."""
+    if a.core == b.core:
+        return (SAME_NAME if a.plain == b.plain else FOLDED_NAME), ALONE
+    alone = _needs(min(len(a.base), len(b.base)))
+    if a.base == b.base:
+        short, long_ = (a.words, b.words) if len(a.words) < len(b.words) else (b.words, a.words)
+        if _subsequence(short, long_):
+            extra = list(long_)
+            for w in short:
+                extra.remove(w)
+            return f"名称仅差行业词“{'、'.join(extra)}”", alone
+    if min(len(a.core), len(b.core)) >= MIN_TYPO_CORE and abs(len(a.core) - len(b.core)) <= 1 \
+            and Levenshtein.distance(a.core, b.core, score_cutoff=1) == 1:
+        changed = _edited(a.core, b.core)
+        # 1号 / 2号, 一分厂 / 二分厂: numbered firms; ABB / ABC: Latin letters are acronyms
+        if not NUMERALS.intersection(changed) and not any(map(str.isascii, changed)):
+            if len(a.core) != len(b.core):   # a dropped character: the longer base is the right one
+                alone = _needs(max(len(a.base), len(b.base)))
+            return f"名称相差一字（{_edit_text(a.core, b.core)}）", alone
+    if similar:
+        return similar, ALONE
+    return None
+
+
+def _needs(base_length: int) -> int:
+    return ALONE if base_length >= LONG_BASE else SAME_CITY if base_length >= MID_BASE else CONTACT
+
+
+def _subsequence(short: tuple, long_: tuple) -> bool:
+    rest = iter(long_)
+    return len(short) < len(long_) and all(w in rest for w in short)
+
+
+def _edited(a: str, b: str) -> str:
+    op = Levenshtein.editops(a, b)[0]
+    return (a[op.src_pos] if op.tag != "insert" else "") + (b[op.dest_pos] if op.tag != "delete" else "")
+
+
+def _edit_text(a: str, b: str) -> str:
+    op = Levenshtein.editops(a, b)[0]
+    if op.tag == "replace":
+        return f"{a[op.src_pos]}/{b[op.dest_pos]}"
+    if op.tag == "delete":
+        return f"少“{a[op.src_pos]}”"
+    return f"多“{b[op.dest_pos]}”"
+
+
+def contact_evidence(a: Profile, b: Profile) -> list[str]:
+    """What besides the name says one firm: the landline prefix and the address locate it
+    (enough on their own); the e-mail and the contact person count within one city."""
+    out = []
+    if a.tel and a.tel == b.tel:
+        out.append("固定电话相同" if a.phone == b.phone else "固定电话前段相同")
+    if a.address_key and a.address_key == b.address_key:
+        out.append("地址相同" if a.address == b.address else "地址前段相同")
+    if a.email and a.email == b.email and not places_differ(a, b):
+        out.append("相同邮箱")      # a shared info@ mailbox is no proof across cities
+    if a.contact and a.contact == b.contact and _same_place(a, b):
+        out.append("联系人相同且同城")
+    return out
+
+
+def _same_place(a: Profile, b: Profile) -> bool:
+    return bool(same_place(a, b))
+
+
+def same_place(a: Profile, b: Profile) -> str:
+    """The city both customers are in (the same area code, or the same province when a
+    side names no city); "" when unknown or different."""
+    if a.area and b.area and a.area != b.area:
+        return ""
+    if a.cities and b.cities:
+        shared = a.cities & b.cities
+        return min(shared) if shared else ""
+    if a.area and a.area == b.area:
+        return f"区号 {a.area}"
+    shared = a.provinces & b.provinces
+    return min(shared) if shared else ""
+
+
+def places_differ(a: Profile, b: Profile) -> bool:
+    """The two name or locate different cities / provinces, or have different area codes."""
+    return bool((a.provinces and b.provinces and a.provinces.isdisjoint(b.provinces))
+                or (a.cities and b.cities and a.cities.isdisjoint(b.cities))
+                or (a.area and b.area and a.area != b.area))
+
+
+def judge(a: Profile, b: Profile, similar: str = "") -> list[str] | None:
+    """The evidence for one candidate pair, or None when it is not a suspected duplicate."""
+    relation = name_relation(a, b, similar)
+    if relation is None:
+        return None
+    name, needs = relation
+    evidence = contact_evidence(a, b)
+    if evidence:
+        return [name, *evidence]
+    if needs == CONTACT or places_differ(a, b):
+        return None
+    if needs == SAME_CITY:
+        place = same_place(a, b)
+        return [name, f"同在{place}"] if place else None
+    return [name]
+
+
+def judged(profiles: Sequence[Profile], pairs: Iterable[tuple[int, int]]
+           ) -> Iterator[tuple[Profile, Profile, list[str]]]:
+    for i, j in sorted(pairs):
+        a, b = profiles[i], profiles[j]
+        evidence = judge(a, b)
+        if evidence:
+            yield a, b, evidence

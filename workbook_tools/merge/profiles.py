@@ -1,0 +1,146 @@
+"""What the duplicate matcher knows of one company customer: its name core (folded to
+简体, legal form and place names stripped), the core without trailing industry words,
+the places it names (in the name or at the start of the address), and the contact
+evidence (landline prefix, address, e-mail, contact person)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from workbook_tools.merge.chinese import to_simplified
+from workbook_tools.merge.names import leading_places, normalize_company_name, place_key
+from workbook_tools.schema.model import Form
+from workbook_tools.schema.settings import DEFAULT_INDUSTRY_WORDS, placeholder_test
+
+MIN_BASE = 2            # industry words are never stripped below this many characters
+ADDRESS_KEY = 10        # characters of the address (after its place names) compared
+TEL_PREFIX = 6          # digits of a landline after its area code: one switchboard's block of 100
+MUNICIPALITIES = frozenset(("北京", "天津", "上海", "重庆"))   # a province and a city at once
+_NOT_WORD = re.compile(r"[^\w]|_")
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass(slots=True)
+class Profile:
+    index: int                   # position among the customers (master order)
+    cid: str
+    plain: str                   # name core before 繁简 folding (to tell "same" from "same after folding")
+    core: str                    # folded name core: 北京華夏電子有限公司 → 华夏电子
+    base: str                    # core without trailing industry words: 华夏电子 → 华夏
+    words: tuple[str, ...]       # the industry words stripped, in name order
+    provinces: frozenset[str]    # 省-level places named (北京, 广东 …)
+    cities: frozenset[str]       # cities named (深圳 …)
+    area: str                    # landline area code ("010"), "" without a landline
+    tel: str                     # landline prefix: area code + the first TEL_PREFIX digits of the number
+    phone: str                   # the landline's digits (with an extension)
+    address: str                 # address without its leading place names, normalised
+    email: str
+    contact: str
+
+    @property
+    def address_key(self) -> str:
+        return self.address[:ADDRESS_KEY] if len(self.address) >= 6 else ""
+
+
+def strip_industry_words(core: str, words: Sequence[str] | dict[str, tuple[str, ...]]
+                         ) -> tuple[str, tuple[str, ...]]:
+    """Remove industry words from the end of ``core`` until none is left (longest first;
+    at least MIN_BASE characters stay): 润和电子科技 → ("润和", ("电子", "科技")).
+    ``words``: a list, or :func:`by_last_char` of one (faster)."""
+    index = words if isinstance(words, dict) else by_last_char(words)
+    found: list[str] = []
+    while core:
+        for w in index.get(core[-1], ()):
+            if core.endswith(w) and len(core) - len(w) >= MIN_BASE:
+                found.append(w)
+                core = core[: -len(w)]
+                break
+        else:
+            break
+    return core, tuple(reversed(found))
+
+
+def by_last_char(words: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Words grouped by their last character, longest first."""
+    out: dict[str, list[str]] = {}
+    for w in sorted(set(words), key=len, reverse=True):
+        if w:
+            out.setdefault(w[-1], []).append(w)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def build_profiles(customers: Sequence[Any], form: Form, ids: set[str], *,
+                   industry_words: Iterable[str] | None = None,
+                   placeholders: Iterable[str] | None = None) -> list[Profile]:
+    """Profiles of the customers whose id is in ``ids`` (company customers with a name)."""
+    words = sorted(set(industry_words if industry_words is not None else DEFAULT_INDUSTRY_WORDS),
+                   key=len, reverse=True)
+    words = by_last_char([to_simplified([_norm(w)])[0] for w in words if _norm(w)])
+    empty = placeholder_test(placeholders)
+    keys = _keys(form)
+    chosen = [(i, c) for i, c in enumerate(customers) if c.id in ids]
+    raw_names, raw_addresses = [], []
+    for _, c in chosen:
+        raw_names.append(_text(c.values.get(keys["name"]), empty))
+        raw_addresses.append(_norm(_text(c.values.get(keys["address"]), empty)))
+    folded = to_simplified(raw_names + raw_addresses)
+    out = []
+    for n, (i, c) in enumerate(chosen):
+        places: list[str] = []
+        plain = normalize_company_name(raw_names[n])
+        core = normalize_company_name(folded[n], places)
+        base, found = strip_industry_words(core, words)
+        addr_places, address = leading_places(folded[len(chosen) + n])
+        area, tel, phone = _landline(_text(c.values.get(keys["phone"]), empty))
+        levels = [place_key(p) for p in (*places, *addr_places)]
+        out.append(Profile(
+            index=i, cid=c.id, plain=plain, core=core, base=base, words=found,
+            provinces=frozenset(k for lvl, k in levels if lvl == "省"),
+            cities=frozenset(k for lvl, k in levels if lvl == "市" or k in MUNICIPALITIES),
+            area=area, tel=tel, phone=phone, address=address,
+            email=_text(c.values.get(keys["email"]), empty).strip().lower(),
+            contact=_norm(_text(c.values.get(keys["contact"]), empty)),
+        ))
+    return out
+
+
+def _keys(form: Form) -> dict[str, str]:
+    """The registration fields the matcher reads, by key (or the first field of the type)."""
+    by_key = set(form.keys)
+    out = {}
+    for role, ftype in (("name", "text"), ("contact", "text"), ("phone", "phone"),
+                        ("address", "text"), ("email", "email")):
+        key = "customer_name" if role == "name" else role
+        if key not in by_key:
+            key = next((f.key for f in form.fields if f.type == ftype and ftype != "text"), "")
+        out[role] = key
+    return out
+
+
+def _text(value: Any, empty) -> str:
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    return "" if empty(text) else text
+
+
+def _norm(text: str) -> str:
+    if not text:
+        return ""
+    s = unicodedata.normalize("NFKC", text).lower()
+    return s if s.isalnum() else _NOT_WORD.sub("", s)
+
+
+def _landline(text: str) -> tuple[str, str, str]:
+    """(area code, area code + the first TEL_PREFIX digits, all digits) of a landline with
+    its area code; empty texts for anything else (a mobile, 400 numbers, no area code)."""
+    digits = "".join(_DIGITS.findall(text))
+    if text.startswith("+86") or digits.startswith("86") and len(digits) > 11:
+        digits = "0" + digits[2:]
+    if not digits.startswith("0") or len(digits) < 10:
+        return "", "", ""
+    width = 3 if digits[1] in "12" else 4
+    return digits[:width], digits[: width + TEL_PREFIX], digits
