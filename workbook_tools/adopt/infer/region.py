@@ -34,11 +34,6 @@ def given_region(field: Field, given: str) -> str:
     return field.choice_lookup().get(normalize_choice(given), given)
 
 
-def from_place_value(text: str) -> tuple[str, str] | None:
-    """(province, place) for a 所属区域 value holding a place name."""
-    return geo.place_in(text)
-
-
 def infer(field: Field, *, address: Any, landline: str, uscc: Any, id_card: Any,
           mobile: str) -> tuple[str, str] | None:
     """(region, how) from the row's evidence in the order of trust, or None."""
@@ -52,13 +47,9 @@ def infer(field: Field, *, address: Any, landline: str, uscc: Any, id_card: Any,
     return region, how.format(place=place, province=province, region=region)
 
 
-def region_of(field: Field, province: str) -> str | None:
-    return field.province_lookup().get(province)
-
-
 def place_how(field: Field, text: str, given: str | None) -> tuple[str, str] | None:
     """(region, how) for a 所属区域 value holding a place name; the explicit region wins."""
-    found = from_place_value(text)
+    found = geo.place_in(text)
     if found is None:
         return None
     if given:

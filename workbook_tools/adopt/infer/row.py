@@ -87,8 +87,8 @@ class RowConverter:
             if _empty(raw):
                 continue
             new, how, score = self._value(field, raw)
+            out[key] = new  # a midnight datetime becomes its date quietly
             if how:
-                out[key] = new
                 changes.add(key, raw, new, how, score)
         phones = self._phones(out, changes, extras)
         self._region(out, changes, phones, given_region)
