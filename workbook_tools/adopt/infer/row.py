@@ -11,7 +11,8 @@ through untouched.
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
+from typing import Any, Callable
 
 from workbook_tools.schema.model import Field, Schema
 from workbook_tools.validate.common import display
@@ -68,6 +69,9 @@ class RowConverter:
         self.region = self.fields.get("region")
         self.type_field = self.fields.get("customer_type")
         self.extras_key = EXTRAS_KEY if EXTRAS_KEY in self.fields else None
+        # field key → its value converter, looked up once per cell (手机/电话 are converted together)
+        self.converters = {f.key: self._converter(f) for f in form.fields
+                           if f.key not in (self.mobile_key, self.phone_key)}
 
     @staticmethod
     def _first(form: Any, type_: str) -> str | None:
@@ -78,15 +82,15 @@ class RowConverter:
         out = dict(values)
         changes = _Changes(row)
         extras: list[str] = []
+        converters = self.converters
         for key, raw in values.items():
-            field = self.fields.get(key)
-            if field is None or key in (self.mobile_key, self.phone_key):
+            if raw is None or key not in converters:
                 continue
             if raw.__class__ is list:
-                raw = out[key] = self._combine(field, raw, changes, extras)
-            if _empty(raw):
-                continue
-            new, how, score = self._value(field, raw)
+                raw = out[key] = self._combine(self.fields[key], raw, changes, extras)
+                if raw is None:
+                    continue
+            new, how, score = converters[key](raw)
             out[key] = new  # a midnight datetime becomes its date quietly
             if how:
                 changes.add(key, raw, new, how, score)
@@ -99,19 +103,19 @@ class RowConverter:
         self._extras(out, changes, extras)
         return out, changes.conversions()
 
-    def _value(self, field: Field, raw: Any) -> tuple[Any, str | None, float | None]:
+    def _converter(self, field: Field) -> Callable[[Any], tuple[Any, str | None, float | None]]:
         ftype = field.type
         if ftype == "choice":
-            return self.choices[field.key].convert(raw)
+            return self.choices[field.key].convert
         if ftype == "date":
-            return convert_date(raw)
+            return convert_date
         if ftype in ("id_card", "uscc", "customer_id"):
-            return convert_code(raw, upper=True, compact=True, number_ok=True)
+            return partial(convert_code, upper=True, compact=True, number_ok=True)
         if ftype == "bank_account":
-            return convert_code(raw, upper=False, compact=True, number_ok=True)
+            return partial(convert_code, upper=False, compact=True, number_ok=True)
         if ftype in ("email", "url"):
-            return convert_code(raw, upper=False, compact=False, number_ok=False)
-        return convert_text(raw)
+            return partial(convert_code, upper=False, compact=False, number_ok=False)
+        return convert_text
 
     def _combine(self, field: Field, raw: list, changes: _Changes, extras: list[str]) -> Any:
         """Several legacy columns of one field: 地址 parts joined (江苏省 + 苏州市 + …), free
