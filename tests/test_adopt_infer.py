@@ -370,6 +370,13 @@ def test_other_fields_keep_the_first_value_and_move_the_rest_to_remarks(schema):
         ("customer_name", "另一列的值移入备注"), ("remarks", "合并多列内容，另一列的值移入备注")]
 
 
+def test_leftover_numbers_and_values_share_the_remarks(schema):
+    out, conversions = convert(schema, {"mobile": "13812345678;13987654321", "contact": ["李娜", "王强"],
+                                        "region": "华东"})
+    assert out["remarks"] == "联系人（另一列）：王强；其他号码：13987654321"
+    assert how(conversions, "remarks") == "多余的号码移入备注，另一列的值移入备注"
+
+
 def test_keys_that_are_no_field_pass_through_and_the_input_is_not_changed(schema):
     values = {"其他信息": "微信 abc", "mobile": "13812345678/13987654321"}
     out, _ = convert(schema, values, row=7)

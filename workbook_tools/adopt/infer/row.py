@@ -193,8 +193,9 @@ class RowConverter:
         before = out.get(key)
         texts = ([] if _empty(before) else [display(before)]) + extras
         after = "；".join(texts)
-        how = HOW_PHONE_EXTRA if all(e.startswith(EXTRA_NUMBERS[:4]) for e in extras) else HOW_EXTRA_COLUMN
-        changes.add(key, before, after, how)
+        numbers = sum(e.startswith(EXTRA_NUMBERS[:4]) for e in extras)
+        hows = [HOW_PHONE_EXTRA] * bool(numbers) + [HOW_EXTRA_COLUMN] * (numbers < len(extras))
+        changes.add(key, before, after, "，".join(hows))
         out[key] = after
 
 
