@@ -21,6 +21,8 @@ PERSON = "个人"
 def _code(value: Any) -> str:
     if value is None:
         return ""
+    if value.__class__ is str and value.isascii() and " " not in value:
+        return value.upper()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return "".join(unicodedata.normalize("NFKC", str(value)).split()).upper()

@@ -72,6 +72,7 @@ class RowConverter:
         # field key → its value converter, looked up once per cell (手机/电话 are converted together)
         self.converters = {f.key: self._converter(f) for f in form.fields
                            if f.key not in (self.mobile_key, self.phone_key)}
+        self.plain = frozenset(k for k, fn in self.converters.items() if fn is convert_text)
 
     @staticmethod
     def _first(form: Any, type_: str) -> str | None:
@@ -82,7 +83,7 @@ class RowConverter:
         out = dict(values)
         changes = _Changes(row)
         extras: list[str] = []
-        converters = self.converters
+        converters, plain = self.converters, self.plain
         for key, raw in values.items():
             if raw is None or key not in converters:
                 continue
@@ -90,6 +91,8 @@ class RowConverter:
                 raw = out[key] = self._combine(self.fields[key], raw, changes, extras)
                 if raw is None:
                     continue
+            elif key in plain and (raw.__class__ is not str or raw.isascii()):
+                continue  # a plain-text field: only full-width characters would change
             new, how, score = converters[key](raw)
             out[key] = new  # a midnight datetime becomes its date quietly
             if how:

@@ -37,16 +37,13 @@ _DATE_FIELD = Field(key="date", label="日期", type="date")
 _DATE_CONTEXT = CheckContext(as_of=dt.date(2100, 12, 31))
 
 
-def half_width(text: str) -> str:
-    """Full-width digits and letters made ASCII; everything else as typed."""
-    return text if text.isascii() else text.translate(_HALF)
+_FULL_WIDTH = re.compile("[０-９Ａ-Ｚａ-ｚ]")  # searched first: translate costs ~3 µs a cell
 
 
 def convert_text(raw: Any) -> Converted:
-    if raw.__class__ is str and not raw.isascii():
-        text = raw.translate(_HALF)
-        if text != raw:
-            return text, HOW_FULL_WIDTH, None
+    """Full-width digits and letters made ASCII; everything else as typed."""
+    if raw.__class__ is str and not raw.isascii() and _FULL_WIDTH.search(raw):
+        return raw.translate(_HALF), HOW_FULL_WIDTH, None
     return raw, None, None
 
 
@@ -58,6 +55,8 @@ def convert_code(raw: Any, *, upper: bool, compact: bool, number_ok: bool) -> Co
         return (str(int(raw)), HOW_NUMBER_TEXT, None) if number_ok else (raw, None, None)
     if cls is not str:
         return raw, None, None
+    if raw.isascii() and raw.isalnum() and not (upper and raw != raw.upper()):
+        return raw, None, None  # the usual case: nothing to remove or raise
     text = raw.strip()
     steps = []
     normal = nfkc(text)
