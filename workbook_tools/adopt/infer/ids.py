@@ -2,8 +2,8 @@
 after the highest number the rows already use with that prefix (or from ``start``).
 
 Stable, meaning: the same input gives the same IDs, and a row's ID does not depend on
-where it stands in the file. Rows are numbered in the order of (建档日期, a hash of the
-row's identifying values: 统一社会信用代码, 身份证号, name, 手机), so
+where it stands in the file. Rows are numbered in the order of (建档日期, the row's
+identifying values: 统一社会信用代码, 身份证号, name, 手机), so
 - rerunning on the same rows, or on the same rows sorted differently, gives every row the
   same ID;
 - editing a row's other values (电话, 地址, 备注 …) keeps its ID;
@@ -17,7 +17,6 @@ Once the adopted form is in use its IDs are the record: put them into the legacy
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import unicodedata
 from typing import Any
@@ -26,7 +25,6 @@ from workbook_tools.schema.model import Schema
 from workbook_tools.adopt.infer.model import HOW_NEW_ID, Conversion
 
 FORM = "registration"
-IDENTITY_KEYS = ("uscc", "id_card", "customer_name", "mobile")
 _NUMBERED = re.compile(r"([A-Z]+)(\d+)", re.ASCII)
 _WIDTH = re.compile(r"\\d\{(\d+)")
 _UNDATED = dt.date.max
@@ -42,10 +40,10 @@ def _text(value: Any) -> str:
     return "".join(unicodedata.normalize("NFKC", str(value)).split()).upper()
 
 
-def identity_hash(row: dict) -> str:
-    """A hash of the values that identify a customer, whatever else the row holds."""
-    key = "\x1f".join(_text(row.get(k)) for k in IDENTITY_KEYS)
-    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+def identity(row: dict) -> tuple[str, ...]:
+    """The values that identify a customer (normalised), whatever else the row holds."""
+    get = row.get
+    return (_text(get("uscc")), _text(get("id_card")), _text(get("customer_name")), _text(get("mobile")))
 
 
 def _created(row: dict) -> dt.date:
@@ -64,13 +62,22 @@ def _width(field: Any) -> int:
     return len(example.group(2)) if example else 4
 
 
-def _used(rows: list[dict], key: str) -> dict[str, set[int]]:
+def _survey(rows: list[dict], key: str, prefix: str, codes: dict[str, str],
+            ) -> tuple[dict[str, set[int]], dict[str, list[tuple]]]:
+    """(numbers in use per prefix, rows to number per prefix as sortable tuples)."""
     used: dict[str, set[int]] = {}
-    for row in rows:
-        match = _NUMBERED.fullmatch(_text(row.get(key)))
-        if match:
-            used.setdefault(match.group(1), set()).add(int(match.group(2)))
-    return used
+    pending: dict[str, list[tuple]] = {}
+    for index, row in enumerate(rows):
+        current = _text(row.get(key))
+        if current:
+            match = _NUMBERED.fullmatch(current)
+            if match:
+                used.setdefault(match.group(1), set()).add(int(match.group(2)))
+            continue
+        code = prefix or codes.get(row.get("region"), "")
+        if code:
+            pending.setdefault(code, []).append((_created(row), identity(row), index))
+    return used, pending
 
 
 def assign_ids(schema: Schema, rows: list[dict], *, prefix: str | None, start: int | None) -> list[Conversion]:
@@ -79,26 +86,20 @@ def assign_ids(schema: Schema, rows: list[dict], *, prefix: str | None, start: i
     neither a prefix nor a region with a code keeps no ID (validation reports it)."""
     form = schema.form(FORM)
     key = form.id_field or "customer_id"
-    field = form.field(key)
     codes = {c.value: c.code for c in form.field("region").choices if c.code} if "region" in form.keys else {}
-    width = _width(field)
-    used = _used(rows, key)
-    pending: dict[str, list[tuple]] = {}
-    for index, row in enumerate(rows):
-        if _text(row.get(key)):
-            continue
-        code = _text(prefix) if prefix else codes.get(row.get("region"), "")
-        if code:
-            pending.setdefault(code, []).append((_created(row), identity_hash(row), index))
+    width = _width(form.field(key))
+    used, pending = _survey(rows, key, _text(prefix), codes)
     out = []
     for code, items in pending.items():
         taken = used.get(code, set())
         number = start if start is not None else max(taken, default=0) + 1
+        how = HOW_NEW_ID.format(prefix=code)
         for _, _, index in sorted(items):
             while number in taken:
                 number += 1
             new = f"{code}{number:0{width}d}"
-            out.append(Conversion(index, key, rows[index].get(key), new, HOW_NEW_ID.format(prefix=code)))
+            out.append(Conversion(index, key, rows[index].get(key), new, how))
             rows[index][key] = new
             number += 1
-    return sorted(out, key=lambda c: c.row)
+    out.sort(key=lambda c: c.row)
+    return out

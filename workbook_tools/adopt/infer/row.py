@@ -37,22 +37,23 @@ def _empty(value: Any) -> bool:
 class _Changes:
     """Per-field record: the value before any step, the value after the last, every how."""
 
+    __slots__ = ("row", "by_key")
+
     def __init__(self, row: int) -> None:
         self.row = row
-        self.by_key: dict[str, list] = {}
+        self.by_key: dict[str, tuple] = {}
 
     def add(self, key: str, before: Any, after: Any, how: str, score: float | None = None) -> None:
         entry = self.by_key.get(key)
-        if entry is None:
-            self.by_key[key] = [before, after, [how], score]
-            return
-        entry[1] = after
-        entry[2].append(how)
-        entry[3] = score if score is not None else entry[3]
+        if entry is not None:  # a second step on the same cell: keep the first before, join the hows
+            before, how = entry[0], f"{entry[2]}，{how}"
+            score = score if score is not None else entry[3]
+        self.by_key[key] = (before, after, how, score)
 
     def conversions(self) -> list[Conversion]:
-        return [Conversion(self.row, key, before, after, "，".join(hows), score)
-                for key, (before, after, hows, score) in self.by_key.items() if before != after]
+        row = self.row
+        return [Conversion(row, key, before, after, how, score)
+                for key, (before, after, how, score) in self.by_key.items() if before != after]
 
 
 class RowConverter:
