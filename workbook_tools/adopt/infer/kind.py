@@ -35,10 +35,17 @@ def organisation_word(name: str) -> str | None:
     return None
 
 
-def infer_type(field: Field, name: Any, uscc: Any, id_card: Any) -> tuple[str, str] | None:
-    """(客户类型 value, how) from the converted name, USCC and 身份证号, or None."""
+def type_values(field: Field) -> tuple[str | None, str | None]:
+    """The schema's spelling of 公司 and 个人 (by value or alias), None where it has none."""
     lookup = field.choice_lookup()
-    company, person = lookup.get(normalize_choice(COMPANY)), lookup.get(normalize_choice(PERSON))
+    return lookup.get(normalize_choice(COMPANY)), lookup.get(normalize_choice(PERSON))
+
+
+def infer_type(values: tuple[str | None, str | None], name: Any, uscc: Any, id_card: Any,
+               ) -> tuple[str, str] | None:
+    """(客户类型 value, how) from the converted name, USCC and 身份证号, or None;
+    ``values`` is type_values(field)."""
+    company, person = values
     if company and isinstance(uscc, str) and _CODE.fullmatch(uscc):
         return company, HOW_TYPE_USCC
     text = name.strip() if isinstance(name, str) else ""

@@ -69,6 +69,7 @@ class RowConverter:
         self.uscc_key, self.id_key = self._first(form, "uscc"), self._first(form, "id_card")
         self.region = self.fields.get("region")
         self.type_field = self.fields.get("customer_type")
+        self.type_values = kind.type_values(self.type_field) if self.type_field else (None, None)
         self.extras_key = EXTRAS_KEY if EXTRAS_KEY in self.fields else None
         # field key → its value converter, looked up once per cell (手机/电话 are converted together)
         self.converters = {f.key: self._converter(f) for f in form.fields
@@ -183,7 +184,7 @@ class RowConverter:
         field = self.type_field
         if field is None or not _empty(out.get(field.key)):
             return
-        found = kind.infer_type(field, out.get("customer_name"),
+        found = kind.infer_type(self.type_values, out.get("customer_name"),
                                 out.get(self.uscc_key) if self.uscc_key else None,
                                 out.get(self.id_key) if self.id_key else None)
         if found:
