@@ -109,6 +109,10 @@ def _chunk(chunk: str, origin: str) -> list[Piece]:
 
 def split_phones(mobile: Any, phone: Any, mobile_key: str = "mobile", phone_key: str = "phone") -> PhoneResult:
     """The 手机 and 电话 values of one row, converted (see the module docstring)."""
+    if _is_ascii(mobile) and _is_ascii(phone):  # the usual row: one plain number per column
+        quick = _quick(mobile, phone, mobile_key, phone_key)
+        if quick is not None:
+            return quick
     m_pieces, p_pieces = pieces(mobile, mobile_key), pieces(phone, phone_key)
     if _fits(m_pieces, p_pieces):
         return _as_typed(mobile, phone, m_pieces, p_pieces, mobile_key, phone_key)
@@ -149,6 +153,22 @@ def _value(piece: Piece | None, key: str, own: list[Piece], raw: Any) -> Any:
     if piece.origin == key and len(own) == 1 and not isinstance(raw, list):
         return _half(raw)
     return piece.display()
+
+
+def _is_ascii(raw: Any) -> bool:
+    return raw is None or (raw.__class__ is str and raw.isascii())
+
+
+def _quick(mobile: str | None, phone: str | None, mobile_key: str, phone_key: str) -> PhoneResult | None:
+    """Both columns plain text with at most one number each, where it belongs; else None."""
+    m = _read(mobile.strip(), mobile_key) if mobile else None
+    if m is not None and not m.is_mobile:
+        return None
+    p = _read(phone.strip(), phone_key) if phone else None
+    if p is not None and (not p.known or (p.is_mobile and m is None)):
+        return None
+    return PhoneResult(mobile=mobile, phone=phone, mobile_nsn=m.nsn if m else "",
+                       landline_nsn=p.nsn if p is not None and p.kind == FIXED_LINE else "")
 
 
 def _fits(m_pieces: list[Piece], p_pieces: list[Piece]) -> bool:

@@ -68,6 +68,7 @@ class RowConverter:
         self.phone_key = "phone" if "phone" in self.fields else self._first(form, "phone")
         self.uscc_key, self.id_key = self._first(form, "uscc"), self._first(form, "id_card")
         self.region = self.fields.get("region")
+        self.region_values = frozenset(self.region.choice_values) if self.region else frozenset()
         self.type_field = self.fields.get("customer_type")
         self.type_values = kind.type_values(self.type_field) if self.type_field else (None, None)
         self.extras_key = EXTRAS_KEY if EXTRAS_KEY in self.fields else None
@@ -162,7 +163,7 @@ class RowConverter:
         if field is None:
             return
         current = out.get("region")
-        if not _empty(current) and current in field.choice_values:
+        if not _empty(current) and current in self.region_values:
             return
         if _empty(current):
             if given:
