@@ -18,7 +18,7 @@ RANK = {
     "io": 2,
     "generate": 3, "sampledata": 3,
     "validate": 4,
-    "adopt": 4.2,  # legacy registers → the standard form (reads, validates, writes a template)
+    "adopt": 4.2,  # 迁移旧台账: legacy registers → the standard form (reads, validates, writes forms)
     "history": 4.5,  # the archive's memory (embedded database); merge and weekly record into it
     "merge": 5,
     "summary": 6,

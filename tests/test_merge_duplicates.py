@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 
 from workbook_tools.merge import SourceRow, merge_rows, normalize_company_name
 from workbook_tools.merge.duplicates import similar_names
-from workbook_tools.merge.names import PROVINCES
+from workbook_tools.schema.places import PROVINCES
 from workbook_tools.merge.sheets import duplicates_table
 from workbook_tools.schema import load_schema
 

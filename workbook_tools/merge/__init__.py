@@ -9,7 +9,7 @@ from workbook_tools.merge.conflicts import CONFLICT_RULE, Conflict
 from workbook_tools.merge.core import merge_rows
 from workbook_tools.merge.duplicates import SuspectedDuplicate
 from workbook_tools.merge.master_writer import write_master
-from workbook_tools.merge.names import normalize_company_name
+from workbook_tools.validate.names import normalize_company_name
 from workbook_tools.merge.reconcile import InputCheck, Reconciliation
 from workbook_tools.merge.result import MergeResult
 from workbook_tools.merge.rows import (

@@ -20,7 +20,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from workbook_tools.merge.matching import candidate_pairs, judge, judged
-from workbook_tools.merge.names import block_key, normalize_company_name
+from workbook_tools.validate.names import block_key, normalize_company_name
 from workbook_tools.merge.profiles import Profile, build_profiles
 from workbook_tools.merge.rows import code_text, is_empty
 from workbook_tools.schema.model import Form

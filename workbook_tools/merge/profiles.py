@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from workbook_tools.merge.chinese import to_simplified
-from workbook_tools.merge.names import leading_places, normalize_company_name, place_key
+from workbook_tools.validate.names import leading_places, normalize_company_name, place_key
 from workbook_tools.schema.model import Form
 from workbook_tools.schema.settings import DEFAULT_INDUSTRY_WORDS, placeholder_test
 

@@ -14,6 +14,7 @@ from workbook_tools.schema.model import (
     COMPARE_OPS, DEFAULT_SECTION, FIELD_TYPES, MASK_RULES, RULE_KINDS, SECTIONS, SENSITIVITIES, Choice,
     Field, Form, Rule, Schema,
 )
+from workbook_tools.schema.places import PROVINCES, province_short
 from workbook_tools.schema.roles import parse_roles
 from workbook_tools.schema.settings import SETTING_TYPES, check_settings
 
@@ -25,7 +26,7 @@ FORM_KEYS = {"key", "title", "aliases", "id_field", "description", "fields", "ru
 FIELD_KEYS = {"key", "label", "aliases", "type", "required", "required_if", "choices", "help",
               "width", "sensitive", "pattern", "min", "max", "allow_future", "important",
               "unique", "example", "section", "sensitivity", "mask"}
-CHOICE_KEYS = {"value", "aliases", "help", "code"}
+CHOICE_KEYS = {"value", "aliases", "help", "code", "provinces"}
 RULE_KEYS = {"key", "kind", "message", "fields", "left", "op", "right", "when", "require"}
 WHEN_KEYS = {"field", "op", "value"}
 
@@ -77,6 +78,7 @@ def _choices(ctx: YamlContext, node: Any, what: str) -> tuple[Choice, ...]:
     if not isinstance(node, list) or not node:
         raise ctx.fail(node, f"{what} 应当是非空的选项列表")
     out = []
+    seen: dict[str, str] = {}  # province → the choice listing it
     for item in node:
         if isinstance(item, (str, int)):
             out.append(Choice(value=str(item)))
@@ -87,10 +89,28 @@ def _choices(ctx: YamlContext, node: Any, what: str) -> tuple[Choice, ...]:
             aliases=ctx.str_list(item, "aliases", f"{what} 的选项"),
             help=str(item.get("help") or ""),
             code=str(item.get("code") or ""),
+            provinces=_provinces(ctx, item, what, seen),
         ))
     values = [c.value for c in out]
     if len(set(values)) != len(values):
         raise ctx.fail(node[0] if node else node, f"{what} 中有重复的选项")
+    return tuple(out)
+
+
+def _provinces(ctx: YamlContext, item: dict, what: str, seen: dict[str, str]) -> tuple[str, ...]:
+    """The province → 区域 table: each province (short or full name) known, and in one choice only."""
+    names = ctx.str_list(item, "provinces", f"{what} 的选项")
+    out = []
+    for name in names:
+        short = province_short(name)
+        if short is None:
+            raise ctx.fail(item, f"{what} 的选项“{item.get('value')}”的 provinces 中有未知的省份“{name}”"
+                                 f"（可用：{'、'.join(PROVINCES)}）", "provinces")
+        if short in seen:
+            raise ctx.fail(item, f"{what} 中省份“{short}”同时属于“{seen[short]}”和“{item.get('value')}”",
+                           "provinces")
+        seen[short] = str(item.get("value"))
+        out.append(short)
     return tuple(out)
 
 

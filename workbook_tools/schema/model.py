@@ -73,6 +73,7 @@ class Choice:
     aliases: tuple[str, ...] = ()
     help: str = ""
     code: str = ""
+    provinces: tuple[str, ...] = ()  # province short names (schema/places.py) this region covers
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,15 @@ class Field:
             for name in (c.value, *c.aliases):
                 table.setdefault(normalize_choice(name), c.value)
         return table
+
+    def province_lookup(self) -> dict[str, str]:
+        """Province short name (上海) → canonical choice value (华东), from the choices'
+        ``provinces`` (the province → 区域 table); empty when no choice lists provinces."""
+        return self._province_table
+
+    @cached_property
+    def _province_table(self) -> dict[str, str]:
+        return {p: c.value for c in self.choices for p in c.provinces}
 
     def header_names(self) -> list[str]:
         return [self.label, *self.aliases]

@@ -98,6 +98,7 @@ SETTING_TYPES: dict[str, Any] = {
     "purchase_cycles": MapOf(Int(min=1)),
     "stale_days": Int(min=1),
     "fuzzy_threshold": Number(min=0, max=100),
+    "choice_fuzzy_threshold": Number(min=0, max=100),
     "value_classes": MapOf(Number(min=0, max=1)),
     "id_card_age": Record({"min": Int(min=0), "max": Int(min=1)}),
     "industry_words": ListOf(Text()),

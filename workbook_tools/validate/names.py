@@ -1,4 +1,5 @@
-"""Company names normalised for duplicate detection.
+"""Company names normalised for duplicate detection (merge's suspected duplicates, adopt's
+duplicate listing).
 
 Plain fuzzy scores mislead on Chinese company names ("北京华为技术有限公司" vs
 "华为技术（北京）有限公司" score 72.7). We compare the *core* of the name instead:
@@ -12,18 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# The 34 provincial-level divisions: (short name, official suffixes).
-PROVINCES: dict[str, tuple[str, ...]] = {
-    "北京": ("市",), "天津": ("市",), "上海": ("市",), "重庆": ("市",),
-    "河北": ("省",), "山西": ("省",), "辽宁": ("省",), "吉林": ("省",), "黑龙江": ("省",),
-    "江苏": ("省",), "浙江": ("省",), "安徽": ("省",), "福建": ("省",), "江西": ("省",),
-    "山东": ("省",), "河南": ("省",), "湖北": ("省",), "湖南": ("省",), "广东": ("省",),
-    "海南": ("省",), "四川": ("省",), "贵州": ("省",), "云南": ("省",), "陕西": ("省",),
-    "甘肃": ("省",), "青海": ("省",), "台湾": ("省",),
-    "内蒙古": ("自治区",), "广西": ("壮族自治区", "自治区"), "西藏": ("自治区",),
-    "宁夏": ("回族自治区", "自治区"), "新疆": ("维吾尔自治区", "自治区"),
-    "香港": ("特别行政区",), "澳门": ("特别行政区",),
-}
+from workbook_tools.schema.places import PROVINCES
 
 # Provincial capitals and other large cities that commonly prefix company names.
 CITIES: tuple[str, ...] = (
