@@ -2,7 +2,8 @@
 
 - docs/cli.md: `--help` of `workbook-tools` and of every command (and sub-command);
 - README.md: the finding-code table (<!-- CODES:START/END -->), the archive.yaml keys
-  (<!-- CONFIG:START/END -->) and the 权限分配表 from the schema's roles (<!-- ROLES:START/END -->).
+  (<!-- CONFIG:START/END -->), the 权限分配表 from the schema's roles (<!-- ROLES:START/END -->) and
+  the 信用评估 rules from the schema's credit block (<!-- CREDIT:START/END -->).
 
     .venv/bin/python docs/gen_docs.py          # rewrite
     .venv/bin/python docs/gen_docs.py --check  # exit 1 if anything is out of date (tests do this)
@@ -23,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 from workbook_tools.cli import cli  # noqa: E402
 from workbook_tools.privacy.table import permission_markdown  # noqa: E402
 from workbook_tools.schema import load_schema  # noqa: E402
+from workbook_tools.schema.credit import credit_markdown  # noqa: E402
 from workbook_tools.validate import catalogue_markdown  # noqa: E402
 from workbook_tools.validate.catalogue import formula_markdown  # noqa: E402
 from workbook_tools.weekly.config import KEYS  # noqa: E402
@@ -33,6 +35,7 @@ CODES = re.compile(r"(<!-- CODES:START -->\n).*?(<!-- CODES:END -->)", re.S)
 FORMULAS = re.compile(r"(<!-- FORMULAS:START -->\n).*?(<!-- FORMULAS:END -->)", re.S)
 CONFIG = re.compile(r"(<!-- CONFIG:START -->\n).*?(<!-- CONFIG:END -->)", re.S)
 ROLES = re.compile(r"(<!-- ROLES:START -->\n).*?(<!-- ROLES:END -->)", re.S)
+CREDIT = re.compile(r"(<!-- CREDIT:START -->\n).*?(<!-- CREDIT:END -->)", re.S)
 
 
 def _help(args: list[str]) -> str:
@@ -72,8 +75,11 @@ def readme_text(current: str) -> str:
     formulas = formula_markdown().rstrip() + "\n"
     current = FORMULAS.sub(lambda m: m.group(1) + formulas + m.group(2), current)
     current = CONFIG.sub(lambda m: m.group(1) + config_markdown() + m.group(2), current)
-    roles = permission_markdown(load_schema())
-    return ROLES.sub(lambda m: m.group(1) + roles + m.group(2), current)
+    schema = load_schema()
+    roles = permission_markdown(schema)
+    current = ROLES.sub(lambda m: m.group(1) + roles + m.group(2), current)
+    credit = credit_markdown(schema.credit)
+    return CREDIT.sub(lambda m: m.group(1) + credit + m.group(2), current)
 
 
 def main(argv: list[str]) -> int:

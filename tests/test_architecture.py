@@ -19,6 +19,7 @@ RANK = {
     "generate": 3, "sampledata": 3,
     "validate": 4,
     "history": 4.5,  # the archive's memory (embedded database); merge and weekly record into it
+    "accounts": 4.8,  # per-customer trade figures, classes and 信用评估 (pure; merge writes them)
     "merge": 5,
     "summary": 6,
     "plan": 7,

@@ -25,7 +25,7 @@ from workbook_tools.io.reader import MASTER_DATA_SHEETS, read_workbook
 from workbook_tools.merge.files import MASTER_INPUT, PREVIOUS_INPUT, NothingToMerge, merge_files
 from workbook_tools.merge.lock import OutputLock, lock_path
 from workbook_tools.merge.rows import MASTER_SHEET, PROVENANCE_HEADERS
-from workbook_tools.merge.sheets import COMPLAINTS, PLANS, VISITS
+from workbook_tools.merge.sheets import COMPLAINTS, PLANS, TRADES, VISITS
 from workbook_tools.sampledata import generate_samples
 from workbook_tools.schema import load_schema
 from workbook_tools.validate import validate_workbook
@@ -204,7 +204,7 @@ def test_master_reads_as_valid_input(week1):
 
 
 def test_reader_names_master_sheets_like_the_writer():
-    assert set(MASTER_DATA_SHEETS) == {MASTER_SHEET, VISITS, PLANS, COMPLAINTS}
+    assert set(MASTER_DATA_SHEETS) == {MASTER_SHEET, VISITS, PLANS, COMPLAINTS, TRADES}
 
 
 # --- week 2 --------------------------------------------------------------------------------

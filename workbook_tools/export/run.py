@@ -18,7 +18,7 @@ from workbook_tools.privacy.view import RoleView
 from workbook_tools.schema.model import HIDDEN, MASKED, Schema
 
 SHEET_TITLES = {"registration": "客户档案", "visit-record": "拜访记录", "visit-plan": "拜访计划",
-                "complaint": "投诉记录"}
+                "complaint": "投诉记录", "trade": "交易记录"}
 CONFIDENTIAL = ("本文件按《客户信息管理权限分配表》发放，仅限接收人用于上述用途；不得转发、复制或外传。"
                 "到期请删除全部副本，并告知管理员在发放登记中登记归还。")
 
@@ -118,7 +118,7 @@ def _sheets(tables: dict[str, SheetRows], view: RoleView, request: ExportRequest
     id_pos = customers.keys.index("customer_id") if "customer_id" in customers.keys else None
     ids = {row[id_pos] for row in kept} if id_pos is not None else set()
     out = [(SHEET_TITLES["registration"], *_project(customers, kept, view))]
-    for form_key in ("visit-record", "complaint", "visit-plan"):
+    for form_key in ("visit-record", "complaint", "visit-plan", "trade"):
         table = tables.get(form_key)
         if table is not None and view.receives(form_key):
             rows = _keep(table, request, ids)

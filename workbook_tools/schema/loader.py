@@ -14,11 +14,12 @@ from workbook_tools.schema.model import (
     COMPARE_OPS, DEFAULT_SECTION, FIELD_TYPES, MASK_RULES, RULE_KINDS, SECTIONS, SENSITIVITIES, Choice,
     Field, Form, Rule, Schema,
 )
+from workbook_tools.schema.credit import parse_credit
 from workbook_tools.schema.roles import parse_roles
 
 DEFAULT_SCHEMA = template_path("archive_schema.yaml")
 
-TOP_KEYS = {"name", "version", "settings", "choice_lists", "forms", "roles"}
+TOP_KEYS = {"name", "version", "settings", "choice_lists", "forms", "roles", "credit"}
 SETTING_KEYS = {"contact_cycles", "purchase_cycles", "stale_days", "fuzzy_threshold",
                 "value_classes", "id_card_age"}
 FORM_KEYS = {"key", "title", "aliases", "id_field", "description", "fields", "rules"}
@@ -26,7 +27,7 @@ FIELD_KEYS = {"key", "label", "aliases", "type", "required", "required_if", "cho
               "width", "sensitive", "pattern", "min", "max", "allow_future", "important",
               "unique", "example", "section", "sensitivity", "mask"}
 CHOICE_KEYS = {"value", "aliases", "help", "code"}
-RULE_KEYS = {"key", "kind", "message", "fields", "left", "op", "right", "when", "require"}
+RULE_KEYS = {"key", "kind", "message", "fields", "left", "op", "right", "when", "require", "then"}
 WHEN_KEYS = {"field", "op", "value"}
 
 
@@ -62,6 +63,7 @@ def parse_schema(text: str, name: str = "<schema>") -> Schema:
         settings=_plain(settings),
         source=name,
         roles=parse_roles(ctx, data, forms),
+        credit=parse_credit(ctx, data, forms),
     )
 
 
@@ -212,15 +214,24 @@ def _rule(ctx: YamlContext, node: Any, known: set, form_what: str) -> Rule:
             raise ctx.fail(node, f"{what} 的 op“{op}”未知", "op")
         _known(ctx, node, (left, right), known, what, "left")
         return Rule(key=key, kind=kind, message=message, left=left, op=op, right=right)
-    when = ctx.require(node, "when", what, dict)
-    ctx.check_keys(when, WHEN_KEYS, f"{what} 的 when")
-    wfield, wop = ctx.require(when, "field", what), ctx.require(when, "op", what)
-    if wop not in COMPARE_OPS:
-        raise ctx.fail(when, f"{what} 的 op“{wop}”未知", "op")
+    wfield, wop, wvalue = _condition(ctx, ctx.require(node, "when", what, dict), f"{what} 的 when")
+    if "then" in node:   # when … then another field's value must satisfy a condition
+        if "require" in node:
+            raise ctx.fail(node, f"{what} 不能同时有 require 和 then", "then")
+        then = _condition(ctx, ctx.require(node, "then", what, dict), f"{what} 的 then")
+        _known(ctx, node, (wfield, then[0]), known, what, "when")
+        return Rule(key=key, kind=kind, message=message, when=(wfield, wop, wvalue), then=then)
     require = ctx.require(node, "require", what)
     _known(ctx, node, (wfield, require), known, what, "when")
-    return Rule(key=key, kind=kind, message=message, when=(wfield, wop, when.get("value")),
-                require=require)
+    return Rule(key=key, kind=kind, message=message, when=(wfield, wop, wvalue), require=require)
+
+
+def _condition(ctx: YamlContext, node: dict, what: str) -> tuple[str, str, Any]:
+    ctx.check_keys(node, WHEN_KEYS, what)
+    field, op = ctx.require(node, "field", what), ctx.require(node, "op", what)
+    if op not in COMPARE_OPS:
+        raise ctx.fail(node, f"{what} 的 op“{op}”未知", "op")
+    return field, op, node.get("value")
 
 
 def _known(ctx, node, names, known, what, key) -> None:
