@@ -187,6 +187,8 @@ def test_card_shows_the_credit_block(merged, tmp_path):
     items = {i.label: i.value for i in block.items}
     assert (items["信用评估"], items["信誉等级(录入)"], items["建议信用限度(元)"], items["按期回款率"]) == (
         "优秀", "A", 3000, "100.0%")
+    typed_only = next(c for c in cards.cards if c.customer_id == "HD0002")
+    assert not any(b.title.startswith("信用评估") for b in typed_only.blocks)   # its 交易现状 shows the typed ones
     derived = next(b for b in card.blocks if b.title == "档案评估")
     assert {i.label: i.value for i in derived.items}["价值分类"] == "主力客户"
     ws = openpyxl.load_workbook(cards.path)["HD0004"]

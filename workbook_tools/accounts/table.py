@@ -15,7 +15,7 @@ import pandas as pd
 from workbook_tools.accounts.classes import DEFAULT_CLASSES, value_classes
 from workbook_tools.accounts.credit import credit_score, review_status
 from workbook_tools.accounts.trades import TradeFigures, as_day, trade_figures
-from workbook_tools.schema.catalogue import finding_type
+from workbook_tools.schema.catalogue import finding_type as one   # one(code): the catalogue entry
 from workbook_tools.schema.credit import credit_rules
 from workbook_tools.schema.model import Schema
 from workbook_tools.validate.findings import Finding
@@ -122,7 +122,7 @@ def _shown(value: Any) -> str:
 def _disagreements(cid: str, values: Mapping[str, Any], t: TradeFigures | None, schema: Schema) -> list[Finding]:
     if t is None:
         return []
-    reg, kind = schema.form("registration"), finding_type(DISAGREES)
+    reg, kind = schema.form("registration"), one("trade-figure-disagrees")
     computed = {"trade_count": t.count, "trade_amount": t.amount, "first_trade_date": t.first,
                 "last_trade_date": t.last}
     out = []
@@ -133,7 +133,7 @@ def _disagreements(cid: str, values: Mapping[str, Any], t: TradeFigures | None, 
         label = reg.field(key).label
         message = kind.render(customer_id=cid, label=label, value=_shown(typed), computed=_shown(value),
                               count=t.count)
-        out.append(Finding(kind.severity, DISAGREES, SHEET, None, None, label, _shown(typed), message))
+        out.append(Finding(kind.severity, kind.code, SHEET, None, None, label, _shown(typed), message))
     return out
 
 

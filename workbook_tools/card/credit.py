@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from workbook_tools.accounts import COLUMNS
+from workbook_tools.accounts.table import COMPUTED
 from workbook_tools.card.model import Block, Item, View
 from workbook_tools.schema.credit import CreditRules
 
@@ -25,8 +26,9 @@ def _shown(key: str, kind: str, value: Any) -> Any:
 
 
 def credit_block(account: dict[str, Any] | None, view: View, rules: CreditRules) -> Block | None:
-    """None when the master has no 客户分类 line for the customer (an older master)."""
-    if account is None:
+    """None when the master has no 客户分类 line computed from 交易记录 for the customer (an older
+    master, or typed figures only: those are on the card's 交易现状 block already)."""
+    if account is None or account.get("source") != COMPUTED:
         return None
     items = []
     for key, header, kind in COLUMNS:
