@@ -191,7 +191,7 @@ def test_same_inputs_same_cells(week1):
 
 def test_master_reads_as_valid_input(week1):
     book = read_workbook(week1.master, SCHEMA)
-    assert [t.sheet for t in book.sheets] == [MASTER_SHEET, VISITS, PLANS]
+    assert [t.sheet for t in book.sheets] == [MASTER_SHEET, VISITS, PLANS, TRADES]
     assert [t.form.key for t in book.sheets] == [MASTER_DATA_SHEETS[t.sheet] for t in book.sheets]
     assert {"待修正", "冲突", "疑似重复", "合并说明"} <= set(book.other_sheets)
     report = validate_workbook(week1.master, SCHEMA, as_of=RUN1)
@@ -200,7 +200,7 @@ def test_master_reads_as_valid_input(week1):
     assert not set(unknown) & set(PROVENANCE_HEADERS)
     assert unknown == ["微信号"]  # a column staff added: kept in the master, reported once
     assert report.rows == len(week1.run.result.customers) + len(week1.run.result.visits.rows) + \
-        len(week1.run.result.plans.rows)
+        len(week1.run.result.plans.rows) + len(week1.run.result.trades.rows)
 
 
 def test_reader_names_master_sheets_like_the_writer():
