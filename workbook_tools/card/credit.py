@@ -4,6 +4,7 @@ only as the registration field it follows (schema credit.permissions) may be sho
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from workbook_tools.accounts import COLUMNS
@@ -17,7 +18,23 @@ _KINDS = {"number": "number", "date": "date", "pct": "text", "prose": "text", "t
 _MONEY = {"trade_amount", "paid_amount", "unpaid_amount", "overdue_amount", "monthly_amount", "credit_limit"}
 
 
+_DISAGREES = re.compile(r"的(.+?)录入为 ")
+NOTE_CHARS = 60   # a longer 核对说明 is summed up on the card (the master's 客户分类 has it in full)
+
+
+def _note(value: Any) -> Any:
+    """The card's 核对说明: the fields whose typed value the records contradict, not every message."""
+    if not isinstance(value, str) or len(value) <= NOTE_CHARS:
+        return value
+    labels = list(dict.fromkeys(_DISAGREES.findall(value)))
+    if not labels:
+        return value[:NOTE_CHARS - 1] + "…"
+    return f"登记表录入的{'、'.join(labels)}与交易记录不符，已采用统计值；详见总表“客户分类”"
+
+
 def _shown(key: str, kind: str, value: Any) -> Any:
+    if key == "notes":
+        return _note(value)
     if kind == "pct" and isinstance(value, (int, float)):
         return f"{value:.1%}"
     if kind == "number" and isinstance(value, float) and value.is_integer():

@@ -30,7 +30,6 @@ OPTIONS = {"in_memory": True,            # no temporary file per sheet (10,000 s
            "nan_inf_to_errors": True}
 TITLE = "客户资料卡"
 ROW_HEIGHT = 15
-MAX_LINES = 20   # a long 核对说明 (three disagreements) needs about 13
 
 
 def write_cards(cards: Iterable[Card], path: str | Path, *, created: dt.datetime, title: str = TITLE,
@@ -178,7 +177,7 @@ def _lines(value: Any, width: float) -> int:
     if not isinstance(value, str) or len(value) * 2 <= width:
         return 1
     units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in value)
-    return min(int(units // (width - 1)) + 1, MAX_LINES)
+    return min(int(units // (width - 1)) + 1, 6)
 
 
 def _section_line(ws, r: int, title: str, styles: _Styles) -> int:
