@@ -20,6 +20,7 @@ from workbook_tools.generate import generate_template
 from workbook_tools.merge.files import merge_files
 from workbook_tools.privacy.view import RoleView
 from workbook_tools.schema import load_schema
+from workbook_tools.schema.catalogue import finding_type
 from workbook_tools.validate.run import run_validation
 
 SCHEMA = load_schema()
@@ -223,3 +224,14 @@ def test_self_check_formula_for_the_zero_count_rule(tmp_path):
     formulas = " ".join(str(c.value) for row in ws.iter_rows(max_row=3) for c in row if c.value)
     assert "交易次数为0时交易金额应为0" in formulas or "交易次数为0时交易金额应为0" in " ".join(
         str(c.value) for row in openpyxl.load_workbook(path)["检查文字"].iter_rows() for c in row if c.value)
+
+
+def test_card_sums_up_a_long_note():
+    """Three disagreements make a 核对说明 of ~200 characters; the card names the fields instead."""
+    from workbook_tools.card.credit import _note
+
+    kind = finding_type("trade-figure-disagrees")
+    note = "；".join(kind.render(customer_id="HD0007", label=label, value="7", computed="6", count=6)
+                    for label in ("交易次数", "交易金额(元)", "最近交易日期"))
+    assert _note(note) == "登记表录入的交易次数、交易金额(元)、最近交易日期与交易记录不符，已采用统计值；详见总表“客户分类”"
+    assert _note("无交易记录") == "无交易记录"
