@@ -4,6 +4,7 @@
 - README.md: the finding-code table (<!-- CODES:START/END -->), the archive.yaml keys
   (<!-- CONFIG:START/END -->), the 权限分配表 from the schema's roles (<!-- ROLES:START/END -->) and
   the summary's sales measures (<!-- SALES:START/END -->).
+  the 信用评估 rules from the schema's credit block (<!-- CREDIT:START/END -->).
 
     .venv/bin/python docs/gen_docs.py          # rewrite
     .venv/bin/python docs/gen_docs.py --check  # exit 1 if anything is out of date (tests do this)
@@ -25,6 +26,7 @@ from workbook_tools.cli import cli  # noqa: E402
 from workbook_tools.privacy.table import permission_markdown  # noqa: E402
 from workbook_tools.schema import load_schema  # noqa: E402
 from workbook_tools.summary.sales.definitions import sales_markdown  # noqa: E402
+from workbook_tools.schema.credit import credit_markdown  # noqa: E402
 from workbook_tools.validate import catalogue_markdown  # noqa: E402
 from workbook_tools.validate.catalogue import formula_markdown  # noqa: E402
 from workbook_tools.weekly.config import KEYS  # noqa: E402
@@ -36,6 +38,7 @@ FORMULAS = re.compile(r"(<!-- FORMULAS:START -->\n).*?(<!-- FORMULAS:END -->)", 
 CONFIG = re.compile(r"(<!-- CONFIG:START -->\n).*?(<!-- CONFIG:END -->)", re.S)
 ROLES = re.compile(r"(<!-- ROLES:START -->\n).*?(<!-- ROLES:END -->)", re.S)
 SALES = re.compile(r"(<!-- SALES:START -->\n).*?(<!-- SALES:END -->)", re.S)
+CREDIT = re.compile(r"(<!-- CREDIT:START -->\n).*?(<!-- CREDIT:END -->)", re.S)
 
 
 def _help(args: list[str]) -> str:
@@ -75,10 +78,13 @@ def readme_text(current: str) -> str:
     formulas = formula_markdown().rstrip() + "\n"
     current = FORMULAS.sub(lambda m: m.group(1) + formulas + m.group(2), current)
     current = CONFIG.sub(lambda m: m.group(1) + config_markdown() + m.group(2), current)
-    roles = permission_markdown(load_schema())
+    schema = load_schema()
+    roles = permission_markdown(schema)
     current = ROLES.sub(lambda m: m.group(1) + roles + m.group(2), current)
-    sales = sales_markdown(load_schema())
-    return SALES.sub(lambda m: m.group(1) + sales + m.group(2), current)
+    sales = sales_markdown(schema)
+    current = SALES.sub(lambda m: m.group(1) + sales + m.group(2), current)
+    credit = credit_markdown(schema.credit)
+    return CREDIT.sub(lambda m: m.group(1) + credit + m.group(2), current)
 
 
 def main(argv: list[str]) -> int:

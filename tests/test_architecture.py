@@ -20,6 +20,7 @@ RANK = {
     "validate": 4,
     "adopt": 4.2,  # 迁移旧台账: legacy registers → the standard form (reads, validates, writes forms)
     "history": 4.5,  # the archive's memory (embedded database); merge and weekly record into it
+    "accounts": 4.8,  # per-customer trade figures, classes and 信用评估 (pure; merge writes them)
     "merge": 5,
     "summary": 6,
     "plan": 7,

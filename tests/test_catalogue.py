@@ -24,6 +24,7 @@ KNOWN_PARAMS = {
     "positions", "birth", "region", "chars", "hint", "first_row", "count", "letters", "first",
     "form", "header_row", "labels", "rule", "condition", "left", "right", "right_label",
     "when_label", "when_value", "sheets", "time", "sheet", "base",
+    "customer_id", "computed",   # trade-figure-disagrees (workbook_tools.accounts)
 }
 
 
@@ -31,9 +32,15 @@ def _sources():
     return {path.stem: path.read_text(encoding="utf-8") for path in PACKAGE.glob("*.py")}
 
 
+def _emitters():
+    """The engine's modules and workbook_tools.accounts (which renders trade-figure-disagrees)."""
+    accounts = PACKAGE.parent / "accounts"
+    return {**_sources(), **{f"accounts.{p.stem}": p.read_text(encoding="utf-8") for p in accounts.glob("*.py")}}
+
+
 def _emitted_codes() -> set[str]:
     found = set()
-    for text in _sources().values():
+    for text in _emitters().values():
         for match in EMITTED.finditer(text):
             found.add(match.group(1) or match.group(2))
     return found

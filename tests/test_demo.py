@@ -38,3 +38,25 @@ def test_demo_adopts_an_old_customer_list(demo):
     assert adopted.rows_read == adopted.rows_written == 10
     assert adopted.rows.extra_headers == ["微信", "需求"]
     assert adopted.output.exists()
+
+
+def test_demo_master_has_trades_and_computed_classes(demo):
+    """The regional files carry 客户交易记录, so the master's 客户分类 shows computed figures."""
+    from python_calamine import CalamineWorkbook
+
+    result = demo.weekly.merge.result
+    assert result.trades.rows and all(r.file for r in result.trades.rows)
+    book = CalamineWorkbook.from_path(str(demo.weekly.merge.output))
+    assert {"交易记录", "客户分类"} <= set(book.sheet_names)
+    rows = book.get_sheet_by_name("客户分类").to_python()
+    header = rows[1]
+    table = [dict(zip(header, r)) for r in rows[2:] if r and r[0]]
+    computed = [r for r in table if r["数据来源"] == "统计"]
+    assert len(computed) > len(table) / 2
+    cid = computed[0]["客户编号"]
+    mine = [r.values for r in result.trades.rows if r.values["customer_id"] == cid]
+    assert computed[0]["交易次数"] == len(mine)
+    assert computed[0]["交易金额(元)"] == pytest.approx(sum(v["amount"] for v in mine), abs=0.01)
+    assert len({r["信用评估"] for r in computed}) >= 2
+    with HistoryStore(demo.folder / "档案历史.sqlite") as store:
+        assert store.added_counts(cid)["交易"] == len(mine)

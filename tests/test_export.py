@@ -13,6 +13,7 @@ import msoffcrypto
 import pytest
 from python_calamine import CalamineWorkbook
 
+from workbook_tools.accounts import COLUMNS
 from workbook_tools.export import ExportRequest, export_master
 from workbook_tools.merge.files import merge_files
 from workbook_tools.privacy.ledger import Ledger
@@ -70,13 +71,54 @@ def secrets_for(view: RoleView, raw: dict) -> list[str]:
     return [str(v) for key in SECRET_KINDS if key in raw and view.level(key) != "可见" for v in raw[key]]
 
 
+def trade_secrets(view: RoleView, master: Path, schema) -> list[str]:
+    """Raw values of the master's 客户分类 columns whose registration field (credit.permissions) the
+    role may not see, and the 交易编号 of 交易记录 when the role does not receive that sheet."""
+    rules = schema.credit
+    rows = sheet_rows(master, "客户分类")
+    by_header = {header: key for key, header, _ in COLUMNS}
+    keys = [by_header.get(h) for h in rows[1]]
+    out = [str(v) for row in rows[2:] for key, v in zip(keys, row)
+           if key and key not in ("customer_id", "customer_name", "region", "owner")
+           and view.level(rules.follows(key)) != "可见" and v not in ("", None)]
+    if not view.receives("trade"):
+        out += [str(r[0]) for r in sheet_rows(master, "交易记录")[1:] if r[0]]
+    return out
+
+
 @pytest.mark.parametrize("role", ["客户服务", "业务员"])
 def test_no_raw_value_survives_anywhere_in_the_package(demo, schema, role):
     result = _export(demo, schema, role, f"{role}.xlsx")
     view = RoleView(schema, role)
     secrets = secrets_for(view, demo[2])
     assert len(secrets) > 200  # the demo master really has such values
-    assert find_leaks(package_parts(result.path), secrets) == []
+    trades = trade_secrets(view, demo[1], schema)
+    assert len(trades) > 1000   # 交易编号 (and for 业务员 every computed figure)
+    assert find_leaks(package_parts(result.path), secrets + trades) == []
+
+
+def test_classes_and_trades_follow_the_role(demo, schema):
+    """客户分类 for roles that may see the fields its columns follow; 交易记录 for roles whose forms include trade."""
+    admin = _export(demo, schema, "管理员", "全部.xlsx", filters={"customers": ("HD0004",)})
+    assert CalamineWorkbook.from_path(str(admin.path)).sheet_names == [
+        "发放说明", "客户档案", "客户分类", "拜访记录", "拜访计划", "交易记录"]
+    classes = sheet_rows(admin.path, "客户分类")
+    assert classes[0] == [header for _, header, _ in COLUMNS]
+    master = sheet_rows(demo[1], "客户分类")
+    (line,) = [r for r in master[2:] if r[0] == "HD0004"]
+    row = dict(zip(classes[0], classes[1]))
+    assert row["客户编号"] == "HD0004" and row["交易金额(元)"] == line[master[1].index("交易金额(元)")]
+    assert row["信用评估"] == line[master[1].index("信用评估")]
+    assert row["按期回款率"].endswith("%")
+    deals = sheet_rows(admin.path, "交易记录")
+    mine = [r for r in sheet_rows(demo[1], "交易记录")[1:] if r[2] == "HD0004"]
+    assert len(deals) - 1 == len(mine) == row["交易次数"] and {r[2] for r in deals[1:]} == {"HD0004"}
+    service = _export(demo, schema, "客户服务", "客服分类.xlsx")
+    names = CalamineWorkbook.from_path(str(service.path)).sheet_names
+    assert "客户分类" in names and "交易记录" not in names
+    assert service.sheets["客户分类"] == service.sheets["客户档案"] == 237
+    sales = _export(demo, schema, "业务员", "业务分类.xlsx")
+    assert "客户分类" not in CalamineWorkbook.from_path(str(sales.path)).sheet_names
 
 
 def test_the_scan_finds_raw_values_when_they_are_there(demo, schema):
@@ -85,6 +127,8 @@ def test_the_scan_finds_raw_values_when_they_are_there(demo, schema):
     raw = demo[2]
     hits = find_leaks(package_parts(result.path), raw["id_card"] + raw["bank_account"])
     assert len(hits) == len(set(raw["id_card"] + raw["bank_account"]))
+    trades = trade_secrets(RoleView(schema, "业务员"), demo[1], schema)
+    assert len(find_leaks(package_parts(result.path), trades)) > 1000   # 客户分类 and 交易记录 are there
 
 
 def test_hidden_fields_are_absent_and_masked_ones_masked(demo, schema):
@@ -97,7 +141,7 @@ def test_hidden_fields_are_absent_and_masked_ones_masked(demo, schema):
     assert ids and all(len(v) == 18 and v[6:14] == "********" for v in ids)
     raw_ids = set(demo[2]["id_card"])
     assert not raw_ids & set(ids)
-    assert result.sheets == {"客户档案": 237, "拜访记录": 162}
+    assert result.sheets == {"客户档案": 237, "客户分类": 237, "拜访记录": 162}
     assert result.masked == ["身份证号"] and result.hidden == ["银行账号"]
     sales = sheet_rows(_export(demo, schema, "业务员", "业务.xlsx").path, "客户档案")
     assert sales[0] == ["客户编号", "客户名称", "所属区域", "联系人", "职务", "负责业务员"]

@@ -23,7 +23,7 @@ REGISTRATION_HEADERS = [
     "客户来源", "联系人", "职务", "手机", "电话", "传真", "电子邮件", "网址", "地址", "邮编", "身份证号",
     "统一社会信用代码", "法定代表人", "注册资金(万元)", "开户银行", "银行账号", "结算方式", "员工人数",
     "负责业务员*", "联系周期(天)", "首次交易日期", "最近交易日期", "交易次数", "交易金额(元)", "建档日期*",
-    "最新修订日期", "填表人", "备注",
+    "最新修订日期", "填表人", "备注", "信誉评定日期",
 ]
 REQUIRED_FILL, OPTIONAL_FILL = "FFFCE4D6", "FFDDEBF7"
 ROWS = 200
@@ -234,7 +234,7 @@ def test_protection_locks_only_the_header(ws):
 
 def test_freeze_filter_and_print_setup(ws):
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:AJ{ROWS + 1}"
+    assert ws.auto_filter.ref == f"A1:AK{ROWS + 1}"
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 9
     assert ws.print_title_rows.replace("$", "") == "1:1"

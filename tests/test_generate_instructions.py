@@ -85,7 +85,8 @@ def test_instructions_rules_and_tips(reg_wb):
     col_a = [r[0] for r in instruction_rows(reg_wb) if r[0]]
     rules = col_a[col_a.index("填写规则") + 1:col_a.index("注意事项")]
     assert rules == ["1. 手机和电话至少填写一项", "2. 最近交易日期不能早于首次交易日期",
-                     "3. 交易次数大于0时必须填写首次交易日期", "4. 最新修订日期不能早于建档日期"]
+                     "3. 交易次数大于0时必须填写首次交易日期", "4. 交易次数为0时交易金额应为0",
+                     "5. 交易金额为0时交易次数应为0", "6. 最新修订日期不能早于建档日期"]
     tips = "\n".join(col_a[col_a.index("注意事项") + 1:])
     for phrase in ("请勿改为数字格式", "日期写成 2026-11-22", "不要修改、删除或移动表头", "填表人", "已预留 200 行"):
         assert phrase in tips

@@ -350,3 +350,29 @@ def test_sensitive_values_are_masked():
     assert _shown("bank_account", "6222020200112233445") == "*" * 15 + "3445"   # privacy.masks: only the last 4 kept, the length shown
     assert _shown("text", "13912345678") == "13912345678"
     assert _shown("mobile", None) is None
+
+
+def test_history_lists_the_customers_trades(archive):
+    """交易记录 rows are recorded like visits: `history ID` lists the customer's deals, each once
+    although both weeks' masters carry them."""
+    trades = archive["first"].result.trades.rows
+    cid = max({str(r.values["customer_id"]) for r in trades},
+              key=lambda c: (sum(str(r.values["customer_id"]) == c for r in trades), c))
+    mine = sorted((r.values for r in trades if r.values["customer_id"] == cid),
+                  key=lambda v: (v["date"], v["trade_id"]))
+    assert len(mine) >= 2
+    with HistoryStore(archive["store"]) as store:
+        assert store.added_counts(cid)["交易"] == len(mine)
+    result = CliRunner().invoke(cli, ["history", cid, "--store", str(archive["store"])])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    total = sum(v["amount"] for v in mine)
+    assert f"  交易记录 {len(mine)} 笔，金额合计 {total:,.2f} 元，" in "\n".join(lines)
+    last = mine[-1]
+    back = (f"回款 {last['paid_date'].isoformat()} {last['paid_amount']:,.2f} 元" if last.get("paid_date")
+            else "未回款")
+    assert (f"    {last['date'].isoformat()}  {last['trade_id']}  {last['product']}  {last['amount']:,.2f} 元  "
+            f"{back}") in lines
+    data = json.loads(CliRunner().invoke(cli, ["history", cid, "--store", str(archive["store"]), "--json"]).output)
+    assert [t["trade_id"] for t in data["trades"]] == [v["trade_id"] for v in mine]
+    assert data["trades"][0]["amount"] == pytest.approx(mine[0]["amount"])

@@ -135,7 +135,7 @@ def test_unknown_columns_kept_in_first_seen_order_and_provenance_headers_dropped
     table = master_sheets(result, SCHEMA)[0]
     headers = [c.header for c in table.columns]
     assert headers[-5:] == ["微信号", "QQ", "来源文件", "来源工作表", "来源行"]
-    assert headers[:2] == ["客户编号", "客户名称"] and len(headers) == 36 + 5
+    assert headers[:2] == ["客户编号", "客户名称"] and len(headers) == 37 + 5
     assert list(table.rows)[1][-5:] == ["wx2", "10001", "b.xlsx", SHEET, 2]
 
 
@@ -158,7 +158,7 @@ def test_quarantined_rows_exact_and_not_merged():
     table = quarantine_table(result, SCHEMA)
     headers = [c.header for c in table.columns]
     assert headers[:5] == ["表单", "来源文件", "来源工作表", "来源行", "错误信息"]
-    assert headers[5:41] == SCHEMA.form("registration").labels and headers[41:] == ["微信号"]
+    assert headers[5:42] == SCHEMA.form("registration").labels and headers[42:] == ["微信号"]
     [row] = list(table.rows)
     assert row[:5] == ["客户档案登记表", "a.xlsx", SHEET, 7, "手机号码应为11位数字；建档日期不能晚于今天"]
     cell = dict(zip(headers, row))
@@ -283,9 +283,10 @@ def test_sheet_order_with_everything():
     result = merge([reg("HD0001"), visit("V1"), plan("P1", "计划", 2), complaint],
                    previous=[prev("HD0001", 2)])
     assert [s.name for s in master_sheets(result, SCHEMA)] == [
-        "客户档案", "资料卡", "拜访记录", "拜访计划", "投诉记录", "待修正", "冲突", "疑似重复", "变更记录", "合并说明"]
+        "客户档案", "资料卡", "拜访记录", "拜访计划", "投诉记录", "客户分类", "待修正", "冲突", "疑似重复", "变更记录",
+        "合并说明"]
     assert [s.name for s in master_sheets(merge([reg("HD0001")]), SCHEMA)] == [
-        "客户档案", "资料卡", "拜访记录", "待修正", "冲突", "疑似重复", "合并说明"]
+        "客户档案", "资料卡", "拜访记录", "客户分类", "待修正", "冲突", "疑似重复", "合并说明"]
 
 
 def test_unknown_form_key_is_a_programming_error():
@@ -333,7 +334,7 @@ def test_counts_on_messy_inputs():
         "files_read": 2, "files_skipped_count": 1, "files_skipped": [{"file": "c.xlsx", "reason": "文件已加密"}],
         "rows_read": 10, "customers": 5, "customers_this_week": 3, "duplicates_folded": 2,
         "quarantined": 3, "conflicts": 0, "suspected_duplicates": 0, "new": 3, "changed": 0,
-        "absent": 1, "kept_previous": 1, "visit_records": 1, "visit_plans": 0, "complaints": 0,
+        "absent": 1, "kept_previous": 1, "visit_records": 1, "visit_plans": 0, "complaints": 0, "trades": 0, "trade_disagreements": 0,
         "record_duplicates_removed": 1, "ok": True,
     }
 

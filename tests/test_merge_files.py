@@ -25,7 +25,7 @@ from workbook_tools.io.reader import MASTER_DATA_SHEETS, read_workbook
 from workbook_tools.merge.files import MASTER_INPUT, PREVIOUS_INPUT, NothingToMerge, merge_files
 from workbook_tools.merge.lock import OutputLock, lock_path
 from workbook_tools.merge.rows import MASTER_SHEET, PROVENANCE_HEADERS
-from workbook_tools.merge.sheets import COMPLAINTS, PLANS, VISITS
+from workbook_tools.merge.sheets import COMPLAINTS, PLANS, TRADES, VISITS
 from workbook_tools.sampledata import generate_samples
 from workbook_tools.schema import load_schema
 from workbook_tools.validate import validate_workbook
@@ -191,7 +191,7 @@ def test_same_inputs_same_cells(week1):
 
 def test_master_reads_as_valid_input(week1):
     book = read_workbook(week1.master, SCHEMA)
-    assert [t.sheet for t in book.sheets] == [MASTER_SHEET, VISITS, PLANS]
+    assert [t.sheet for t in book.sheets] == [MASTER_SHEET, VISITS, PLANS, TRADES]
     assert [t.form.key for t in book.sheets] == [MASTER_DATA_SHEETS[t.sheet] for t in book.sheets]
     assert {"待修正", "冲突", "疑似重复", "合并说明"} <= set(book.other_sheets)
     report = validate_workbook(week1.master, SCHEMA, as_of=RUN1)
@@ -200,11 +200,11 @@ def test_master_reads_as_valid_input(week1):
     assert not set(unknown) & set(PROVENANCE_HEADERS)
     assert unknown == ["微信号"]  # a column staff added: kept in the master, reported once
     assert report.rows == len(week1.run.result.customers) + len(week1.run.result.visits.rows) + \
-        len(week1.run.result.plans.rows)
+        len(week1.run.result.plans.rows) + len(week1.run.result.trades.rows)
 
 
 def test_reader_names_master_sheets_like_the_writer():
-    assert set(MASTER_DATA_SHEETS) == {MASTER_SHEET, VISITS, PLANS, COMPLAINTS}
+    assert set(MASTER_DATA_SHEETS) == {MASTER_SHEET, VISITS, PLANS, COMPLAINTS, TRADES}
 
 
 # --- week 2 --------------------------------------------------------------------------------

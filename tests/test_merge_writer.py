@@ -59,7 +59,7 @@ def sheet_values(path, name):
 
 def test_sheet_names_and_order(master):
     assert CalamineWorkbook.from_path(str(master)).sheet_names == [
-        "客户档案", "资料卡", "拜访记录", "待修正", "冲突", "疑似重复", "合并说明"]
+        "客户档案", "资料卡", "拜访记录", "客户分类", "待修正", "冲突", "疑似重复", "合并说明"]
 
 
 def test_customer_sheet_headers_and_cells(master):
@@ -90,7 +90,7 @@ def test_formats_frozen_header_filter_and_widths(master):
     assert ws.cell(2, created).value == datetime(2026, 1, 5)
     assert ws["A1"].font.b
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:AN3"
+    assert ws.auto_filter.ref == "A1:AO3"
     assert ws.column_dimensions["A"].width == pytest.approx(11, abs=1)      # the schema's width fits
     names = [c.value for c in ws["B"][1:] if c.value]                       # widened to the longest name
     assert ws.column_dimensions["B"].width >= max(28, max(cell_len(n) for n in names) + 2) - 1

@@ -139,7 +139,7 @@ def test_previous_validate_export_and_history_read_all_sheets(merged, schema, lo
     counts = again.result.counts()
     assert again.result.previous_count == 118 and counts["new"] == 0 and counts["absent"] == 0
     report = validate_paths([run.output], schema, as_of=DAY)
-    assert report.files[0].rows == 118 + 92 + 30
+    assert report.files[0].rows == 118 + 92 + 30 + len(run.result.trades.rows)
     assert not [f for f in report.files[0].findings if f.code == "continuation-header"]
     request = ExportRequest(role="客户服务", recipient="李四", approver="王经理", purpose="回访")
     out = export_master(run.output, tmp_path / "发放.xlsx", request, schema=schema, ledger=tmp_path / "登记.db",
@@ -151,7 +151,7 @@ def test_previous_validate_export_and_history_read_all_sheets(merged, schema, lo
     record_run(kept, record_from_master(run.output, schema))
     with HistoryStore(live) as a, HistoryStore(kept) as b:
         assert a.dump() == b.dump()
-        assert len(b.dump()["added"]) == 92
+        assert len(b.dump()["added"]) == 92 + len(run.result.trades.rows)
 
 
 def test_summary_list_sheets_continue(schema, low_limit, tmp_path):

@@ -25,7 +25,7 @@ from workbook_tools.sampledata import generate_samples
 
 AS_OF = date(2026, 11, 20)
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
-REG, RECORDS, PLANS = "客户档案登记表", "客户拜访记录", "客户拜访计划"
+REG, RECORDS, PLANS, TRADES = "客户档案登记表", "客户拜访记录", "客户拜访计划", "客户交易记录"
 ALL_KINDS = {
     "title_row", "blank_before_header", "alias_header", "multiline_header", "unknown_column", "footer_row",
     "blank_row", "fullwidth_digits", "text_date", "old_industry_name", "choice_alias", "invalid_id_checksum",
@@ -81,13 +81,54 @@ def gb32100_ok(code: str) -> bool:
 
 # -- files and layout -------------------------------------------------------------------
 
-def test_one_workbook_per_region_with_three_sheets(small, schema):
+def test_one_workbook_per_region_with_four_sheets(small, schema):
     names = [p.name for p in small.paths]
     assert names == [f"{r}_客户档案_2026-W47.xlsx" for r in ("华东", "华南", "华北", "西南")]
-    titles = [schema.form(k).title for k in ("registration", "visit-record", "visit-plan")]
+    titles = [schema.form(k).title for k in ("registration", "visit-record", "visit-plan", "trade")]
     for f in small.files:
         assert CalamineWorkbook.from_path(str(f.path)).sheet_names == titles
-        assert f.rows[REG] >= 60 and f.rows[RECORDS] > 0 and f.rows[PLANS] == 15
+        assert f.rows[REG] >= 60 and f.rows[RECORDS] > 0 and f.rows[PLANS] == 15 and f.rows[TRADES] > 60
+
+
+def test_trades_match_the_registration_rows(small, schema):
+    """Every deal belongs to a registered customer and its 负责业务员; a customer's deals add up to
+    its typed 交易次数/交易金额 and span its 首次–最近交易日期, except the few whose last deal is not
+    entered yet; 回款 follows the 信誉等级 (A pays on time more often than C)."""
+    reg, trade = schema.form("registration"), schema.form("trade")
+    lagging, customers, paid_late = 0, 0, {"A": [0, 0], "C": [0, 0]}
+    for f in small.files:
+        rcols, rrows = table(small, f, REG, reg)
+        people = {r[rcols["customer_id"]]: r for _, r in rrows}
+        tcols, trows = table(small, f, TRADES, trade)
+        deals: dict[str, list] = {}
+        for _, r in trows:
+            deals.setdefault(r[tcols["customer_id"]], []).append(r)
+        assert set(deals) <= set(people)
+        for cid, rows in deals.items():
+            person = people[cid]
+            assert {r[tcols["salesperson"]] for r in rows} == {person[rcols["owner"]]}
+            typed_count = person[rcols["trade_count"]]
+            if not isinstance(typed_count, (int, float)):
+                continue   # a messed-up cell
+            customers += 1
+            total = round(sum(r[tcols["amount"]] for r in rows), 2)
+            if len(rows) == typed_count:
+                assert total == pytest.approx(person[rcols["trade_amount"]], abs=0.011)
+                first, last = person[rcols["first_trade_date"]], person[rcols["last_trade_date"]]
+                assert isinstance(first, str) or min(r[tcols["date"]] for r in rows) == first
+                assert isinstance(last, str) or max(r[tcols["date"]] for r in rows) == last
+            else:
+                assert len(rows) == typed_count - 1
+                lagging += 1
+            grade = paid_late.get(person[rcols["credit"]])
+            for r in rows if grade is not None else ():
+                due, paid = r[tcols["due_date"]], r[tcols["paid_date"]]
+                if due != "" and due < AS_OF:
+                    grade[0] += 1
+                    grade[1] += paid == "" or paid > due
+    assert customers > 150 and 0 < lagging < customers * 0.1
+    rate = {k: late / due for k, (due, late) in paid_late.items()}
+    assert rate["A"] < 0.2 < 0.5 < rate["C"], rate
 
 
 def test_header_rows_vary_and_match_schema_order(small, schema):

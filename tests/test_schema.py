@@ -58,7 +58,7 @@ def test_bundled_schema_loads(schema):
     assert schema.form_keys == ["registration", "visit-plan", "visit-record", "complaint", "trade"]
     assert [f.title for f in schema.forms] == ["客户档案登记表", "客户拜访计划", "客户拜访记录", "客户投诉记录", "客户交易记录"]
     reg = schema.form("registration")
-    assert len(reg.fields) == 36
+    assert len(reg.fields) == 37
     assert reg.id_field == "customer_id"
     customer_id = reg.field("customer_id")
     assert customer_id.pattern == r"^(HD|HN|HB|HZ|XN|XB|DB)\d{4,}$"
@@ -70,7 +70,8 @@ def test_bundled_schema_loads(schema):
     assert reg.field("id_card").required_if == (("customer_type", "个人"),)
     assert reg.field("id_card").sensitive is True
     assert [r.key for r in reg.rules] == ["contact_phone", "trade_dates_order",
-                                          "trade_count_needs_first_date", "revised_after_created"]
+                                          "trade_count_needs_first_date", "trade_count_zero_amount",
+                                          "trade_amount_zero_count", "revised_after_created"]
     assert schema.form("visit-plan").field("method").choice_values[0] == "电话回访"
     assert schema.source == str(DEFAULT_SCHEMA)
 
@@ -196,7 +197,7 @@ def test_company_adds_field_alias_and_choice_by_editing_yaml(tmp_path):
 
     schema = load_schema(path)
     reg = schema.form("registration")
-    assert len(reg.fields) == 37
+    assert len(reg.fields) == 38
     assert reg.match_header("手机号码2") == "mobile"
     assert reg.match_header("微信号") == "wechat"
     assert reg.field("source").choice_lookup()["微信群"] == "微信"

@@ -60,7 +60,7 @@ def test_a_new_setting_is_one_line_in_the_table(monkeypatch):
      "表单 registration 字段 id_card 的 required_if 引用了不存在的字段“customer_typ”"),
     ("required_if: {customer_type: 公司}", "        required_if: {customer_type: 企业}",
      "表单 registration 字段 uscc 的 required_if 中“customer_type”的值“企业”不是它的选项（应写选项本身：公司、个人）"),
-    ("when: {field: trade_count,", '        when: {field: trade_cnt, op: ">", value: 0}',
+    ("when: {field: trade_count, op: \">\"", '        when: {field: trade_cnt, op: ">", value: 0}',
      "表单 registration 规则 trade_count_needs_first_date 引用了不存在的字段“trade_cnt”"),
     ("require: first_trade_date", "        require: first_date",
      "表单 registration 规则 trade_count_needs_first_date 引用了不存在的字段“first_date”"),

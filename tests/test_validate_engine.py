@@ -114,7 +114,16 @@ def test_implies_rule():
         ("rule-implies", "Q2",
          "交易次数大于0时必须填写首次交易日期；本行交易次数为 3，但首次交易日期为空，请补填首次交易日期"),
     ]
-    assert run(valid_registration(交易次数=0.0, 首次交易日期=None, 最近交易日期=None)).findings == []
+    assert run(valid_registration(交易次数=0.0, **{"交易金额(元)": 0.0}, 首次交易日期=None, 最近交易日期=None)).findings == []
+
+
+def test_zero_count_with_an_amount_and_the_reverse():
+    result = run(valid_registration(交易次数=0.0, 首次交易日期=None, 最近交易日期=None))
+    assert _flat(result, "code", "message") == [
+        ("rule-implies-value", "交易次数为0时交易金额应为0；本行交易次数为 0，但交易金额(元)为 125000.5，请核对后更正其中一项")]
+    result = run(valid_registration(**{"交易金额(元)": 0.0}))
+    assert _flat(result, "code", "message") == [
+        ("rule-implies-value", "交易金额为0时交易次数应为0；本行交易金额(元)为 0，但交易次数为 3，请核对后更正其中一项")]
 
 
 # --- uniqueness and duplicates ---------------------------------------------------------------------

@@ -74,8 +74,9 @@ def rows(draw, number: int):
         "身份证号": draw(id_cards()) if person else None,
         "统一社会信用代码": None if person else draw(usccs()),
         "员工人数": float(draw(st.integers(0, 100_000))),
-        "交易次数": float(draw(st.integers(0, 500))),
-        "交易金额(元)": draw(st.floats(0, 1e9, allow_nan=False)),
+        "交易次数": float(trades := draw(st.integers(0, 500))),
+        # 交易次数 0 ⇔ 交易金额 0 (schema rules trade_count_zero_amount / trade_amount_zero_count)
+        "交易金额(元)": draw(st.floats(0.01, 1e9, allow_nan=False)) if trades else 0.0,
         "首次交易日期": draw(as_cell(first)),
         "最近交易日期": draw(as_cell(draw(st.dates(first, AS_OF)))),
         "负责业务员": "李明",

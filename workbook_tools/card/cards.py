@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Iterable, Sequence
 
-from workbook_tools.card.derived import SOURCES, Figures
+from workbook_tools.card.credit import credit_block
+from workbook_tools.card.derived import SOURCES, VALUE, Figures
 from workbook_tools.card.model import (
     CHANGES, COMPLAINTS, DERIVED_SECTION, OTHER_SECTION, VISITS, Block, Card, Item, Listing, View, as_date, week_of,
 )
 from workbook_tools.card.source import Customer, MasterTables, Record
 from workbook_tools.merge.changes import change_text
 from workbook_tools.merge.rows import norm_id
+from workbook_tools.schema.credit import credit_rules
 from workbook_tools.schema.model import CODE_TYPES, NUMBER_TYPES, SECTIONS, Field, Form, Schema
 
 DIRECTORY = "目录"
@@ -43,6 +45,7 @@ class CardMaker:
                  changes_for: ChangesFor | None = None):
         self.reg, self.tables, self.figures, self.view = schema.form("registration"), tables, figures, view
         self.visit_form, self.changes_for = schema.form("visit-record"), changes_for
+        self.rules = credit_rules(schema)
         self.sheets: set[str] = {DIRECTORY.casefold()}
 
     def card(self, c: Customer) -> Card:
@@ -53,11 +56,17 @@ class CardMaker:
                  for label in self.tables.extra_labels if not view.hidden(label)]
         if other:
             blocks.append(Block(OTHER_SECTION, other))
-        figures = self.figures.of(c.id)
+        key = norm_id(c.id)
+        account = self.tables.accounts.get(key)
+        figures = dict(self.figures.of(c.id))
+        if account is not None and account.get("value_class"):   # 客户分类: amounts from 交易记录
+            figures[VALUE] = str(account["value_class"])
+        credit = credit_block(account, view, self.rules)
+        if credit is not None:
+            blocks.append(credit)
         blocks.append(Block(DERIVED_SECTION, [
             Item(label, figures.get(label)) for label, keys in SOURCES.items()
             if not any(view.hidden(k) for k in keys)], wide=True))
-        key = norm_id(c.id)
         listings = [self._visits(self.tables.visits.get(key, [])),
                     self._complaints(self.tables.complaints.get(key, [])), self._changes(c.id, key)]
         directory = [None if view.hidden(k) else view.show(k, c.values.get(k)) for k in DIRECTORY_FIELDS]

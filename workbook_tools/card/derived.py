@@ -14,7 +14,7 @@ import pandas as pd
 
 from workbook_tools.schema.model import Schema
 from workbook_tools.summary.archived import with_archived_visits
-from workbook_tools.summary.classify import value_classes
+from workbook_tools.accounts.classes import value_classes
 from workbook_tools.summary.followup import followup_status
 from workbook_tools.summary.load import load_master
 from workbook_tools.summary.quality import important_fields

@@ -11,6 +11,7 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
+from workbook_tools.accounts import COLUMNS as ACCOUNT_COLUMNS, SHEET as ACCOUNTS_SHEET
 from workbook_tools.card.model import ChangeRecord, iso_week
 from workbook_tools.errors import UnreadableWorkbook
 from workbook_tools.io.continuation import continued_sheets, join_rows
@@ -19,6 +20,7 @@ from workbook_tools.schema.model import Form, Schema, normalize_header
 from workbook_tools.schema.settings import placeholder_test
 
 CUSTOMERS, VISIT_SHEET, COMPLAINT_SHEET, CHANGE_SHEET = "客户档案", "拜访记录", "投诉记录", "变更记录"
+ACCOUNT_KEYS = {header: key for key, header, _ in ACCOUNT_COLUMNS}
 HEADER_SCAN_ROWS = 10
 CHANGE_HEADERS = {"日期": "date", "类型": "kind", "客户编号": "customer_id", "客户名称": "customer_name",
                   "字段": "field", "旧值": "old", "新值": "new", "说明": "text", "来源文件": "file"}
@@ -46,6 +48,7 @@ class MasterTables:
     changes: dict[str, list[ChangeRecord]] | None = None   # None: the master has no 变更记录
     has_complaints: bool = False
     problems: list[str] = field(default_factory=list)   # continuation sheets not joined
+    accounts: dict[str, dict[str, Any]] = field(default_factory=dict)   # 客户分类 line by normalised 客户编号
 
 
 def read_tables(path: str | Path, schema: Schema) -> MasterTables:
@@ -55,7 +58,8 @@ def read_tables(path: str | Path, schema: Schema) -> MasterTables:
     sheets, problems = _sheets(path, {
         CUSTOMERS: reg.match_header, VISIT_SHEET: schema.form("visit-record").match_header,
         COMPLAINT_SHEET: schema.form("complaint").match_header,
-        CHANGE_SHEET: lambda h: CHANGE_HEADERS.get(normalize_header(h))})
+        CHANGE_SHEET: lambda h: CHANGE_HEADERS.get(normalize_header(h)),
+        ACCOUNTS_SHEET: lambda h: ACCOUNT_KEYS.get(str(h).strip())})
     if sheets.get(CUSTOMERS) is None:
         raise UnreadableWorkbook(path, f"找不到工作表“{CUSTOMERS}”", "请选择合并生成的客户档案总表")
     placeholder = placeholder_test(schema.settings.get("empty_placeholders"))
@@ -66,7 +70,25 @@ def read_tables(path: str | Path, schema: Schema) -> MasterTables:
     tables.complaints = _records(sheets.get(COMPLAINT_SHEET), schema.form("complaint"))
     if sheets.get(CHANGE_SHEET) is not None:
         tables.changes = _changes(sheets[CHANGE_SHEET])
+    tables.accounts = _accounts(sheets.get(ACCOUNTS_SHEET))
     return tables
+
+
+def _accounts(rows: list[list] | None) -> dict[str, dict[str, Any]]:
+    """The master's 客户分类 sheet (computed by workbook_tools.accounts) by 客户编号."""
+    if not rows:
+        return {}
+    head, keys = _header(rows, lambda h: ACCOUNT_KEYS.get(str(h).strip()))
+    if head < 0 or "customer_id" not in keys:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for cells in rows[head + 1:]:
+        values = {k: (None if is_empty(c) else c.date() if isinstance(c, dt.datetime) else c)
+                  for k, c in zip(keys, cells) if k is not None}
+        cid = norm_id(values.get("customer_id"))
+        if cid:
+            out[cid] = values
+    return out
 
 
 def _sheets(path: Path, matchers: dict[str, Any]) -> tuple[dict[str, list[list] | None], list[str]]:

@@ -116,7 +116,7 @@ def schema_option(func):
 def form_option(func):
     """--form 表格类型: read every sheet as this form (key, Chinese title or alias)."""
     return click.option("--form", "form", metavar="表格类型",
-                        help="只按这种表格识别：registration / visit-plan / visit-record / complaint，"
+                        help="只按这种表格识别：registration / visit-plan / visit-record / complaint / trade，"
                              "也可写中文表名，如“客户拜访计划”。")(func)
 
 

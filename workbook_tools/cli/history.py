@@ -106,4 +106,28 @@ def _life(history, customer_id: str, as_json: bool) -> None:
     if life.kept_weeks:
         click.echo(f"  数据有误、保留上期记录的周：{'、'.join(life.kept_weeks)}")
     click.echo(f"  拜访记录 {life.visits} 条，投诉记录 {life.complaints} 条")
+    _trades(life.trades)
     click.echo(f"  （档案历史：{life.weeks[0]} 至 {life.weeks[1]}）")
+
+
+TRADES_SHOWN = 20   # the latest deals listed; --json gives all
+
+
+def _trades(trades: list[dict]) -> None:
+    if not trades:
+        click.echo("  交易记录 0 笔")
+        return
+    amount = sum(_money(t.get("amount")) for t in trades)
+    paid = sum(_money(t.get("paid_amount")) for t in trades)
+    click.echo(f"  交易记录 {len(trades)} 笔，金额合计 {amount:,.2f} 元，已回款 {paid:,.2f} 元")
+    if len(trades) > TRADES_SHOWN:
+        click.echo(f"    （仅列出最近 {TRADES_SHOWN} 笔；--json 列出全部）")
+    for t in trades[-TRADES_SHOWN:]:
+        back = (f"回款 {t['paid_date']} {_money(t.get('paid_amount')):,.2f} 元" if t.get("paid_date")
+                else "未回款")
+        click.echo(f"    {t.get('date')}  {t.get('trade_id')}  {t.get('product') or ''}  "
+                   f"{_money(t.get('amount')):,.2f} 元  {back}")
+
+
+def _money(value) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0

@@ -17,6 +17,7 @@ HELP = f"""生成可以直接填写的空白 Excel 表格：表头带 * 的为�
   visit-plan     客户拜访计划
   visit-record   客户拜访记录
   complaint      客户投诉记录
+  trade          客户交易记录
 也可以写中文表名，如“客户档案登记表”。
 
 \b
@@ -60,7 +61,7 @@ def command(kind, output, region, owner, rows, schema_path, force, buttons, no_c
     """Check the invocation, then one library call: generate_template."""
     ctx = click.get_current_context()
     if not kind:
-        raise ChineseUsageError("缺少表格类型（registration / visit-plan / visit-record / complaint）", ctx)
+        raise ChineseUsageError("缺少表格类型（registration / visit-plan / visit-record / complaint / trade）", ctx)
     if output is None:
         raise ChineseUsageError("请用 -o 指定输出文件，例如 -o 客户档案登记表.xlsx", ctx)
     refuse_existing(output, force)

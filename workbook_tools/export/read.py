@@ -15,7 +15,7 @@ from workbook_tools.schema.model import Form, Schema
 
 # master sheet → form key (merge.master_writer's sheet names)
 MASTER_SHEETS = {"客户档案": "registration", "拜访记录": "visit-record", "拜访计划": "visit-plan",
-                 "投诉记录": "complaint"}
+                 "投诉记录": "complaint", "交易记录": "trade"}
 HEADER_SCAN_ROWS = 10
 
 

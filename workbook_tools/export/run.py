@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbook_tools.errors import WorkbookToolsError
+from workbook_tools.export.accounts_sheet import accounts_sheet, read_accounts
 from workbook_tools.export.read import SheetRows, read_master
 from workbook_tools.export.workbook import write_export
 from workbook_tools.io.atomic import atomic_path, refuse_inputs
@@ -18,7 +19,8 @@ from workbook_tools.privacy.view import RoleView
 from workbook_tools.schema.model import HIDDEN, MASKED, Schema
 
 SHEET_TITLES = {"registration": "客户档案", "visit-record": "拜访记录", "visit-plan": "拜访计划",
-                "complaint": "投诉记录"}
+                "complaint": "投诉记录", "trade": "交易记录"}
+ACCOUNTS = "客户分类"   # the master's computed classes and 信用评估, as the role may see them
 CONFIDENTIAL = ("本文件按《客户信息管理权限分配表》发放，仅限接收人用于上述用途；不得转发、复制或外传。"
                 "到期请删除全部副本，并告知管理员在发放登记中登记归还。")
 
@@ -72,7 +74,8 @@ def export_master(master: str | Path, output: str | Path, request: ExportRequest
                                  "（--password-file 是给发放文件加密用的密码）。未写出任何文件")
     with opened(master, master_password) as plain:
         tables = read_master(plain, schema, forms)
-    sheets, count = _sheets(tables, view, request)
+        accounts = read_accounts(plain)
+    sheets, count = _sheets(tables, view, request, accounts)
     ledger_path = Path(ledger) if ledger else default_ledger_path()
     masked, hidden = view.labels(MASKED), view.labels(HIDDEN)
 
@@ -112,13 +115,17 @@ def _keep(table: SheetRows, request: ExportRequest, ids: set[str] | None) -> lis
     return [row for row in table.rows if all(row[i] in wanted for i, wanted in checks)]
 
 
-def _sheets(tables: dict[str, SheetRows], view: RoleView, request: ExportRequest) -> tuple[list, int]:
+def _sheets(tables: dict[str, SheetRows], view: RoleView, request: ExportRequest, accounts=None
+            ) -> tuple[list, int]:
     customers = tables["registration"]
     kept = _keep(customers, request, None)
     id_pos = customers.keys.index("customer_id") if "customer_id" in customers.keys else None
     ids = {row[id_pos] for row in kept} if id_pos is not None else set()
     out = [(SHEET_TITLES["registration"], *_project(customers, kept, view))]
-    for form_key in ("visit-record", "complaint", "visit-plan"):
+    classes = accounts_sheet(accounts, ids, view, view.schema)
+    if classes is not None:
+        out.append((ACCOUNTS, *classes))
+    for form_key in ("visit-record", "complaint", "visit-plan", "trade"):
         table = tables.get(form_key)
         if table is not None and view.receives(form_key):
             rows = _keep(table, request, ids)

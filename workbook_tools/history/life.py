@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbook_tools.history.mask import masked_change
-from workbook_tools.history.model import ABSENT, CHANGED, COMPLAINT, KEPT, NEW, VISIT, HistoryChange
+from workbook_tools.history.model import ABSENT, CHANGED, COMPLAINT, KEPT, NEW, TRADE, VISIT, HistoryChange
 from workbook_tools.history.store import HistoryStore
 
 
@@ -26,6 +26,7 @@ class CustomerLife:
     kept_weeks: list[str] = field(default_factory=list)          # 本周数据有误，保留上期记录
     visits: int = 0
     complaints: int = 0
+    trades: list[dict[str, Any]] = field(default_factory=list)  # 交易记录 rows by field key, by 交易日期
     weeks: tuple[str, str] = ("", "")                            # first and last recorded run
 
     def as_dict(self) -> dict[str, Any]:
@@ -64,7 +65,14 @@ def customer_life(store: HistoryStore, customer_id: str) -> CustomerLife | None:
         absent_weeks=[e.week for e in entries if e.kind == ABSENT],
         kept_weeks=[e.week for e in entries if e.kind == KEPT],
         visits=counts[VISIT], complaints=counts[COMPLAINT], weeks=(weeks[0], weeks[-1]),
+        trades=_trades(store, cid),
     )
+
+
+def _trades(store: HistoryStore, cid: str) -> list[dict[str, Any]]:
+    """The customer's deals as recorded (values by field key, dates as ISO text), by date and 交易编号."""
+    rows = [{k: v for k, v in a.items() if k != "kind"} for a in store.added_for(cid) if a["kind"] == TRADE]
+    return sorted(rows, key=lambda r: (str(r.get("date") or ""), str(r.get("trade_id") or "")))
 
 
 def _name(entries: list[HistoryChange]) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 NEW, CHANGED, ABSENT, KEPT = "新增客户", "修改", "本周未出现", "保留上期记录"   # as merge/changes.py
-VISIT, COMPLAINT = "拜访", "投诉"
+VISIT, COMPLAINT, TRADE = "拜访", "投诉", "交易"
 
 
 def iso_week(day: dt.date) -> str:
@@ -76,7 +76,7 @@ class CustomerRecord:
 class AddedRecord:
     """A visit (拜访) or complaint (投诉) row of that week's master."""
 
-    kind: str                         # VISIT | COMPLAINT
+    kind: str                         # VISIT | COMPLAINT | TRADE
     customer_id: str
     values: Mapping[str, Any]
     extras: Mapping[str, Any] = field(default_factory=dict)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from workbook_tools.errors import WorkbookToolsError
-from workbook_tools.history.model import CHANGED, COMPLAINT, VISIT, HistoryChange
+from workbook_tools.history.model import CHANGED, COMPLAINT, TRADE, VISIT, HistoryChange
 from workbook_tools.history.tables import ARCHIVE_TABLE, FORMAT
 
 _CHANGE_COLUMNS = "week, date, kind, customer_id, customer_name, text, file, field, old, new"
@@ -126,7 +126,7 @@ class HistoryStore:
                                  "LIMIT 1", (customer_id.strip(),)).fetchone()
 
     def added_counts(self, customer_id: str) -> dict[str, int]:
-        """Visits (拜访) and complaints (投诉) recorded for the customer, all weeks; visits
+        """Visits (拜访), complaints (投诉) and trades (交易) recorded for the customer, all weeks; visits
         moved out of the masters (archived_visits, same content hash) counted once."""
         cid = customer_id.strip()
         rows = dict(self._con.execute("SELECT kind, count(*) FROM added WHERE customer_id = ? "
@@ -136,10 +136,10 @@ class HistoryStore:
             (visits,) = self._con.execute(
                 f"SELECT count(*) FROM (SELECT hash FROM added WHERE customer_id = ? AND kind = ? "
                 f"UNION SELECT hash FROM {ARCHIVE_TABLE} WHERE customer_id = ?)", (cid, VISIT, cid)).fetchone()
-        return {VISIT: visits, COMPLAINT: rows.get(COMPLAINT, 0)}
+        return {VISIT: visits, COMPLAINT: rows.get(COMPLAINT, 0), TRADE: rows.get(TRADE, 0)}
 
     def added_for(self, customer_id: str) -> list[dict[str, Any]]:
-        """The customer's visits and complaints: kind, week first seen, values."""
+        """The customer's visits, complaints and trades: kind, week first seen, values."""
         return [{"kind": k, "week": w, **json.loads(b)} for k, w, b in self._con.execute(
             "SELECT kind, week, body FROM added WHERE customer_id = ? ORDER BY week, kind, hash",
             (customer_id.strip(),))]

@@ -45,7 +45,8 @@ INSTRUCTION_SHEETS = frozenset({"填表说明", "填写说明", "使用说明", 
 # their header is the first sheet's; each is its own SheetTable (its cells keep their sheet).
 MASTER_FORM = "master"
 MASTER_DATA_SHEETS = {"客户档案": "registration", "拜访记录": "visit-record",
-                      "拜访计划": "visit-plan", "投诉记录": "complaint"}
+                      "拜访计划": "visit-plan", "投诉记录": "complaint",
+                      "交易记录": "trade"}
 MASTER_PROVENANCE = frozenset(normalize_header(h) for h in ("来源文件", "来源工作表", "来源行"))
 # The self-checking forms' formula column (generate/checks): ours, never data, never unknown.
 CHECK_COLUMNS = frozenset({normalize_header("检查结果")})

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any, Iterable, Mapping, Sequence
 
+from workbook_tools.accounts import compute_accounts
 from workbook_tools.io.gcpause import gc_paused
 from workbook_tools.merge.changes import change_log
 from workbook_tools.merge.duplicates import find_suspected_duplicates
@@ -21,7 +22,7 @@ from workbook_tools.merge.rows import (
 from workbook_tools.merge.upsert import MergedCustomer, upsert
 from workbook_tools.schema.model import Form, Schema
 
-FORMS = ("registration", "visit-record", "visit-plan", "complaint")
+FORMS = ("registration", "visit-record", "visit-plan", "complaint", "trade")
 NO_ID = "客户编号为空，无法合并；请填写客户编号"
 DEFAULT_THRESHOLD = 92
 
@@ -58,16 +59,19 @@ def _merge(rows, schema, previous, run_date, settings, inputs, visit_cutoff=None
     move_older(visits, visit_cutoff)
     plans = build_records(schema.form("visit-plan"), clean["visit-plan"], q_counts["visit-plan"])
     complaints = build_records(schema.form("complaint"), clean["complaint"], q_counts["complaint"])
+    trades = build_records(schema.form("trade"), clean["trade"], q_counts["trade"])
     return MergeResult(
         run_date=run_date, schema_name=schema.name, schema_version=schema.version,
         settings=settings, customers=ordered, extra_cols=extra_cols,
-        visits=visits, plans=plans, complaints=complaints, quarantined=quarantined,
+        visits=visits, plans=plans, complaints=complaints, trades=trades, quarantined=quarantined,
+        accounts=compute_accounts(((c.id, c.values) for c in ordered), (r.values for r in trades.rows),
+                                  (r.values for r in complaints.rows), schema, run_date, norm=norm_id),
         conflicts=conflicts,
         duplicates=find_suspected_duplicates(ordered, reg, threshold,
                                              industry_words=settings.get("industry_words"),
                                              placeholders=settings.get("empty_placeholders")),
         changes=None if previous is None else change_log(ordered, reg, extra_cols.headers, run_date),
-        reconciliations=_reconcile(rows, ordered, quarantined, (visits, plans, complaints)),
+        reconciliations=_reconcile(rows, ordered, quarantined, (visits, plans, complaints, trades)),
         input_checks=_input_checks(rows, inputs), inputs=list(inputs), rows_read=len(rows),
         previous_count=None if previous is None else len(prev),
     )
@@ -138,7 +142,7 @@ def _reconcile(rows, customers, quarantined, tables) -> list[Reconciliation]:
     out = [Reconciliation("客户档案", read["registration"],
                           len(week), sum(c.n_sources - 1 for c in week), q["registration"],
                           kept_label="客户档案中本周客户", folded_label="合并进这些客户的重复行")]
-    for label, t in zip(("拜访记录", "拜访计划", "投诉记录"), tables):
+    for label, t in zip(("拜访记录", "拜访计划", "投诉记录", "交易记录"), tables):
         out.append(Reconciliation(label, read[t.form.key], len(t.rows),
                                   t.duplicates_removed, q[t.form.key], t.added, len(t.moved),
                                   kept_label=f"{label}中保留", folded_label="完全相同的重复行"))

@@ -151,10 +151,11 @@ class _Styles:
         self.date = wb.add_format({"num_format": "yyyy-mm-dd"})
         self.datetime = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-        self.column = {"code": self.text, "date": self.date, "prose": self.wrap}
+        self.pct = wb.add_format({"num_format": "0.0%"})
+        self.column = {"code": self.text, "date": self.date, "prose": self.wrap, "pct": self.pct}
         self.writers: dict[str, Writer] = {"code": self.write_code, "date": self.write_any,
                                            "number": self.write_number, "text": self.write_text,
-                                           "prose": self.write_prose}
+                                           "prose": self.write_prose, "pct": self.write_pct}
 
     def write_code(self, ws, r: int, c: int, v: Any) -> None:
         ws.write_string(r, c, v if type(v) is str else code_text(v), self.text)
@@ -171,6 +172,12 @@ class _Styles:
     def write_number(self, ws, r: int, c: int, v: Any) -> None:
         if type(v) is int or type(v) is float:
             ws.write_number(r, c, v)
+        else:
+            self.write_any(ws, r, c, v)
+
+    def write_pct(self, ws, r: int, c: int, v: Any) -> None:
+        if type(v) is int or type(v) is float:
+            ws.write_number(r, c, v, self.pct)
         else:
             self.write_any(ws, r, c, v)
 

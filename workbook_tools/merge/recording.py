@@ -18,7 +18,7 @@ from workbook_tools.history import (
     AddedRecord, CustomerRecord, FieldInfo, HistoryChange, RunRecord, check_store, copy_archive, iso_week,
     record_run, replace_store,
 )
-from workbook_tools.history.model import COMPLAINT, VISIT
+from workbook_tools.history.model import COMPLAINT, TRADE, VISIT
 from workbook_tools.io.continuation import continued_sheets, join_rows
 from workbook_tools.io.reader import MASTER_FORM
 from workbook_tools.io.stamp import read_version_stamp
@@ -28,12 +28,12 @@ from workbook_tools.merge.result import MergeResult
 from workbook_tools.merge.rows import (
     MASTER_SHEET, SOURCE_FILE, display, is_empty, master_keys, master_row, norm_id,
 )
-from workbook_tools.merge.sheets import CHANGES, COMPLAINTS, QUARANTINE, VISITS
+from workbook_tools.merge.sheets import CHANGES, COMPLAINTS, QUARANTINE, TRADES, VISITS
 from workbook_tools.merge.summary_sheet import SUMMARY
 from workbook_tools.schema.model import Form, Schema
 
 _SHA = re.compile(r"[0-9a-f]{64}")
-_KINDS = ((VISIT, VISITS, "visit-record"), (COMPLAINT, COMPLAINTS, "complaint"))
+_KINDS = ((VISIT, VISITS, "visit-record"), (COMPLAINT, COMPLAINTS, "complaint"), (TRADE, TRADES, "trade"))
 
 
 def fields_of(schema: Schema) -> list[FieldInfo]:
@@ -50,7 +50,7 @@ def run_record(result: MergeResult, schema: Schema, master: str | Path, *,
         HistoryChange(iso_week(result.run_date), e.date, e.kind, e.customer_id, e.customer_name,
                       e.text, e.file, e.field, display(e.old) if e.field else None,
                       display(e.new) if e.field else None) for e in result.changes]
-    added = [*_added(VISIT, result.visits), *_added(COMPLAINT, result.complaints)]
+    added = [*_added(VISIT, result.visits), *_added(COMPLAINT, result.complaints), *_added(TRADE, result.trades)]
     inputs = list(dict.fromkeys((i.name, i.sha256) for i in result.inputs))
     return RunRecord(iso_week(result.run_date), result.run_date, Path(master).name, inputs,
                      fields_of(schema), customers, changes, added, len(result.quarantined), overdue)
@@ -86,7 +86,7 @@ def record_from_master(path: str | Path, schema: Schema) -> RunRecord:
     customers = [CustomerRecord(norm_id(r.values["customer_id"]), r.values, r.extras, r.file)
                  for r in _customers(path, book, schema)]
     added = [AddedRecord(kind, str(values.get("customer_id") or ""), values, extras)
-             for kind, sheet, form in _KINDS
+             for kind, sheet, form in _KINDS if form in schema.form_keys
              for values, extras in _record_rows(_table(book, sheet, schema.form(form).fields[0].label),
                                                 schema.form(form))]
     changes = _changes(_table(book, CHANGES, "日期"), week) if CHANGES in book.sheet_names else None

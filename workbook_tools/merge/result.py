@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbook_tools.accounts import Accounts
 from workbook_tools.merge.changes import ABSENT, CHANGED, KEPT, NEW, ChangeEntry
 from workbook_tools.merge.conflicts import Conflict
 from workbook_tools.merge.duplicates import SuspectedDuplicate
@@ -38,6 +39,7 @@ class MergeResult:
     visits: RecordTable                      # 拜访记录
     plans: RecordTable                       # 拜访计划
     complaints: RecordTable                  # 投诉记录
+    trades: RecordTable                      # 交易记录
     quarantined: list[SourceRow]             # 待修正, file/sheet/row order
     conflicts: list[Conflict]
     duplicates: list[SuspectedDuplicate]
@@ -48,6 +50,7 @@ class MergeResult:
     rows_read: int = 0
     previous_count: int | None = None        # customers in the previous master, None if none given
     visit_archive: VisitArchive | None = None  # visits moved to the history store (visit_history_weeks)
+    accounts: Accounts = field(default_factory=Accounts)   # 客户分类: computed figures, classes, 信用评估
 
     @property
     def ok(self) -> bool:
@@ -85,8 +88,10 @@ class MergeResult:
             "visit_records": len(self.visits.rows),
             "visit_plans": len(self.plans.rows),
             "complaints": len(self.complaints.rows),
+            "trades": len(self.trades.rows),
+            "trade_disagreements": len(self.accounts.findings),
             "record_duplicates_removed": sum(t.duplicates_removed for t in
-                                             (self.visits, self.plans, self.complaints)),
+                                             (self.visits, self.plans, self.complaints, self.trades)),
             "ok": self.ok,
         }
 
@@ -94,7 +99,7 @@ class MergeResult:
         """Files that contributed rows (when the caller gave no input list)."""
         files = {r.file for r in self.quarantined}
         files.update(r.file for c in self.customers for r in c.candidates if r is not c.previous)
-        files.update(r.file for t in (self.visits, self.plans, self.complaints) for r in t.rows)
+        files.update(r.file for t in (self.visits, self.plans, self.complaints, self.trades) for r in t.rows)
         return files
 
     def _new(self) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from workbook_tools.accounts import COLUMNS as ACCOUNT_COLUMNS, KEYS as ACCOUNT_KEYS, SHEET as ACCOUNTS
 from workbook_tools.generate.card_sheet import LookupCard, LookupField, LookupTable
 from workbook_tools.merge.conflicts import CONFLICT_RULE
 from workbook_tools.merge.records import RecordTable
@@ -16,10 +17,12 @@ from workbook_tools.merge.rows import (
 )
 from workbook_tools.schema.model import NUMBER_TYPES, SECTIONS, Field, Form, Schema
 
-VISITS, PLANS, COMPLAINTS = "拜访记录", "拜访计划", "投诉记录"
+VISITS, PLANS, COMPLAINTS, TRADES = "拜访记录", "拜访计划", "投诉记录", "交易记录"
 QUARANTINE, CONFLICTS, DUPLICATES, CHANGES = "待修正", "冲突", "疑似重复", "变更记录"
 DUPLICATE_NOTE = ("以下客户可能是同一客户，系统不会自动合并。请核实后在“处理意见”列填写，如“合并为 HD0001”"
                   "或“不是同一客户”。名称只在公司客户之间比较（去掉括号内容、省市前缀和有限公司等后缀）。")
+ACCOUNTS_NOTE = ("交易数字按交易记录统计（数据来源“统计”）；没有交易记录的客户保留登记表录入值（“录入”）。"
+                 "信用评估按 schema 的 credit 规则计算，见 README“信用评估”。")
 QUARANTINE_NOTE = "以下行有错误，未合并进客户档案；请按“错误信息”修改源文件后重新提交。"
 
 
@@ -59,6 +62,9 @@ def master_sheets(result: MergeResult, schema: Schema) -> list[Table | Report | 
         tables.append(records_table(PLANS, result.plans))
     if result.complaints.read:
         tables.append(records_table(COMPLAINTS, result.complaints))
+    if result.trades.read:
+        tables.append(records_table(TRADES, result.trades))
+    tables.append(accounts_table(result))
     tables += [quarantine_table(result, schema), conflicts_table(result),
                duplicates_table(result, schema.form("registration"))]
     if result.changes is not None:
@@ -108,6 +114,18 @@ def records_table(name: str, table: RecordTable) -> Table:
     rows = ([r.values.get(k) for k in keys] + [r.extras.get(k) for k in extra_keys] + provenance(r)
             for r in table.rows)
     return Table(name, columns, rows, count=len(table.rows)).fit_head()
+
+
+def accounts_table(result: MergeResult) -> Table:
+    """客户分类: one line per customer (master order), computed by workbook_tools.accounts."""
+    widths = {"text": 12, "code": 11, "number": 12, "date": 12, "pct": 10, "prose": 40}
+    columns = [Column(header, kind, widths[kind]) for _, header, kind in ACCOUNT_COLUMNS]
+    found = result.accounts.disagreements
+    rows = [[row[key] for key in ACCOUNT_KEYS] for row in result.accounts.rows]
+    for line in rows:
+        if line[0] in found:
+            line[-1] = "；".join(f.message for f in found[line[0]])
+    return Table(ACCOUNTS, columns, rows, ACCOUNTS_NOTE, count=len(rows)).fit()
 
 
 def quarantine_table(result: MergeResult, schema: Schema) -> Table:

@@ -18,7 +18,8 @@ COUNT_LABELS = {
     "duplicates_folded": "合并的重复行", "quarantined": "待修正行数", "conflicts": "字段冲突数",
     "suspected_duplicates": "疑似重复客户对数", "new": "新增客户", "changed": "有修改的客户",
     "absent": "本周未出现的客户", "kept_previous": "本周数据有误、保留上期记录的客户",
-    "visit_records": "拜访记录条数", "visit_plans": "拜访计划条数", "complaints": "投诉记录条数",
+    "visit_records": "拜访记录条数", "visit_plans": "拜访计划条数", "complaints": "投诉记录条数", "trades": "交易记录条数",
+    "trade_disagreements": "录入与交易记录不符的交易数字",
     "record_duplicates_removed": "去除的完全重复记录",
 }
 

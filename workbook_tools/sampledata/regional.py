@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from workbook_tools.io.atomic import atomic_path
-from workbook_tools.sampledata import activity, customers, mess
+from workbook_tools.sampledata import activity, customers, mess, trades
 from workbook_tools.sampledata.sheet import Column, FileModel, Problem, Row, Sheet, resolve
 from workbook_tools.sampledata.vocabulary import Vocabulary
 from workbook_tools.sampledata.writer import write_file
@@ -84,11 +84,20 @@ def build(job: FileJob, vocab: Vocabulary) -> FileModel:
     year, number = job.monday.isocalendar()[:2]
     records = activity.visit_records(rng, vocab, ctx, people, job.series)
     plans = activity.visit_plans(rng, vocab, ctx, people, job.monday, f"{year}W{number:02d}", job.series)
+    trade_form = next((f for f in job.schema.forms if f.key == "trade"), None)
+    trade_rng = random.Random(f"{job.seed}:{job.region}:{job.block}:trade")   # the other sheets stay as they were
+    shared = job.plan.shared if job.plan is not None else None
+    if trade_form is not None and "credit_reviewed" in vocab.registration.keys:
+        trades.review_dates(trade_rng, people, job.as_of, shared.customer_id if shared is not None else None)
     sheets = {
         "registration": form_sheet(vocab.registration, [(c.values, c) for c in people]),
         "visit-record": form_sheet(vocab.visit_record, [(r, None) for r in records]),
         "visit-plan": form_sheet(vocab.visit_plan, [(p, None) for p in plans]),
     }
+    if trade_form is not None:
+        skip = frozenset({shared.customer_id} if shared is not None and not shared.home else ())
+        deals = trades.trade_records(trade_rng, vocab, people, job.as_of, job.series, skip)
+        sheets["trade"] = form_sheet(trade_form, [(d, None) for d in deals])
     return FileModel(job.path.name, job.region, job.code, ctx.clerk, sheets)
 
 

@@ -15,19 +15,20 @@ from workbook_tools.schema.model import (
     Field, Form, Rule, Schema,
 )
 from workbook_tools.schema.places import PROVINCES, province_short
+from workbook_tools.schema.credit import parse_credit
 from workbook_tools.schema.roles import parse_roles
 from workbook_tools.schema.settings import SETTING_TYPES, check_settings
 
 DEFAULT_SCHEMA = template_path("archive_schema.yaml")
 
-TOP_KEYS = {"name", "version", "settings", "choice_lists", "forms", "roles"}
+TOP_KEYS = {"name", "version", "settings", "choice_lists", "forms", "roles", "credit"}
 SETTING_KEYS = set(SETTING_TYPES)  # each with its type: schema/settings.py
 FORM_KEYS = {"key", "title", "aliases", "id_field", "description", "fields", "rules"}
 FIELD_KEYS = {"key", "label", "aliases", "type", "required", "required_if", "choices", "help",
               "width", "sensitive", "pattern", "min", "max", "allow_future", "important",
               "unique", "example", "section", "sensitivity", "mask"}
 CHOICE_KEYS = {"value", "aliases", "help", "code", "provinces"}
-RULE_KEYS = {"key", "kind", "message", "fields", "left", "op", "right", "when", "require"}
+RULE_KEYS = {"key", "kind", "message", "fields", "left", "op", "right", "when", "require", "then"}
 WHEN_KEYS = {"field", "op", "value"}
 
 
@@ -63,6 +64,7 @@ def parse_schema(text: str, name: str = "<schema>") -> Schema:
         settings=_plain(settings),
         source=name,
         roles=parse_roles(ctx, data, forms),
+        credit=parse_credit(ctx, data, forms),
     )
 
 
@@ -233,18 +235,34 @@ def _rule(ctx: YamlContext, node: Any, known: set, form_what: str) -> Rule:
         _known(ctx, node, (left,), known, what, "left")
         _known(ctx, node, (right,), known, what, "right")
         return Rule(key=key, kind=kind, message=message, left=left, op=op, right=right)
-    when = ctx.require(node, "when", what, dict)
-    ctx.check_keys(when, WHEN_KEYS, f"{what} 的 when")
-    wfield, wop = ctx.require(when, "field", what), ctx.require(when, "op", what)
-    if wop not in COMPARE_OPS:
-        raise ctx.fail(when, f"{what} 的 op“{wop}”未知", "op")
+    return _implies(ctx, node, known, key, kind, message, what)
+
+
+def _implies(ctx: YamlContext, node: dict, known: dict, key: str, kind: str, message: str, what: str) -> Rule:
+    """An implies rule: when a condition holds, ``require`` a field or ``then`` a condition."""
+    when = _checked_condition(ctx, ctx.require(node, "when", what, dict), known, what, "when")
+    if "then" in node:   # when … then another field's value must satisfy a condition
+        if "require" in node:
+            raise ctx.fail(node, f"{what} 不能同时有 require 和 then", "then")
+        then = _checked_condition(ctx, ctx.require(node, "then", what, dict), known, what, "then")
+        return Rule(key=key, kind=kind, message=message, when=when, then=then)
     require = ctx.require(node, "require", what)
-    _known(ctx, when, (wfield,), known, what, "field")
     _known(ctx, node, (require,), known, what, "require")
-    if wop in ("==", "!="):
-        _condition(ctx, when, "value", known, wfield, when.get("value"), f"{what} 的 when")
-    return Rule(key=key, kind=kind, message=message, when=(wfield, wop, when.get("value")),
-                require=require)
+    return Rule(key=key, kind=kind, message=message, when=when, require=require)
+
+
+def _checked_condition(ctx: YamlContext, node: dict, known: dict, what: str,
+                       part: str) -> tuple[str, str, Any]:
+    """``{field, op, value}`` (the rule's ``part``, when / then): keys, operator, the field exists
+    and a choice value is a choice; each reported at its own line."""
+    ctx.check_keys(node, WHEN_KEYS, f"{what} 的 {part}")
+    field, op = ctx.require(node, "field", what), ctx.require(node, "op", what)
+    if op not in COMPARE_OPS:
+        raise ctx.fail(node, f"{what} 的 op“{op}”未知", "op")
+    _known(ctx, node, (field,), known, what, "field")
+    if op in ("==", "!="):
+        _condition(ctx, node, "value", known, field, node.get("value"), f"{what} 的 {part}")
+    return field, op, node.get("value")
 
 
 def _known(ctx, node, names, known, what, key) -> None:

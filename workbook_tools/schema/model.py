@@ -173,6 +173,7 @@ class Rule:
     right: str = ""
     when: tuple[str, str, Any] | None = None  # (field, op, value)
     require: str = ""
+    then: tuple[str, str, Any] | None = None  # implies: (field, op, value) that must hold instead of `require`
 
     @property
     def field_keys(self) -> tuple[str, ...]:
@@ -180,7 +181,8 @@ class Rule:
             return self.fields
         if self.kind == "compare":
             return (self.left, self.right)
-        return (self.when[0], self.require) if self.when else (self.require,)
+        target = self.then[0] if self.then else self.require
+        return (self.when[0], target) if self.when else (target,)
 
 
 @dataclass(frozen=True)
@@ -263,6 +265,7 @@ class Schema:
     settings: dict = field(default_factory=dict, compare=False, hash=False)
     source: str = ""
     roles: tuple[Role, ...] = ()
+    credit: Any = field(default=None, compare=False, hash=False)   # schema.credit.CreditRules (credit:)
 
     def role(self, name: str) -> Role:
         """The role called ``name`` (or one of its aliases); KeyError with a Chinese message."""

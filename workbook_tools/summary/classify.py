@@ -3,15 +3,14 @@ industry/ownership/credit/region, and the value classification (主力/一般/�
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
+from workbook_tools.accounts.classes import NO_AMOUNT, value_classes
 from workbook_tools.schema.model import Schema
 from workbook_tools.summary.tables import TOTAL, UNFILLED, Chart, SummarySheet, Table, labelled, ordered_labels, share
 
 CLASSIFICATION_SHEET = "客户归类汇总"
 COMPOSITION_SHEET = "客户构成分析"
-NO_AMOUNT = "无交易金额"
 COUNT, SHARE, TRADES, AMOUNT = "客户数", "占比", "交易次数合计", "交易金额合计"
 
 
@@ -71,25 +70,6 @@ def _append_total(frame: pd.DataFrame, label_col: str, sums: tuple[str, ...], to
     if SHARE in frame.columns:
         row[SHARE] = share(float(total), total)
     return pd.concat([frame, pd.DataFrame([row])], ignore_index=True)
-
-
-def value_classes(customers: pd.DataFrame, classes: dict[str, float]) -> pd.Series:
-    """The value class of every customer (same index).
-
-    Customers with 交易金额 > 0 are sorted by amount descending (ties by 客户编号); a customer
-    belongs to the first class whose threshold is greater than the cumulative share of the
-    amount BEFORE it is added. Blank or zero amounts → 无交易金额.
-    """
-    names, limits = list(classes), np.array(list(classes.values()), dtype="float64")
-    amount = customers["trade_amount"].fillna(0.0)
-    ranked = pd.DataFrame({"amount": amount, "id": customers["customer_id"].fillna("")})[amount > 0]
-    ranked = ranked.sort_values(["amount", "id"], ascending=[False, True], kind="mergesort")
-    values = ranked["amount"].to_numpy()
-    before = np.round((np.cumsum(values) - values) / values.sum(), 12) if len(values) else values
-    index = np.minimum(np.searchsorted(limits, before, side="right"), len(names) - 1)
-    out = pd.Series(NO_AMOUNT, index=customers.index, dtype=object)
-    out[ranked.index] = np.asarray(names, dtype=object)[index]
-    return out
 
 
 def value_class_table(customers: pd.DataFrame, classes: dict[str, float]) -> Table:

@@ -123,6 +123,9 @@ def implies(rule: Any, labels: dict, columns: dict, rows: list, sink: FindingSin
     when = columns.get(when_key)
     if when is None:
         return
+    if rule.then is not None:
+        implies_value(rule, when, columns, rows, sink)
+        return
     target = columns.get(rule.require)
     hits = [i for i, w in enumerate(when.parsed)
             if w is not None and holds(w, op, value) and (target is None or i in target.blank)]
@@ -132,6 +135,20 @@ def implies(rule: Any, labels: dict, columns: dict, rows: list, sink: FindingSin
     for i in hits:
         sink.add("rule-implies", cell=f"{target.letter}{rows[i]}", row=rows[i], label=target.label,
                  rule=rule.message, when_label=when.label, when_value=show(when.parsed[i]))
+
+
+def implies_value(rule: Any, when: Any, columns: dict, rows: list, sink: FindingSink) -> None:
+    """when holds → the ``then`` field's value must satisfy its condition (checked where read)."""
+    _, op, value = rule.when
+    then_key, then_op, then_value = rule.then
+    target = columns.get(then_key)
+    if target is None:
+        return
+    for i, (w, t) in enumerate(zip(when.parsed, target.parsed)):
+        if w is None or t is None or not holds(w, op, value) or holds(t, then_op, then_value):
+            continue
+        sink.add("rule-implies-value", cell=f"{target.letter}{rows[i]}", row=rows[i], label=target.label,
+                 rule=rule.message, when_label=when.label, when_value=show(w), value=show(t))
 
 
 def unique(columns: dict, rows: list, values: list, sink: FindingSink) -> None:

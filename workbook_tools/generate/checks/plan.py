@@ -111,6 +111,8 @@ def _rule_operands(form: Form) -> set[str]:
             keys |= {rule.left, rule.right}
         elif rule.kind == "implies":
             keys.add(rule.when[0])
+            if rule.then is not None:
+                keys.add(rule.then[0])
     return keys
 
 
@@ -190,7 +192,9 @@ def _rule_parts(plan: CheckPlan, f: Field) -> str:
                                              labels="、".join(labels[k] for k in rule.fields)))]))
         elif rule.kind == "compare" and rule.left == f.key:
             parts.append(_compare(plan, rule, labels))
-        elif rule.kind == "implies" and rule.require == f.key:
+        elif rule.kind == "implies" and rule.then is not None and rule.then[0] == f.key:
+            parts.append(_implies_value(plan, rule, labels))
+        elif rule.kind == "implies" and rule.then is None and rule.require == f.key:
             parts.append(_implies(plan, rule, labels))
     return "".join("&" + p for p in parts if p)
 
@@ -222,6 +226,29 @@ def _implies(plan: CheckPlan, rule, labels: dict) -> str:
     return chain([(condition("rule-implies", when=when, blank=plan.empty(rule.require)),
                    message("rule-implies", rule=rule.message, label=labels[rule.require],
                            when_label=labels[key], when_value=Expr(f'{ref}&""')))])
+
+
+def _number_condition(plan: CheckPlan, condition_: tuple) -> str:
+    """``field op value`` as a formula on the normalised cell, or "" when it is not numeric."""
+    key, op, value = condition_
+    if key not in plan.normal or plan.form.field(key).type not in NUMBER_TYPES \
+            or isinstance(value, (str, bool)) or value is None:
+        return ""
+    ref = f"{plan.normal[key]}§"
+    return f"AND(ISNUMBER({ref}),{ref}{({'==': '=', '!=': '<>'}).get(op, op)}{value})"
+
+
+def _implies_value(plan: CheckPlan, rule, labels: dict) -> str:
+    when, then = _number_condition(plan, rule.when), _number_condition(plan, rule.then)
+    if not when or not then:
+        return ""
+    key, then_key = rule.when[0], rule.then[0]
+    ref, then_ref = f"{plan.normal[key]}§", f"{plan.normal[then_key]}§"
+    fails = f"AND(ISNUMBER({then_ref}),NOT({then}))"
+    return chain([(condition("rule-implies-value", when=when, fails=fails),
+                   message("rule-implies-value", rule=rule.message, label=labels[then_key],
+                           when_label=labels[key], when_value=Expr(f'{ref}&""'),
+                           value=Expr(f'{then_ref}&""')))])
 
 
 def _unique(plan: CheckPlan, f: Field) -> str:
