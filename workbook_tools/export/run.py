@@ -19,6 +19,7 @@ from workbook_tools.schema.model import HIDDEN, MASKED, Schema
 
 SHEET_TITLES = {"registration": "客户档案", "visit-record": "拜访记录", "visit-plan": "拜访计划",
                 "complaint": "投诉记录"}
+FILTER_KEYS = ("customer_id", "region", "owner")   # what --customer/--region/--owner read
 CONFIDENTIAL = ("本文件按《客户信息管理权限分配表》发放，仅限接收人用于上述用途；不得转发、复制或外传。"
                 "到期请删除全部副本，并告知管理员在发放登记中登记归还。")
 
@@ -71,7 +72,8 @@ def export_master(master: str | Path, output: str | Path, request: ExportRequest
         raise WorkbookToolsError(f"总表 {master} 已加密；请用 --master-password-file 提供总表的密码"
                                  "（--password-file 是给发放文件加密用的密码）。未写出任何文件")
     with opened(master, master_password) as plain:
-        tables = read_master(plain, schema, forms)
+        tables = read_master(plain, schema, forms,   # hidden columns are never converted
+                             wanted=lambda key: key in FILTER_KEYS or not view.hidden(key))
     sheets, count = _sheets(tables, view, request)
     ledger_path = Path(ledger) if ledger else default_ledger_path()
     masked, hidden = view.labels(MASKED), view.labels(HIDDEN)
