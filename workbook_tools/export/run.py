@@ -111,6 +111,8 @@ def _keep(table: SheetRows, request: ExportRequest, ids: set[str] | None) -> lis
                         ("owner", request.owners)):
         if values and key in keys and ids is None:
             checks.append((keys.index(key), set(values)))
+    if not checks:
+        return table.rows
     return [row for row in table.rows if all(row[i] in wanted for i, wanted in checks)]
 
 
@@ -134,6 +136,8 @@ def _project(table: SheetRows, rows: list[list], view: RoleView) -> tuple[list, 
     headers = [table.form.field(key).label for _, key in columns]
     masks = [(j, key) for j, (_, key) in enumerate(columns) if view.masked(key)]
     picks = [i for i, _ in columns]
+    if not masks and picks == list(range(len(table.keys))):
+        return headers, rows        # read with exactly the role's columns: nothing to change
     out = []
     for row in rows:
         values = [row[i] for i in picks]
