@@ -106,3 +106,21 @@ def test_bounds_of_several_sheets_adding_up_are_counted_exactly(tmp_path, schema
     monkeypatch.setattr(limits, "MAX_TEXT_CHARS", 20_000_000)
     data = read_workbook(path, schema)
     assert [len(t.records) for t in data.sheets if t.sheet == "客户档案登记表"] == [200]
+
+
+def test_a_tall_sheet_in_the_usual_form_is_bounded_by_the_fast_pass(tmp_path):
+    """A sheet taller than MAX_CELLS / 702 rows (a 300,000-customer master) is bounded by its
+    real width at C speed, not by the slow exact pass; a value as far right as ZZ in such a
+    sheet still makes it too large."""
+    from workbook_tools.io.sniff import sniff
+
+    rows = 40_000
+    assert rows * 702 > limits.MAX_CELLS
+    body = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>HD%06d</t></is></c><c r="B%d"><v>1</v></c></row>'
+                    % (r, r, r, r) for r in range(10, rows + 1))
+    tall = hf._append_rows(tmp_path, "tall.xlsx", body)
+    assert sniff(tall).bounded
+    wide = hf._append_rows(tmp_path, "tall-wide.xlsx",
+                           body + b'<row r="%d"><c r="ZZ%d"><v>1</v></c></row>' % (rows + 1, rows + 1))
+    with pytest.raises(UnreadableWorkbook, match="范围过大"):
+        sniff(wide)

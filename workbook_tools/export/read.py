@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
+from operator import itemgetter
 from pathlib import Path
+from typing import Callable
+from typing import Callable
 
 from python_calamine import CalamineWorkbook
 
@@ -26,13 +30,16 @@ class SheetRows:
     keys: list[str]                 # schema field keys present, in the master's column order
     rows: list[list]                # values aligned with keys
     other_columns: list[str] = field(default_factory=list)  # headers that are not schema fields
-    positions: list[int] = field(default_factory=list)      # sheet column of each key
+    positions: list[int] = field(default_factory=list)      # sheet column of every schema field
     top: list[list] = field(default_factory=list)           # the rows down to the header (trimmed)
+    kept: list[int] = field(default_factory=list)           # sheet column of each of ``keys``
 
 
-def read_master(path: str | Path, schema: Schema, forms: set[str]) -> dict[str, SheetRows]:
+def read_master(path: str | Path, schema: Schema, forms: set[str],
+                wanted: Callable[[str], bool] | None = None) -> dict[str, SheetRows]:
     """form key → its rows, for the master sheets of ``forms`` that exist (a sheet's
-    continuation sheets NAME(2) … joined). A continuation whose header differs is refused:
+    continuation sheets NAME(2) … joined); with ``wanted``, only the fields it accepts (a row
+    counts when any schema field is filled). A continuation whose header differs is refused:
     an export must not silently leave rows out."""
     sniffed = sniff(path)
     try:
@@ -42,7 +49,7 @@ def read_master(path: str | Path, schema: Schema, forms: set[str]) -> dict[str, 
     out: dict[str, SheetRows] = {}
     for sheet, form_key in MASTER_SHEETS.items():
         if form_key in forms and sheet in book.sheet_names:
-            table = _read_table(book, sheet, schema.form(form_key))
+            table = _read_table(book, sheet, schema.form(form_key), wanted)
             if table is not None:
                 out[form_key] = table
     if "registration" not in out:
@@ -50,18 +57,20 @@ def read_master(path: str | Path, schema: Schema, forms: set[str]) -> dict[str, 
     return out
 
 
-def _read_table(book: CalamineWorkbook, sheet: str, form: Form) -> SheetRows | None:
-    table = _read_sheet(book, sheet, form)
+def _read_table(book: CalamineWorkbook, sheet: str, form: Form,
+                wanted: Callable[[str], bool] | None) -> SheetRows | None:
+    table = _read_sheet(book, sheet, form, wanted)
     for more in continued_sheets(book.sheet_names, sheet)[1:] if table is not None else ():
         rows = iter(book.get_sheet_by_name(more).iter_rows())
         top = [trimmed(next(rows, [])) for _ in range(len(table.top))]
         if top != table.top:
             raise WorkbookToolsError(f"{header_mismatch(more, sheet)}。未写出任何文件")
-        table.rows.extend(_data(rows, table.positions))
+        table.rows.extend(_rows(rows, table.positions, table.kept))
     return table
 
 
-def _read_sheet(book: CalamineWorkbook, sheet: str, form: Form) -> SheetRows | None:
+def _read_sheet(book: CalamineWorkbook, sheet: str, form: Form,
+                wanted: Callable[[str], bool] | None = None) -> SheetRows | None:
     rows = iter(book.get_sheet_by_name(sheet).iter_rows())
     top = []
     for _ in range(HEADER_SCAN_ROWS):
@@ -74,21 +83,36 @@ def _read_sheet(book: CalamineWorkbook, sheet: str, form: Form) -> SheetRows | N
             break
     else:
         return None
-    positions, names, seen = [], [], set()
+    positions, seen = [], set()
     for pos, key in enumerate(keys):
         if key is not None and key not in seen:
             seen.add(key)
             positions.append(pos)
-            names.append(key)
     other = [str(h) for h, k in zip(header, keys) if k is None and str(h).strip()]
-    return SheetRows(sheet, form, names, _data(rows, positions), other, positions, top)
+    kept = [p for p in positions if wanted is None or wanted(keys[p])]
+    return SheetRows(sheet, form, [keys[p] for p in kept], _rows(rows, positions, kept), other,
+                     positions, top, kept)
 
 
-def _data(rows, positions: list[int]) -> list[list]:
+def _rows(rows, positions: list[int], kept: list[int]) -> list[list]:
+    """The ``kept`` values of every row with some schema field (``positions``) filled; "" → None."""
+    width = max(positions) + 1
+    every, pick = _getter(positions), _getter(kept)
     data = []
     for row in rows:
-        values = [row[p] if p < len(row) else None for p in positions]
-        if any(v not in (None, "") for v in values):
-            data.append([None if v == "" else v for v in values])
+        if len(row) < width:   # a short row: pad it
+            row = [*row, *[None] * (width - len(row))]
+        if not any(every(row)) and all(v in (None, "") for v in every(row)):
+            continue           # any() is false for 0 and False too: look again before skipping
+        values = pick(row)
+        data.append([None if v == "" else v for v in values] if "" in values else list(values))
     return data
 
+
+def _getter(positions: list[int]) -> Callable[[list], tuple]:
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda row: (row[only],)
+    if not positions:
+        return lambda row: ()
+    return itemgetter(*positions)

@@ -21,6 +21,7 @@ from workbook_tools.schema.model import HIDDEN, MASKED, Schema
 SHEET_TITLES = {"registration": "客户档案", "visit-record": "拜访记录", "visit-plan": "拜访计划",
                 "complaint": "投诉记录", "trade": "交易记录"}
 ACCOUNTS = "客户分类"   # the master's computed classes and 信用评估, as the role may see them
+FILTER_KEYS = ("customer_id", "region", "owner")   # what --customer/--region/--owner read
 CONFIDENTIAL = ("本文件按《客户信息管理权限分配表》发放，仅限接收人用于上述用途；不得转发、复制或外传。"
                 "到期请删除全部副本，并告知管理员在发放登记中登记归还。")
 
@@ -73,7 +74,8 @@ def export_master(master: str | Path, output: str | Path, request: ExportRequest
         raise WorkbookToolsError(f"总表 {master} 已加密；请用 --master-password-file 提供总表的密码"
                                  "（--password-file 是给发放文件加密用的密码）。未写出任何文件")
     with opened(master, master_password) as plain:
-        tables = read_master(plain, schema, forms)
+        tables = read_master(plain, schema, forms,   # hidden columns are never converted
+                             wanted=lambda key: key in FILTER_KEYS or not view.hidden(key))
         accounts = read_accounts(plain)
     sheets, count = _sheets(tables, view, request, accounts)
     ledger_path = Path(ledger) if ledger else default_ledger_path()
@@ -112,6 +114,8 @@ def _keep(table: SheetRows, request: ExportRequest, ids: set[str] | None) -> lis
                         ("owner", request.owners)):
         if values and key in keys and ids is None:
             checks.append((keys.index(key), set(values)))
+    if not checks:
+        return table.rows
     return [row for row in table.rows if all(row[i] in wanted for i, wanted in checks)]
 
 
@@ -139,6 +143,8 @@ def _project(table: SheetRows, rows: list[list], view: RoleView) -> tuple[list, 
     headers = [table.form.field(key).label for _, key in columns]
     masks = [(j, key) for j, (_, key) in enumerate(columns) if view.masked(key)]
     picks = [i for i, _ in columns]
+    if not masks and picks == list(range(len(table.keys))):
+        return headers, rows        # read with exactly the role's columns: nothing to change
     out = []
     for row in rows:
         values = [row[i] for i in picks]

@@ -34,10 +34,14 @@ _ATTR = rb"""(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))"""
 _TAG = rb"<(?:[\w.-]+:)?c(?=[\s/>])"
 _CELL = re.compile(_TAG)
 # The fast pass, for pieces in which every cell starts <c r="…" (Excel, WPS, LibreOffice,
-# XlsxWriter, openpyxl): far cells only. Groups 1-2 far column, 3-4 far row, 5 "/" of an
-# empty cell (the attributes after r are matched one by one: a "/>" in a value is no end).
-_FAST_FAR = re.compile(
-    rb'<c r="\s*\$?(?:([A-Za-z]{3,})\$?(\d+)|([A-Za-z]{1,2})\$?(\d{5,}))\s*"' + _ATTR + rb"*\s*(/?)>")
+# XlsxWriter, openpyxl): far cells only. Groups 1-2 far column, 3 "/" of an empty cell (the
+# attributes after r are matched one by one: a "/>" in a value is no end) …
+_FAST_FAR = re.compile(rb'<c r="\s*\$?([A-Za-z]{3,})\$?(\d+)\s*"' + _ATTR + rb"*\s*(/?)>")
+# … and the rows of the cells in far rows, gathered at C speed (a tall sheet has millions of
+# them; a styled empty cell counts too: an upper bound is enough, the exact pass decides) …
+_FAST_FAR_ROW = re.compile(rb'<c r="\s*\$?[A-Za-z]{1,2}\$?(\d{5,})')
+# … and, for a sheet so tall that the near-column bound is too loose, every cell's column.
+_FAST_COLUMN = re.compile(rb'<c r="\s*\$?([A-Za-z]+)')
 _PREFIXED_CELL = re.compile(rb"<[\w.-]+:c[\s/>]")
 _NOT_SPACE = re.compile(rb"<c[^ ]")  # <cols>, <col …>, <cfRule …> — or an unusual cell
 _NAME_CHARS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-")
@@ -106,6 +110,8 @@ def _scan_part(pkg: ZipPackage, part: str) -> _Scan:
     try:
         with pkg.open(part) as fh:
             usual = all(_fast_piece(buf, scan) for buf in tag_chunks(fh))
+        if usual and scan.rows * scan.cols > limits.MAX_CELLS and scan.cols == _NEAR_COLS:
+            scan.cols = _widest(pkg, part)   # a tall sheet: bound its width exactly
         if not usual or scan.rows * scan.cols > limits.MAX_CELLS:
             scan.usual = False
             scan.rows, scan.cols, scan.cells = _exact_extent(pkg, part)
@@ -125,12 +131,26 @@ def _fast_piece(buf: bytes, scan: _Scan) -> bool:
         return False
     scan.cells += cells
     for m in _FAST_FAR.finditer(buf):
-        if m.group(5):
+        if m.group(3):
             continue  # <c r="…" s="1"/>: a styled empty cell
-        letters, digits = m.group(1, 2) if m.group(1) else m.group(3, 4)
-        scan.cols = max(scan.cols, column_index(letters.decode()) + 1)
-        scan.rows = max(scan.rows, int(digits))
+        scan.cols = max(scan.cols, column_index(m.group(1).decode()) + 1)
+        scan.rows = max(scan.rows, int(m.group(2)))
+    far = _FAST_FAR_ROW.findall(buf)     # columns A–ZZ: within the near-column bound
+    if far:
+        scan.rows = max(scan.rows, max(map(int, set(far))))
     return True
+
+
+def _widest(pkg: ZipPackage, part: str) -> int:
+    """The number of columns up to the rightmost cell, empty ones included (a part the fast
+    pass read: every cell written <c r="…")."""
+    widest = 0
+    with pkg.open(part) as fh:
+        for buf in tag_chunks(fh):
+            columns = set(_FAST_COLUMN.findall(buf))
+            if columns:
+                widest = max(widest, max(column_index(c.decode()) for c in columns) + 1)
+    return widest
 
 
 def _exact_extent(pkg: ZipPackage, part: str) -> tuple[int, int, int]:
