@@ -332,6 +332,10 @@ def report(results: dict[int, dict], args) -> None:
     for key in keys:
         if any(key in results[n] for n in sizes):
             print(f"{LABELS.get(key, key):40s}" + "".join(f"{cell(results[n].get(key)):>{width}s}" for n in sizes))
+    for key in ["merge", "read", "write:splice", "floor"]:
+        got = [results[n].get(key, {}).get("cpu") for n in sizes]
+        if any(got):
+            print(f"{'  CPU seconds, ' + key:40s}" + "".join(f"{(f'{c:.1f} s' if c else '—'):>{width}s}" for c in got))
     for key in sorted({k for res in results.values() for k in res if k.startswith("phases:-")}):
         print(f"{'phase timers, without ' + key[8:]:40s}" + "".join(f"{cell(results[n].get(key)):>{width}s}" for n in sizes))
     for label, a, b, *key in (("merge / floor   (target ≤ 1.5×)", "merge", "floor"),
