@@ -161,6 +161,7 @@ def measure(customers: int, args) -> dict:
     for name in STEPS:
         print(f"  {customers:,} customers: {name} …", flush=True)
         res[name] = run_child(name, **arg)
+        print(f"    {json.dumps(res[name], ensure_ascii=False)}", flush=True)  # each step as it ends
         if name == "merge" and "error" in res[name]:
             break
     return res
