@@ -65,7 +65,11 @@ def build_records(form: Form, clean: Iterable[SourceRow], quarantined: int,
     seen: set = set()
     keys = form.keys
     for row in sorted(clean + added, key=source_order):
-        signature = tuple(_hashable(row.values.get(k)) for k in keys)
+        signature = tuple(map(row.values.get, keys))
+        try:
+            hash(signature)
+        except TypeError:  # an unhashable value: compared by its repr
+            signature = tuple(_hashable(v) for v in signature)
         if signature in seen:
             table.duplicates_removed += 1
             continue

@@ -12,7 +12,7 @@ import datetime as dt
 import operator
 from dataclasses import dataclass, field
 from itertools import compress, repeat
-from typing import Any
+from typing import Any, Sequence
 
 from workbook_tools.validate import rules
 from workbook_tools.validate.checkers import checker_for
@@ -20,6 +20,7 @@ from workbook_tools.validate.columns import ColumnData, header_findings, join_re
 from workbook_tools.validate.common import CheckContext, display
 from workbook_tools.validate.findings import Finding, SeverityCounts, sort_findings
 from workbook_tools.validate.sink import FindingSink
+from workbook_tools.validate.vector import KINDS, preclean
 
 _BLANK = object()
 EXCEL_MAX_CHARS = 32_767  # what a cell holds; XlsxWriter cuts longer text
@@ -86,20 +87,23 @@ class _Results(dict):
         return value
 
 
-def _check_column(col: ColumnData, values: list, rows: list, ctx: CheckContext,
+def _check_column(col: ColumnData, column: Sequence, rows: list, ctx: CheckContext,
                   sink: FindingSink) -> None:
-    fld, pos = col.field, col.pos
+    """``column``: the column's raw values, one per record."""
+    fld = col.field
     if fld.type == "text" and not fld.pattern:
         long: list[int] = []
-        col.parsed = _plain_text_column(values, pos, col, long, ctx.is_placeholder)
-        _long_text(values, pos, rows, sink, col.letter, col.label, long)
+        col.parsed = _plain_text_column(column, col, long, ctx.is_placeholder)
+        _long_text_at(column, long, rows, sink, col.letter, col.label)
         return
-    column = [row_values[pos] for row_values in values]
     if len(_NUMERIC.intersection(map(type, column))) > 1:
         # 1, 1.0 and True are equal dict keys but may check differently
         col.parsed = _check_column_keyed(col, column, rows, ctx, sink)
         return
     results = _Results(checker_for(fld), fld, ctx)
+    if fld.type in KINDS:  # clean values found column-wise (validate/vector.py): no per-value call
+        clean = preclean(fld.type, column, ctx, fld)
+        results.update(zip(clean, clean))
     col.parsed = parsed = list(map(results.__getitem__, column))
     index = range(len(column))
     unset = compress(index, map(operator.is_, parsed, repeat(None)))
@@ -148,27 +152,43 @@ def _report(sink: FindingSink, col: ColumnData, row: int, raw: Any, issues: list
         sink.add(code, cell=cell, row=row, label=col.label, value=shown, field=col.field, **params)
 
 
-def _long_text(values: list, pos: int, rows: list, sink: FindingSink, letter: str, label: str,
-               long: list[int] | None = None) -> None:
-    """cell-too-long for text over Excel's 32,767 characters in the columns the checkers
-    do not see (free text: ``long`` found by _plain_text_column; unknown columns)."""
-    if long is None:
-        long = [i for i, r in enumerate(values)
-                if r[pos].__class__ is str and len(r[pos]) > EXCEL_MAX_CHARS]
+def _long_text(column: Sequence, rows: list, sink: FindingSink, letter: str, label: str) -> None:
+    """cell-too-long for text over Excel's 32,767 characters in a column the checkers do
+    not see (an unknown column)."""
+    long = [i for i, v in enumerate(column) if v.__class__ is str and len(v) > EXCEL_MAX_CHARS]
+    _long_text_at(column, long, rows, sink, letter, label)
+
+
+def _long_text_at(column: Sequence, long: list[int], rows: list, sink: FindingSink, letter: str,
+                  label: str) -> None:
     for i in long:
-        text = values[i][pos]
+        text = column[i]
         sink.add("cell-too-long", cell=f"{letter}{rows[i]}", row=rows[i], label=label,
                  value=text[:20] + "…", length=f"{len(text):,}")
 
 
-def _plain_text_column(values: list, pos: int, col: ColumnData, long: list[int],
-                       is_placeholder: Any) -> list:
+_TEXT_ONLY = frozenset((str, type(None)))
+_NONE_AS_EMPTY = {None: ""}
+_EMPTY_AS_NONE = {"": None}
+
+
+def _plain_text_column(column: Sequence, col: ColumnData, long: list[int], is_placeholder: Any) -> list:
     """Free text with no pattern: only trimming (the hot path), and the rows whose text
-    is longer than a cell can hold appended to ``long``. A placeholder (无 …) is blank."""
-    parsed: list = [None] * len(values)
+    is longer than a cell can hold appended to ``long``. A placeholder (无 …) is blank. A
+    column of text and blanks only (the usual case) is trimmed with C-level maps, the
+    placeholder test run once per distinct text."""
     blank = col.blank
-    for i, row_values in enumerate(values):
-        raw = row_values[pos]
+    if _TEXT_ONLY.issuperset(map(type, column)):
+        stripped = list(map(str.strip, map(_NONE_AS_EMPTY.get, column, column)))
+        marks = {t for t in set(stripped) if t and is_placeholder(t)}
+        for i in (i for i, t in enumerate(stripped) if t in marks) if marks else ():
+            col.placeholders[i], stripped[i] = stripped[i], ""
+        blank.update(compress(range(len(stripped)), map(operator.not_, stripped)))
+        if stripped and max(map(len, stripped)) > EXCEL_MAX_CHARS:
+            long += [i for i, t in enumerate(stripped) if len(t) > EXCEL_MAX_CHARS]
+        return list(map(_EMPTY_AS_NONE.get, stripped, stripped))
+    parsed: list = [None] * len(column)
+    for i, raw in enumerate(column):
         if raw is None:
             blank.add(i)
         elif raw.__class__ is str:
@@ -210,13 +230,14 @@ def validate_table(table: Any, schema: Any = None, *, as_of: dt.date | None = No
     columns = map_columns(table)
     header_findings(table, columns, sink)
     values = _record_values(table)
+    by_column = list(zip(*values)) if values else [()] * len(table.columns)  # transposed once, in C
     rows = [record.row for record in table.records]
     for col in columns.values():
-        _check_column(col, values, rows, ctx, sink)
+        _check_column(col, by_column[col.pos], rows, ctx, sink)
     join_repeated_text(table, columns, values)
     for pos, column in enumerate(table.columns):
         if column.field is None or column.field not in columns or columns[column.field].pos != pos:
-            _long_text(values, pos, rows, sink, column.letter, str(column.header or column.letter))
+            _long_text(by_column[pos], rows, sink, column.letter, str(column.header or column.letter))
     rules.required(columns, rows, sink)
     rules.required_if(table.form, columns, rows, sink)
     _form_rules(table.form, columns, rows, values, sink, table.header_row)
@@ -224,7 +245,7 @@ def validate_table(table: Any, schema: Any = None, *, as_of: dt.date | None = No
     rules.duplicate_rows(rows, values, sink)
     keys = list(columns)
     if keys:
-        parsed = [dict(zip(keys, row)) for row in zip(*(columns[k].parsed for k in keys))]
+        parsed = list(map(dict, map(zip, repeat(keys), zip(*(columns[k].parsed for k in keys)))))
     else:
         parsed = [{} for _ in rows]
     return TableResult(table=table, findings=sort_findings(sink.findings), parsed=parsed)
