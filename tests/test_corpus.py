@@ -18,7 +18,7 @@ from workbook_tools.schema.model import Field, Form, Schema
 if not CORPUS.is_dir():
     pytest.skip(CORPUS_ABSENT, allow_module_level=True)
 
-TIME_LIMIT = 20.0
+TIME_LIMIT = 120.0  # a hang detector, not a speed target (those live in benchmarks/): generous for a loaded box
 
 
 def error(*keywords):
