@@ -60,3 +60,20 @@ def test_demo_master_has_trades_and_computed_classes(demo):
     assert len({r["信用评估"] for r in computed}) >= 2
     with HistoryStore(demo.folder / "档案历史.sqlite") as store:
         assert store.added_counts(cid)["交易"] == len(mine)
+
+
+def test_demo_run_again_in_its_folder_starts_afresh(tmp_path):
+    """A second `make demo` must not merge the first run's week-48 files with the new week-47 ones."""
+    first = run_demo(tmp_path / "demo", customers=6)
+    again = run_demo(tmp_path / "demo", customers=6)
+    assert [w.merge.result.counts() for w in again.weeks] == [w.merge.result.counts() for w in first.weeks]
+    assert sorted(p.name for p in (tmp_path / "demo" / "incoming").iterdir()) == sorted(p.name for p in first.samples)
+
+
+def test_demo_refuses_a_folder_with_other_files(tmp_path):
+    from workbook_tools.errors import WorkbookToolsError
+
+    (tmp_path / "我的文件.xlsx").write_bytes(b"x")
+    with pytest.raises(WorkbookToolsError, match="已有其他文件"):
+        run_demo(tmp_path, customers=6)
+    assert (tmp_path / "我的文件.xlsx").read_bytes() == b"x"

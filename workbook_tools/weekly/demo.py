@@ -8,12 +8,14 @@ default); incoming/ holds only the regional files."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbook_tools.adopt import AdoptResult, adopt_files
 from workbook_tools.card import CardResult, build_cards
 from workbook_tools.card.blank import write_blank_cards
+from workbook_tools.errors import WorkbookToolsError
 from workbook_tools.history import HistoryStore
 from workbook_tools.generate import generate_template
 from workbook_tools.sampledata import MANIFEST, generate_samples
@@ -50,6 +52,7 @@ class DemoResult:
 
 def run_demo(folder: str | Path, *, customers: int = 300) -> DemoResult:
     folder = Path(folder)
+    _start_afresh(folder)
     schema = load_schema()
     templates = [generate_template(schema, kind, folder / "模板" / f"{form.title}.xlsx", checks=True)
                  for kind, form in ((f.key, f) for f in schema.forms)]
@@ -68,6 +71,17 @@ def run_demo(folder: str | Path, *, customers: int = 300) -> DemoResult:
                             archived_visits=store.archived_visits())
     return DemoResult(folder, templates, submitted, [first, second], edited, samples.manifest_path, cards,
                       adopt_legacy(folder / LEGACY, schema))
+
+
+def _start_afresh(folder: Path) -> None:
+    """A previous demo in ``folder`` is removed (its week-48 files would otherwise be merged
+    again with the new week-47 ones); any other non-empty folder is refused, never emptied."""
+    if not folder.exists() or not any(folder.iterdir()):
+        return
+    if (folder / MANIFEST).is_file() and (folder / "archive.yaml").is_file() and (folder / "incoming").is_dir():
+        shutil.rmtree(folder)
+        return
+    raise WorkbookToolsError(f"演示目录 {folder} 已有其他文件；请指定一个空目录或不存在的目录（演示会在其中生成全部文件）")
 
 
 def adopt_legacy(folder: Path, schema) -> AdoptResult:
