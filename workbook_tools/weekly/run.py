@@ -131,9 +131,6 @@ def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,
         step("正在记录进档案历史库…")
         merge.notices += record_run(cfg.history, run_record(merge.result, cfg.schema, merge.output,
                                                             overdue=summary.overdue))
-    if cfg.history is not None:
-        merge.notices += record_run(cfg.history, run_record(merge.result, cfg.schema, merge.output,
-                                                            overdue=summary.overdue))
     result = WeeklyResult(week, plan_week, out, previous, merge, summary, plans,
                           out / REPORT.format(week=week), reports, annotated,
                           submission_notices(cfg, merge.inputs, reports, previous), figures, cfg.history)
