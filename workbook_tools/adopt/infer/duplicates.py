@@ -5,9 +5,7 @@ Listed for a person to decide; nothing is merged."""
 
 from __future__ import annotations
 
-import unicodedata
-from typing import Any
-
+from workbook_tools.adopt.infer.model import compact_code as _code
 from workbook_tools.privacy.masks import mask_value
 from workbook_tools.validate.names import normalize_company_name
 
@@ -17,15 +15,6 @@ IDENTIFIERS = (("uscc", "相同统一社会信用代码", ""), ("id_card", "相�
 SAME_NAME = "名称规范化后相同"
 PERSON = "个人"
 
-
-def _code(value: Any) -> str:
-    if value is None:
-        return ""
-    if value.__class__ is str and value.isascii() and " " not in value:
-        return value.upper()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return "".join(unicodedata.normalize("NFKC", str(value)).split()).upper()
 
 
 def _groups(rows: list[dict], keyer) -> dict[str, list[int]]:

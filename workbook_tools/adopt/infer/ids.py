@@ -18,26 +18,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from typing import Any
 
 from workbook_tools.schema.model import Schema
-from workbook_tools.adopt.infer.model import HOW_NEW_ID, Conversion
+from workbook_tools.adopt.infer.model import HOW_NEW_ID, Conversion, compact_code as _text
 
 FORM = "registration"
 _NUMBERED = re.compile(r"([A-Z]+)(\d+)", re.ASCII)
 _WIDTH = re.compile(r"\\d\{(\d+)")
 _UNDATED = dt.date.max
 
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if value.__class__ is str and value.isascii() and " " not in value:
-        return value.upper()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return "".join(unicodedata.normalize("NFKC", str(value)).split()).upper()
 
 
 def identity(row: dict) -> tuple[str, ...]:

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,3 +64,14 @@ HOW_NEW_ID = "新编客户编号（前缀“{prefix}”）"
 # what the remarks carry (备注: 其他号码：…；客户名称（另一列）：…)
 EXTRA_NUMBERS = "其他号码：{numbers}"
 EXTRA_VALUE = "{label}（另一列）：{value}"
+
+
+def compact_code(value: Any) -> str:
+    """A code or name compared as identity: full-width folded (NFKC), spaces removed, upper-case."""
+    if value is None:
+        return ""
+    if value.__class__ is str and value.isascii() and " " not in value:
+        return value.upper()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "".join(unicodedata.normalize("NFKC", str(value)).split()).upper()
