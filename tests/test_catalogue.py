@@ -24,6 +24,7 @@ KNOWN_PARAMS = {
     "positions", "birth", "region", "chars", "hint", "first_row", "count", "letters", "first",
     "form", "header_row", "labels", "rule", "condition", "left", "right", "right_label",
     "when_label", "when_value", "sheets", "time", "sheet", "base",
+    "first_sheet",               # unique-duplicate, row-duplicate across continuation sheets
     "customer_id", "computed",   # trade-figure-disagrees (workbook_tools.accounts)
 }
 

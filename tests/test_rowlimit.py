@@ -199,6 +199,38 @@ def test_a_continuation_with_another_header_is_reported_not_joined(tampered, sch
     assert message in cards.notices
 
 
+def test_validate_checks_uniqueness_across_continuation_sheets(merged, schema, low_limit, tmp_path):
+    """A 客户编号 on 客户档案(3) repeating one on 客户档案, and a visit row on 拜访记录(2) repeating
+    one on 拜访记录, are duplicates of one table: reported on the later sheet's own cell."""
+    _, run = merged
+    clean = validate_paths([run.output], schema, as_of=DAY).files[0].findings
+    assert not [f for f in clean if f.code in ("unique-duplicate", "row-duplicate")]
+    book = openpyxl.load_workbook(run.output)
+    first_id = book["客户档案"]["A2"].value
+    book["客户档案(3)"]["A5"] = first_id
+    book["客户档案(3)"]["A7"] = first_id                     # twice on the same later sheet
+    for col in range(1, book["拜访记录"].max_column + 1):
+        book["拜访记录(2)"].cell(3, col).value = book["拜访记录"].cell(10, col).value
+    path = tmp_path / "重复的总表.xlsx"
+    book.save(path)
+    report = validate_paths([path], schema, as_of=DAY).files[0]
+    found = [(f.severity, f.sheet, f.cell, f.row, f.message) for f in report.findings
+             if f.code in ("unique-duplicate", "row-duplicate")]
+    assert ("error", "客户档案(3)", "A5", 5, f"客户编号“{first_id}”与工作表“客户档案”第 2 行重复；"
+            "客户编号必须唯一，请核对后改用未被使用的编号") in found
+    assert ("error", "客户档案(3)", "A7", 7, f"客户编号“{first_id}”与第 5 行重复；"
+            "客户编号必须唯一，请核对后改用未被使用的编号") in found
+    assert ("warning", "拜访记录(2)", None, 3, "本行与工作表“拜访记录”第 10 行内容完全相同；"
+            "如果是重复录入，请删除其中一行") in found
+    visit_id = book["拜访记录"].cell(10, 1).value           # 记录编号 is unique too
+    assert book["拜访记录"]["A1"].value == "记录编号"
+    assert ("error", "拜访记录(2)", "A3", 3, f"记录编号“{visit_id}”与工作表“拜访记录”第 10 行重复；"
+            "记录编号必须唯一，请核对后改用未被使用的编号") in found
+    assert len(found) == 4
+    sheet3 = next(t for t in report.tables if t.table.sheet == "客户档案(3)")
+    assert 5 in sheet3.messages_by_row("error")     # where fix/annotate/merge look per table
+
+
 @needs_soffice
 def test_libreoffice_opens_the_continuation_sheets(merged, tmp_path):
     _, run = merged

@@ -41,6 +41,8 @@ def _guard(path: Path, action):
 class CalamineSource:
     def __init__(self, path: Path, kind: str):
         self.path = path
+        # xlsx sheets past MAX_CELLS passed sniff's density rule (extent.within_extent)
+        self.max_cells = limits.MAX_DENSE_CELLS if kind in ("xlsx", "xlsm") else limits.MAX_CELLS
         if path.suffix.lower() in _PATH_SUFFIXES.get(kind, ()):
             self.book = _guard(path, lambda: pc.CalamineWorkbook.from_path(str(path)))
         else:  # e.g. a real .xlsx saved as "客户.xls": calamine picks the format by content
@@ -57,7 +59,7 @@ class CalamineSource:
 
     def load(self, name: str) -> SheetGrid:
         sheet = _guard(self.path, lambda: self.book.get_sheet_by_name(name))
-        if sheet.height * sheet.width > limits.MAX_CELLS:
+        if sheet.height * sheet.width > self.max_cells:
             end = sheet.end or (0, 0)
             raise extent_error(self.path, name, end[0] + 1, end[1] + 1)
         start = sheet.start

@@ -58,7 +58,7 @@ _NEAR_COLS, _NEAR_ROWS = 702, 9999  # bounds when no far cell holds a value
 
 
 def check_xlsx(pkg: ZipPackage) -> bool:
-    """Raise UnreadableWorkbook if any worksheet's real extent exceeds MAX_CELLS or the
+    """Raise UnreadableWorkbook if any worksheet's real extent is too big (within_extent) or the
     shared-string cells decode to more than MAX_TEXT_CHARS characters. True when every
     part was bounded by the fast pass (the usual form, which the parser reads as the guard
     does); False when some part needed the exact pass or could not be read."""
@@ -69,7 +69,7 @@ def check_xlsx(pkg: ZipPackage) -> bool:
     for part in parts:
         scan = _scan_part(pkg, part)
         usual = usual and scan.usual
-        if scan.rows * scan.cols > limits.MAX_CELLS:
+        if not within_extent(scan.rows, scan.cols, scan.cells):
             raise extent_error(pkg.path, names.get(part, part), scan.rows, scan.cols)
         text += strings.text_of(pkg, part, scan.cells)
     if text > limits.MAX_TEXT_CHARS:   # the sum of per-sheet bounds: count exactly before refusing
@@ -77,6 +77,16 @@ def check_xlsx(pkg: ZipPackage) -> bool:
         if text > limits.MAX_TEXT_CHARS:
             raise unreadable(pkg.path, "text_bomb", chars=f"{text:,}", limit=f"{limits.MAX_TEXT_CHARS:,}")
     return usual and strings.usual
+
+
+def within_extent(rows: int, cols: int, cells: int) -> bool:
+    """A sheet of rows × cols whose parts write ``cells`` cells may be loaded: up to MAX_CELLS
+    always; up to MAX_DENSE_CELLS when at least one cell in MIN_DENSE_FILL is written (the
+    memory calamine asks for is then what the file holds, not a far cell's empty rectangle)."""
+    area = rows * cols
+    if area <= limits.MAX_CELLS:
+        return True
+    return area <= limits.MAX_DENSE_CELLS and cells * limits.MIN_DENSE_FILL >= area
 
 
 def tag_chunks(fh):
@@ -110,9 +120,9 @@ def _scan_part(pkg: ZipPackage, part: str) -> _Scan:
     try:
         with pkg.open(part) as fh:
             usual = all(_fast_piece(buf, scan) for buf in tag_chunks(fh))
-        if usual and scan.rows * scan.cols > limits.MAX_CELLS and scan.cols == _NEAR_COLS:
+        if usual and not within_extent(scan.rows, scan.cols, scan.cells) and scan.cols == _NEAR_COLS:
             scan.cols = _widest(pkg, part)   # a tall sheet: bound its width exactly
-        if not usual or scan.rows * scan.cols > limits.MAX_CELLS:
+        if not usual or not within_extent(scan.rows, scan.cols, scan.cells):
             scan.usual = False
             scan.rows, scan.cols, scan.cells = _exact_extent(pkg, part)
     except Exception:  # noqa: BLE001 - an unreadable part: calamine (or the fallback) reports it

@@ -1,6 +1,7 @@
 """Checks on zip containers (xlsx/xlsm/ods) made before any XML parser sees them.
 
-- zip-bomb limits: number of entries, declared total size, compression ratio;
+- zip-bomb limits: number of entries, compression ratio of every big entry, and a declared
+  total that past MAX_ZIP_TOTAL must be backed by compressed bytes (allowed_total);
 - every XML part's prolog is scanned for <!DOCTYPE / <!ENTITY (entity-expansion
   "billion laughs" bombs) — a workbook never needs either;
 - what the package is: xlsx, xlsm, ods, or something else (xlsb, Word, …).
@@ -75,13 +76,33 @@ def check_bomb(path: Path, infos: list[zipfile.ZipInfo]) -> None:
         raise unreadable(path, "zip_bomb", what=f"压缩包内有 {len(infos)} 个条目")
     total = sum(i.file_size for i in infos)
     if total > limits.MAX_ZIP_TOTAL:
-        raise unreadable(path, "zip_bomb", what=f"解压后共 {human_size(total)}")
+        packed = compressed_bytes(path, infos)
+        if total > allowed_total(packed):
+            raise unreadable(path, "zip_bomb",
+                             what=f"解压后共 {human_size(total)}，压缩数据只有 {human_size(packed)}")
     for info in infos:
         if info.file_size >= limits.ZIP_RATIO_MIN_SIZE:
             ratio = info.file_size / max(info.compress_size, 1)
             if ratio > limits.MAX_ZIP_RATIO:
                 raise unreadable(path, "zip_bomb",
                                  what=f"{normalize_name(info.filename)} 压缩比 {ratio:.0f}:1")
+
+
+def compressed_bytes(path: Path, infos: list[zipfile.ZipInfo]) -> int:
+    """The compressed data the entries can really hold: their declared compressed sizes,
+    but no more than the file itself (overlapping entries share one compressed kernel)."""
+    declared = sum(i.compress_size for i in infos)
+    try:
+        return min(declared, path.stat().st_size)
+    except OSError:
+        return declared
+
+
+def allowed_total(packed: int) -> int:
+    """The declared uncompressed total a package with ``packed`` compressed bytes may have:
+    MAX_ZIP_TOTAL for any package, plus MAX_ZIP_TOTAL_RATIO per compressed byte, at most
+    MAX_ZIP_TOTAL_HARD (docs/architecture.md, pre-parse guards)."""
+    return min(limits.MAX_ZIP_TOTAL_HARD, limits.MAX_ZIP_TOTAL + limits.MAX_ZIP_TOTAL_RATIO * packed)
 
 
 def package_kind(pkg: ZipPackage) -> str:

@@ -10,6 +10,7 @@ from typing import Any, Iterable, Iterator
 from workbook_tools.errors import UnreadableWorkbook, shown
 from workbook_tools.io.continuation import header_mismatch, split_name
 from workbook_tools.io.reader import EMPTY_SHEET, NOT_DATA_REASONS, read_workbook, read_workbooks
+from workbook_tools.validate.continued import cross_sheet_findings
 from workbook_tools.validate.engine import validate_table
 from workbook_tools.validate.findings import FileReport, ValidationReport, sort_findings
 from workbook_tools.validate.sink import FindingSink
@@ -76,6 +77,7 @@ def validate_book(path: str | Path, book: Any, schema: Any, *, form: str | None 
     results = [validate_table(t, schema, as_of=as_of, date1904=bool(book.date1904))
                for t in book.sheets]
     forms = list(dict.fromkeys(t.form.key for t in book.sheets))
+    cross_sheet_findings(results)   # adds to each result's own findings
     found = [f for r in results for f in r.findings] + _continuation_findings(book)
     return FileReport(
         path=path, form=",".join(forms), rows=sum(len(t.records) for t in book.sheets),

@@ -164,7 +164,7 @@ def unique(columns: dict, rows: list, values: list, sink: FindingSink) -> None:
             if j != i:
                 sink.add("unique-duplicate", cell=f"{col.letter}{rows[i]}", row=rows[i],
                          label=col.label, value=display(values[i][col.pos]), field=col.field,
-                         first_row=rows[j])
+                         first_row=rows[j], first_sheet="")
 
 
 def duplicate_rows(rows: list, values: list, sink: FindingSink) -> None:
@@ -175,4 +175,4 @@ def duplicate_rows(rows: list, values: list, sink: FindingSink) -> None:
         except TypeError:  # an unhashable value: cannot compare, skip
             continue
         if j != i:
-            sink.add("row-duplicate", cell=None, row=rows[i], label=None, first_row=rows[j])
+            sink.add("row-duplicate", cell=None, row=rows[i], label=None, first_row=rows[j], first_sheet="")

@@ -260,4 +260,4 @@ def _unique(plan: CheckPlan, f: Field) -> str:
     first = f"MATCH({key},{letter}${plan.first_row}:{letter}${plan.last_row},0)+{plan.first_row - 1}"
     cond = f'AND({letter}§<>"",NOT({plan.is_placeholder(f.key)}),{condition("unique-duplicate", first=first)})'
     return "&" + chain([(cond, message("unique-duplicate", label=f.label,
-                                       value=values.shown(f, plan.x(f.key)), first_row=Expr(first)))])
+                                       value=values.shown(f, plan.x(f.key)), first_row=Expr(first), first_sheet=""))])
