@@ -47,6 +47,9 @@ class LegacyTable:
     records: list[Record]
     skipped_rows: list[tuple[int, str]] = field(default_factory=list)
     footer_row: int | None = None
+    number: int = 1                       # 1-based table number on its sheet
+    title: str | None = None              # the title line above a further table (provenance)
+    start_row: int | None = None          # 1-based first row of a further table (its title line)
 
 
 @dataclass
@@ -71,9 +74,9 @@ def read_legacy(path: str | Path, mapper: Mapper) -> LegacyFile:
     try:
         for info in source.sheets():
             why = not_data_reason(info)
-            table = None if why else read_grid(path, source.load(info.name), mapper)
-            if isinstance(table, LegacyTable):
-                out.tables.append(table)
+            table = None if why else read_tables(path, source.load(info.name), mapper)
+            if isinstance(table, list):
+                out.tables.extend(table)
             else:
                 out.other_sheets[info.name] = why or table or NO_HEADER
     finally:
@@ -96,15 +99,70 @@ def _calamine(path: Path, kind: str):
     return OpenpyxlSource(path)
 
 
+def header_score(row: list, mapper: Mapper) -> int:
+    """How many distinct fields the cells of ``row`` map to."""
+    keys = {mapper.header(v)[0] for v in row if isinstance(v, str) and v.strip()}
+    keys.discard(None)
+    return len(keys)
+
+
 def find_header_row(grid: SheetGrid, mapper: Mapper) -> int | None:
     """Index of the row (among the first rows) whose cells map to the most fields."""
     best, best_row = MIN_MAPPED - 1, None
     for i, row in enumerate(grid.rows[: limits.HEADER_SCAN_ROWS]):
-        keys = {mapper.header(v)[0] for v in row if isinstance(v, str) and v.strip()}
-        keys.discard(None)
-        if len(keys) > best:
-            best, best_row = len(keys), i
+        score = header_score(row, mapper)
+        if score > best:
+            best, best_row = score, i
     return best_row
+
+
+def _texts(row: list) -> list[str]:
+    return [t for t in (header_text(v).strip() for v in row if v is not None) if t]
+
+
+def _blank_row(row: list) -> bool:
+    return not _texts(row)
+
+
+def _title(row: list) -> str | None:
+    """The text of a title line (one filled cell, e.g. “华南区客户”), else None."""
+    texts = _texts(row)
+    return texts[0] if len(texts) == 1 else None
+
+
+def further_tables(grid: SheetGrid, header: int, mapper: Mapper) -> list[tuple[int, int, str | None]]:
+    """(start, header, title) of every further table below the one whose header is row
+    ``header``: after a blank gap, a row (optionally under a one-cell title line) whose
+    cells map to at least half as many fields as the first header's do (another system's
+    block may name fewer known columns). A blank gap followed by data rows — whose values
+    are not column names — does not start a table."""
+    need = max(MIN_MAPPED, (header_score(grid.rows[header], mapper) + 1) // 2)
+    out, rows = [], grid.rows
+    for i in range(header + 2, len(rows)):
+        if _blank_row(rows[i]) or header_score(rows[i], mapper) < need:
+            continue
+        title = _title(rows[i - 1])
+        start = i - 1 if title is not None else i
+        if start >= 1 and _blank_row(rows[start - 1]):
+            out.append((start, i, title))
+    return out
+
+
+def read_tables(path: Path, grid: SheetGrid, mapper: Mapper) -> list[LegacyTable] | str | None:
+    """Every table on one sheet (several tables one under another), or why there is none."""
+    header = find_header_row(grid, mapper)
+    bounds = [] if header is None else further_tables(grid, header, mapper)
+    if not bounds:  # (bounds first: reading a table blanks its cells to None in place)
+        first = read_grid(path, grid, mapper)
+        return [first] if isinstance(first, LegacyTable) else first
+    ends = [b[0] for b in bounds] + [len(grid.rows)]
+    tables = [read_grid(path, SheetGrid(grid.name, grid.rows[:ends[0]], grid.first_row, grid.first_col), mapper)]
+    for n, (start, _h, title) in enumerate(bounds):
+        part = SheetGrid(grid.name, grid.rows[start:ends[n + 1]], grid.first_row + start, grid.first_col)
+        table = read_grid(path, part, mapper)
+        table.number, table.title, table.start_row = n + 2, title, grid.first_row + start + 1
+        tables.append(table)
+    return tables
 
 
 def read_grid(path: Path, grid: SheetGrid, mapper: Mapper) -> LegacyTable | str | None:

@@ -52,6 +52,11 @@ def _reconciliation(result, by_file) -> list[Line]:
         rows = by_file.get(n, [])
         out.append([(legacy.path.name, ""), (legacy.rows, ""), (len(rows), ""), (legacy.rows - len(rows), ""),
                     (_span(rows), "")])
+        if len(legacy.tables) > 1:
+            for table in legacy.tables:
+                mine = [i for i in rows if result.rows.origins[i].table is table]
+                out.append([(f"　{table_name(legacy, table)}", ""), (len(table.records), ""), (len(mine), ""),
+                            (len(table.records) - len(mine), ""), (_span(mine), "")])
     out.append([("合计", "header"), (result.rows_read, "header"), (result.rows_written, "header"),
                 (result.rows_read - result.rows_written, "header"), ("", "header")])
     return out + [[]]
@@ -70,7 +75,7 @@ def _file_section(result, n: int, legacy, rows: list[int]) -> list[Line]:
     out = [_text(f"来源文件：{legacy.path.name}（{legacy.kind}）", "section")]
     for table in legacy.tables:
         mine = [i for i in rows if result.rows.origins[i].table is table]
-        out.append(_text(f"工作表“{table.sheet}”：表头在第 {table.header_row} 行，读取 {len(table.records)} 行，"
+        out.append(_text(f"{table_name(legacy, table)}：表头在第 {table.header_row} 行，读取 {len(table.records)} 行，"
                          f"写入登记表{_span(mine)}。"))
         if table.skipped_rows:
             out.append(_text("表头下的非数据行（未导入）：" + "、".join(f"第 {r} 行（{k}）" for r, k in table.skipped_rows)))
@@ -85,6 +90,17 @@ def _file_section(result, n: int, legacy, rows: list[int]) -> list[Line]:
         out.append(_text(f"工作表“{sheet}”未读取：{why}"))
     out += [[]] + _conversions(result, rows) + _findings(result, rows)
     return out + [[]]
+
+
+def table_name(legacy, table) -> str:
+    """“工作表“客户””, or for one of several tables on a sheet
+    “工作表“客户” 第 2 张表（第 25 行起，标题“华南区客户”）”."""
+    name = f"工作表“{table.sheet}”"
+    if sum(1 for t in legacy.tables if t.sheet == table.sheet) < 2:
+        return name
+    start = table.start_row or table.header_row
+    title = f"，标题“{table.title}”" if table.title else ""
+    return f"{name} 第 {table.number} 张表（第 {start} 行起{title}）"
 
 
 def _where(result, i: int) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from workbook_tools.adopt import adopt_files, plan_files
+from workbook_tools.adopt.notes import table_name
 from workbook_tools.cli.common import (
     ChineseCommand, ChineseUsageError, as_of_option, force_option, refuse_existing, schema_option,
 )
@@ -72,7 +73,7 @@ def command(paths, output, region, owner, map_file, id_prefix, start, plan, map_
 def _print_plan(plan) -> None:
     for legacy in plan.files:
         for table in legacy.tables:
-            click.echo(f"{name(legacy.path)}（工作表“{table.sheet}”，表头第 {table.header_row} 行，"
+            click.echo(f"{name(legacy.path)}（{table_name(legacy, table)}，表头第 {table.header_row} 行，"
                        f"{len(table.records)} 行数据）：")
             for col in table.columns:
                 target = plan.form.field(col.field).label if col.field else "其他信息（保留原值）"
