@@ -93,3 +93,14 @@ def test_sheet_rows_joins_blocks_in_row_and_column_order_with_heights():
         '<c r="B2" s="3" t="inlineStr"><is><t>右</t></is></c></row>'
         '<row r="3" ht="30" customHeight="1"><c r="A3" s="3" t="inlineStr"><is><t>下</t></is></c></row>')
     assert sheet.last_cell == "B3"
+
+
+def test_a_text_only_column_takes_the_bulk_path_with_the_same_bytes():
+    rows = ["2", "3", "4"]
+    dates = (style_attr(8), style_attr(9))
+    assert value_cells("A", rows, ["", None, "华东"], "", dates) == [
+        '<c r="A2" t="inlineStr"><is><t></t></is></c>', "",
+        '<c r="A3" t="inlineStr"><is><t>华东</t></is></c>'.replace("A3", "A4")]
+    assert value_cells("A", rows, ["a&b", None, "\x07"], ' s="2"', dates) == [
+        '<c r="A2" s="2" t="inlineStr"><is><t>a&amp;b</t></is></c>', "",
+        '<c r="A4" s="2" t="inlineStr"><is><t>_x0007_</t></is></c>']

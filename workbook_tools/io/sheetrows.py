@@ -18,6 +18,8 @@ from xlsxwriter.utility import xl_col_to_name
 
 from workbook_tools.io.sheetxml import EPOCH, ZIP64_FROM_CELLS, any_special, plain_text, string_cell, value_cell
 
+_TEXT_TYPES = {str, type(None)}  # a column of these is written in one comprehension
+
 __all__ = ["SheetRows", "number_cells", "row_xml", "style_attr", "text_cells", "value_cells"]
 
 
@@ -58,6 +60,9 @@ def value_cells(letter: str, rows: list[str], values: Iterable[Any], s: str, dat
     text, finite numbers, dates) are written inline, the rest through string_cell / value_cell."""
     pre, text, number = f'<c r="{letter}', f'"{s} t="inlineStr"><is><t>', f'"{s}><v>'
     date = f'"{dates[0]}><v>'
+    values = values if isinstance(values, (list, tuple)) else list(values)
+    if set(map(type, values)) <= _TEXT_TYPES and not any_special([v for v in values if v is not None]):
+        return ["" if v is None else f"{pre}{r}{text}{v}</t></is></c>" for r, v in zip(rows, values)]
     out: list[str] = []
     add = out.append
     for r, v in zip(rows, values):
