@@ -9,7 +9,7 @@ import pytest
 import xlsxwriter
 
 from workbook_tools.io.sheetxml import any_special, plain_text, splice, string_cell
-from workbook_tools.summary.sheetxml import SheetRows, text_cells
+from workbook_tools.io.sheetrows import SheetRows, text_cells
 
 TRICKY = ["a & b <c>", " 前后空格 ", "尾空格 ", "\t制表", "控制\x01字符", "_x0041_ 字面", "\ufffe", "长" * 40_000]
 PLAIN = ["上海恒丰贸易有限公司", "HD0001", "a|b", "_x004_", "x", "行1\n行2", "=1+2"]

@@ -25,9 +25,10 @@ from workbook_tools.generate.styles import Formats
 from workbook_tools.generate.template import FIXED_CREATED, WORKBOOK_OPTIONS, write_data_sheet
 from workbook_tools.io.continuation import continuation_name, sheet_counts
 from workbook_tools.io.pagesetup import setup_table_page, setup_text_page
+from workbook_tools.io.sheetrows import SheetRows, number_cells, text_cells
 from workbook_tools.plan.schedule import PlanItem
 from workbook_tools.schema.model import Field, Schema
-from workbook_tools.summary.sheetxml import SheetRows, number_cells, numeric, splice, text_cells
+from workbook_tools.summary.sheetxml import numeric, splice
 
 PENDING_SHEET = "待安排"
 NOTES_SHEET = "说明"
@@ -114,7 +115,7 @@ def write_pending_sheet(ws, pending: pd.DataFrame, formats, title: str = "客户
 
     XlsxWriter writes the header, column formats and sheet setup; the data rows (hundreds of
     thousands for a big archive) are returned as XML to splice in after the workbook is
-    closed (summary.sheetxml). Blank cells are left out: the column format covers them.
+    closed (io.sheetrows, summary.sheetxml.splice). Blank cells are left out: the column format covers them.
     """
     rows = [str(r) for r in range(2, len(pending) + 2)]
     columns = []

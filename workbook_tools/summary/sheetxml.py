@@ -1,4 +1,5 @@
-"""Worksheet ``<row>`` XML for the summary tables and the 待安排 lists, built column-wise in bulk.
+"""Worksheet ``<row>`` XML for the summary tables and the 待安排 lists, built column-wise in bulk
+with io.sheetrows (the one row builder, shared with the master).
 
 A 300,000-customer master can put a few million cells on 跟进提醒 and 业务下滑. The
 writers let XlsxWriter write the workbook (styles, charts, column widths, the title row)
@@ -11,14 +12,14 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
 from workbook_tools.io import sheetxml
-from workbook_tools.io.sheetxml import any_special, plain_text, string_cell
+from workbook_tools.io.sheetrows import SheetRows, number_cells, text_cells
 from workbook_tools.summary.tables import Table
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -26,88 +27,11 @@ EMPTY_NOTE = "（无）"  # written in the first data row of a table without row
 LINE_PT = 15.0  # height of one line of wrapped text
 
 
-def text_cells(letter: str, rows: list[str], values: Iterable, style: int) -> list[str]:
-    """Inline-string cells ('' where the value is blank or empty)."""
-    texts = [v if isinstance(v, str) else ("" if v is None or v != v else str(v)) for v in values]
-    s = f' s="{style}"'
-    head, tail = f'<c r="{letter}', f'"{s} t="inlineStr"><is><t>'
-    if any_special(texts):  # one scan of the column; escaping is rarely needed
-        return ["" if not v else f"{head}{r}{tail}{v}</t></is></c>" if plain_text(v)
-                else string_cell(f"{letter}{r}", s, v) for r, v in zip(rows, texts)]
-    return [f"{head}{r}{tail}{v}</t></is></c>" if v else "" for r, v in zip(rows, texts)]
-
-
-def number_cells(letter: str, rows: list[str], values: np.ndarray, style: int) -> list[str]:
-    """Number cells ('' where NaN); integral columns are written without a decimal point."""
-    finite = np.isfinite(values)
-    if np.all(values[finite] == np.round(values[finite])) and np.all(np.abs(values[finite]) < 2**53):
-        numbers = np.where(finite, values, 0).astype("int64").tolist()  # Python ints format fast
-    else:
-        numbers = [repr(v) for v in values.tolist()]
-    head, tail = f'<c r="{letter}', f'" s="{style}"><v>'
-    return [f"{head}{r}{tail}{n}</v></c>" if ok else "" for r, n, ok in zip(rows, numbers, finite.tolist())]
-
-
 def numeric(column: pd.Series, kind: str) -> np.ndarray:
     """Float values for a number column; dates as Excel serial days."""
     if kind == "date":
         return (pd.to_datetime(column) - EXCEL_EPOCH).dt.days.to_numpy(dtype="float64", na_value=np.nan)
     return pd.to_numeric(column, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-
-
-class SheetRows:
-    """Blocks of cells collected for one sheet, emitted as ``<row>`` XML in row and column order."""
-
-    def __init__(self) -> None:
-        self.blocks: list[tuple[int, int, list[str]]] = []  # (first row, first column, row strings)
-        self.max_row = -1
-        self.max_col = -1
-        self.heights: dict[int, float] = {}  # 0-based row → height in points (rows of wrapped text)
-
-    @property
-    def last_cell(self) -> str | None:
-        """The bottom-right cell (for ``<dimension>``); None when there are no cells."""
-        return f"{xl_col_to_name(max(self.max_col, 0))}{self.max_row + 1}" if self.blocks else None
-
-    @property
-    def large(self) -> bool:
-        return (self.max_row + 1) * (self.max_col + 1) > sheetxml.ZIP64_FROM_CELLS
-
-    def chunks(self) -> Iterator[bytes]:
-        if self.blocks:
-            yield self.xml()
-
-    def add_block(self, first_row: int, first_col: int, last_col: int, columns: list[list[str]]) -> None:
-        """Cells of adjacent columns (one list per column, left to right), rows from ``first_row`` down.
-
-        Blocks may share rows with blocks further left or right, never overlap cells.
-        """
-        strings = list(map("".join, zip(*columns)))
-        if strings:
-            self.blocks.append((first_row, first_col, strings))
-            self.max_row = max(self.max_row, first_row + len(strings) - 1)
-            self.max_col = max(self.max_col, last_col)
-
-    def _row_tag(self, row: int) -> str:
-        height = self.heights.get(row)
-        return f'<row r="{row + 1}">' if height is None else f'<row r="{row + 1}" ht="{height:g}" customHeight="1">'
-
-    def xml(self) -> bytes:
-        if not self.blocks:
-            return b""
-        rows = np.concatenate([np.arange(r, r + len(s)) for r, _, s in self.blocks])
-        cols = np.concatenate([np.full(len(s), c) for _, c, s in self.blocks])
-        strings = [text for _, _, s in self.blocks for text in s]
-        keep = np.flatnonzero([bool(t) for t in strings])
-        order = keep[np.lexsort((cols[keep], rows[keep]))]
-        rows = rows[order]
-        starts = np.r_[True, rows[1:] != rows[:-1]].tolist()
-        ends = np.r_[rows[1:] != rows[:-1], True].tolist()
-        parts = [
-            (self._row_tag(r) if start else "") + strings[i] + ("</row>" if end else "")
-            for r, i, start, end in zip(rows.tolist(), order.tolist(), starts, ends)
-        ]
-        return "".join(parts).encode("utf-8")
 
 
 def wrapped_heights(table: Table, first_row: int, widths: Mapping[str, float]) -> dict[int, float]:

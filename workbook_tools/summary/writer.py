@@ -25,10 +25,11 @@ import xlsxwriter
 from workbook_tools.generate.context import GENERATOR
 from workbook_tools.io.atomic import atomic_path
 from workbook_tools.io.continuation import continuation_name, sheet_counts
+from workbook_tools.io.sheetrows import SheetRows
 from workbook_tools.summary.charts import add_charts, chart_sizes
 from workbook_tools.summary.printing import apply_plan, plan_print
 from workbook_tools.summary.sheetxml import (
-    EMPTY_NOTE, SheetRows, add_table, display_width, numeric, splice, wrapped_heights,
+    EMPTY_NOTE, add_table, display_width, numeric, splice, wrapped_heights,
 )
 from workbook_tools.summary.tables import SummarySheet, Table
 
