@@ -160,3 +160,10 @@ def test_without_trade_records_the_typed_figures_stay(typed):
     assert _declining(typed) == {"HD0002": dt.datetime(2025, 1, 1)}
     assert _derived(typed, "HD0001")["价值分类"] == "主力客户"
     assert _derived(typed, "HD0002")["业务下滑"].startswith("是：")
+
+
+def test_sales_sheets_when_the_last_customer_has_no_trade_record(computed):
+    # HD0003 (the last row of 客户档案) has no 交易记录: the summary used to fail building the deals
+    rows = _rows(computed["summary"].path, "客户综合销售力分析")
+    assert not any(r and "（不在客户档案中）" in r for r in rows)   # no negative count of unknown customers
+    assert computed["summary"].trades == 3
