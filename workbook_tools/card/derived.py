@@ -1,6 +1,7 @@
 """档案评估: the figures the summary computes, per customer, as one line of text each —
 价值分类 (主力/一般/零散), 跟进状态 (逾期 n 天 / 下次应跟进日期), 业务下滑, 档案完整度 and
-the age of the last revision (the two-monthly review rule)."""
+the age of the last revision (the two-monthly review rule). 价值分类 and 业务下滑 read the
+trade figures of the master's 客户分类 sheet (computed from 交易记录) when it has one."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pandas as pd
 from workbook_tools.schema.model import Schema
 from workbook_tools.summary.archived import with_archived_visits
 from workbook_tools.accounts.classes import value_classes
+from workbook_tools.summary.computed import ACCOUNTS, TRADE_KEYS, with_computed
 from workbook_tools.summary.followup import followup_status
 from workbook_tools.summary.load import load_master
 from workbook_tools.summary.quality import important_fields
@@ -49,12 +51,13 @@ def compute_figures(master: str | Path, schema: Schema, as_of: dt.date,
     important = important_fields(schema)
     data = load_master(master, schema, fields={
         "registration": DERIVED_FIELDS | set(important), "visit-record": {"customer_id", "date"},
-        "visit-plan": set()})
+        "visit-plan": set(), ACCOUNTS: {"customer_id", "source", *TRADE_KEYS}})
     data = with_archived_visits(data, archived_visits, schema)
     c, settings = data.customers, schema.settings
-    classes = value_classes(c, settings.get("value_classes") or DEFAULT_CLASSES)
+    traded = with_computed(c, data.accounts)   # 客户分类's computed trade figures, else the typed ones
+    classes = value_classes(traded, settings.get("value_classes") or DEFAULT_CLASSES)
     status = followup_status(c, data.visits, as_of, settings.get("contact_cycles") or {})
-    last_trade = c["last_trade_date"].fillna(c["first_trade_date"])
+    last_trade = traded["last_trade_date"].fillna(traded["first_trade_date"])
     purchase = c["category"].map(settings.get("purchase_cycles") or {}).astype("float64")
     idle = days_between(pd.Timestamp(as_of), last_trade)
     age = days_between(pd.Timestamp(as_of), c["revised"])

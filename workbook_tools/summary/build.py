@@ -14,6 +14,7 @@ from workbook_tools.schema.loader import load_schema
 from workbook_tools.schema.model import Schema
 from workbook_tools.summary.archived import with_archived_visits
 from workbook_tools.summary.classify import classification_sheet, composition_sheet
+from workbook_tools.summary.computed import ACCOUNTS, TRADE_KEYS, with_computed
 from workbook_tools.summary.followup import decline_sheet, followup_sheet
 from workbook_tools.summary.load import MasterData, load_master
 from workbook_tools.summary.notes import notes_sheet
@@ -36,6 +37,7 @@ SUMMARY_FIELDS = {
     "visit-record": {"customer_id", "date", "salesperson"},
     "visit-plan": {"plan_id", "salesperson", "planned_date", "customer_id", "status"},
     "trade": {"trade_id", "date", "customer_id", "amount", "paid_date", "paid_amount", "salesperson"},
+    ACCOUNTS: {"customer_id", "source", *TRADE_KEYS},   # 客户分类: the computed trade figures
 }
 
 
@@ -106,11 +108,12 @@ def compute_summary(data: MasterData, schema: Schema, as_of: dt.date,
     reg = schema.form("registration")
     deals = build_deals(c, data.trades, as_of, classes,
                         {key: reg.field(key).choice_values for key in ("category", "region")})
+    traded = with_computed(c, data.accounts)   # 客户分类's computed figures, else the typed ones
     return [
         classification_sheet(c, schema),
-        composition_sheet(c, schema),
+        composition_sheet(traded, schema),
         followup_sheet(c, data.visits, as_of, settings),
-        decline_sheet(c, as_of, settings),
+        decline_sheet(traded, as_of, settings),
         quality_sheet(data, schema, as_of),
         sales_sheet(c, data.visits, data.plans, as_of, deals, span),
         strength_sheet(deals, span, schema),

@@ -22,10 +22,12 @@ import numpy as np
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
+from workbook_tools.accounts import SHEET as ACCOUNTS_SHEET
 from workbook_tools.io.continuation import Joined, continued_sheets, join_rows
 from workbook_tools.io.gcpause import gc_paused
 from workbook_tools.errors import UnreadableWorkbook, WorkbookToolsError
 from workbook_tools.schema.model import DATE_TYPES, NUMBER_TYPES, Form, Schema, normalize_choice, normalize_header
+from workbook_tools.summary.computed import ACCOUNTS, accounts_frame, accounts_head
 from workbook_tools.summary.parse import TEXT_DTYPE, parse_dates, parse_numbers, parse_text
 from workbook_tools.summary.tables import labelled
 
@@ -62,6 +64,9 @@ class MasterData:
     trades: pd.DataFrame | None = None
     problems: tuple[str, ...] = ()  # continuation sheets not joined (header differs), in Chinese
     archived_visits: int = 0  # of ``visits``, those read from the history store (summary.archived)
+    # 客户分类 (summary.computed): customer_id, source and the computed trade figures; None when
+    # the master has no such sheet or ``fields`` did not ask for it
+    accounts: pd.DataFrame | None = None
 
     @property
     def duplicates(self) -> int:
@@ -79,8 +84,9 @@ def file_sha256(path: str | Path) -> str:
 
 def load_master(path: str | Path, schema: Schema, *,
                 fields: Mapping[str, Iterable[str]] | None = None, workers: int = 2) -> MasterData:
-    """Read the master's 客户档案, 拜访记录, 拜访计划, 待修正 and 疑似重复 sheets, and 交易记录
-    when the schema has the trade form and ``fields`` asks for it (or is None).
+    """Read the master's 客户档案, 拜访记录, 拜访计划, 待修正 and 疑似重复 sheets, 交易记录
+    when the schema has the trade form and ``fields`` asks for it (or is None), and 客户分类
+    when ``fields`` has the key ``accounts`` (or is None).
 
     ``fields`` (form key → field keys) limits the columns parsed; by default every field.
     ``workers`` > 1 reads sheets concurrently (see :func:`_run`); 1 reads them in order.
@@ -99,6 +105,8 @@ def load_master(path: str | Path, schema: Schema, *,
     }
     if any(f.key == TRADE_FORM for f in schema.forms) and (fields is None or TRADE_FORM in fields):
         jobs["trades"] = (_form_job, (path, schema.form(TRADE_FORM), TRADE_SHEET, wanted))
+    if fields is None or ACCOUNTS in fields:
+        jobs["accounts"] = (_accounts_job, (path,))
     with gc_paused():
         done = _run(jobs, workers, big=path.stat().st_size >= PROCESS_MIN_BYTES)
     missing = tuple(name for key in ("visits", "plans", "quarantine", "pairs") for name in done[key][1])
@@ -109,7 +117,7 @@ def load_master(path: str | Path, schema: Schema, *,
         plans=done["plans"][0], quarantined=q_total, quarantined_by_region=q_region,
         quarantined_by_owner=q_owner, duplicate_pairs=done["pairs"][0], missing_sheets=missing,
         trades=done["trades"][0] if "trades" in done and not done["trades"][1] else None,
-        problems=problems,
+        problems=problems, accounts=done.get("accounts"),
     )
 
 
@@ -204,6 +212,11 @@ def _rows_job(path: Path, name: str, convert, form: Form, head):
     joined = _sheet_rows(path, name, head=lambda rows: head(rows, form))
     rows = joined.rows if joined is not None else []
     return convert(rows, form), (() if joined is not None else (name,)), _problems(joined)
+
+
+def _accounts_job(path: Path) -> pd.DataFrame | None:
+    joined = _sheet_rows(path, ACCOUNTS_SHEET, head=accounts_head)
+    return None if joined is None else accounts_frame(joined.rows)
 
 
 def _problems(joined: Joined | None) -> tuple[str, ...]:

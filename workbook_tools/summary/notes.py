@@ -8,6 +8,7 @@ import pandas as pd
 
 from workbook_tools import __version__
 from workbook_tools.schema.model import Schema
+from workbook_tools.summary.computed import source_note
 from workbook_tools.summary.load import MasterData
 from workbook_tools.summary.followup import DUE_SOON_DAYS
 from workbook_tools.summary.load import TRADE_SHEET
@@ -30,6 +31,7 @@ def info_table(data: MasterData, schema: Schema, as_of: dt.date, span: Periods |
         ("文件 SHA-256", data.sha256),
         ("档案结构", schema.stamp),
         ("生成程序", f"workbook-tools {__version__}"),
+        ("价值分类与业务下滑的交易数据", source_note(data.accounts)),
     ]
     if data.missing_sheets:
         rows.append(("缺少的工作表", "、".join(data.missing_sheets) + "（相应统计按无数据处理）"))
@@ -68,7 +70,7 @@ def definitions(schema: Schema) -> list[tuple[str, str, str]]:
         ("客户归类汇总", "客户数", f"客户档案中每行一位客户，按客户类别和所属区域交叉计数；空白记为{UNFILLED}"),
         ("客户归类汇总", "合计", "行合计为该类别各区域之和，列合计为该区域各类别之和"),
         ("客户归类汇总", "占比", "该项客户数 ÷ 客户总数"),
-        ("客户构成分析", "交易次数合计 / 交易金额合计", "该组客户“交易次数”“交易金额(元)”之和，空白按0计"),
+        ("客户构成分析", "交易次数合计 / 交易金额合计", "该组客户“交易次数”“交易金额(元)”之和，空白按0计；取值见基本信息“价值分类与业务下滑的交易数据”"),
         ("客户构成分析", "信誉等级", credit),
         ("客户构成分析", "价值分类", _value_rule(s.get("value_classes") or {})),
         ("跟进提醒", "最近联系日期", "拜访记录中该客户编号在截止日期当日或以前的最晚“日期”；没有拜访记录时取建档日期"),
@@ -79,7 +81,7 @@ def definitions(schema: Schema) -> list[tuple[str, str, str]]:
         ("跟进提醒", f"未来{DUE_SOON_DAYS}天内到期", f"到期日期在截止日期当天至其后{DUE_SOON_DAYS}天之内（含两端）的客户；"
                                              "剩余天数 = 到期日期 − 截止日期"),
         ("跟进提醒", "未列入的客户", "没有拜访记录且没有建档日期，或客户类别为空且未填联系周期的客户无法计算，不列入"),
-        ("业务下滑", "最近交易日期", "取最近交易日期，未填写时取首次交易日期；两者都未填写的客户视为从未交易，不列入"),
+        ("业务下滑", "最近交易日期", "取最近交易日期（取值见基本信息“价值分类与业务下滑的交易数据”），为空时取首次交易日期；两者都为空的客户视为从未交易，不列入"),
         ("业务下滑", "购买周期(天)", f"按客户类别：{_cycles(s.get('purchase_cycles') or {})}"),
         ("业务下滑", "未交易天数 / 超出天数", "未交易天数 = 截止日期 − 最近交易日期；未交易天数大于购买周期时列入，超出天数 = 未交易天数 − 购买周期"),
         ("档案质量", "重要字段完整度", f"重要字段（{important}）中已填写的个数 ÷ 重要字段数，按客户取平均"),

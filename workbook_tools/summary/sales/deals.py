@@ -92,7 +92,8 @@ def build_deals(customers: pd.DataFrame, trades: pd.DataFrame | None, as_of: dt.
         bought = np.bincount(frame["cust"], minlength=len(registered))[:len(registered)] > 0
         totals = registered.assign(trade_amount=np.where(bought, sums, np.nan))
     class_of = value_classes(totals, classes).to_numpy(dtype=object)
-    unknown = int(frame["cust"].max()) + 1 - len(registered) if len(frame) else 0
+    # deals of customers not in 客户档案 (cust ≥ len(registered)); 0 when the last customers have none
+    unknown = max(0, int(frame["cust"].max()) + 1 - len(registered)) if len(frame) else 0
     labels = {key: labelled(registered[key]).to_numpy(dtype=object) for key in ("category", "region")}
     labels[VALUE_CLASS] = class_of
     order_base = {**(choices or {}), VALUE_CLASS: [*classes, NO_AMOUNT]}
