@@ -17,6 +17,7 @@ from workbook_tools.generate import generate_template
 from workbook_tools.merge.files import merge_files
 from workbook_tools.schema import load_schema
 from workbook_tools.summary.build import build_summary
+from fill_labels import fill_by_label
 
 SCHEMA = load_schema()
 AS_OF = dt.date(2026, 11, 30)
@@ -48,23 +49,13 @@ TRADES = [_deal(1, "HD0001", D(2026, 1, 10), 1000), _deal(2, "HD0002", D(2026, 6
           _deal(3, "HD0002", D(2026, 11, 25), 30000)]
 
 
-def _fill(path, sheet: str, rows: list[dict]) -> None:
-    wb = openpyxl.load_workbook(path)
-    ws = wb[sheet]
-    columns = {str(c.value).rstrip("*"): c.column for c in ws[1] if c.value}
-    for r, row in enumerate(rows, start=2):
-        for label, value in row.items():
-            ws.cell(row=r, column=columns[label], value=value)
-    wb.save(path)
-
-
 def _outputs(root, with_trades: bool) -> dict:
     folder = root / "in"
     files = [generate_template(SCHEMA, "registration", folder / "华东客户档案.xlsx")]
-    _fill(files[0], "客户档案登记表", REGISTRATION)
+    fill_by_label(files[0], "客户档案登记表", REGISTRATION)
     if with_trades:
         files.append(generate_template(SCHEMA, "trade", folder / "华东交易记录.xlsx"))
-        _fill(files[1], "客户交易记录", TRADES)
+        fill_by_label(files[1], "客户交易记录", TRADES)
     master = merge_files(files, root / "客户档案总表.xlsx", run_date=AS_OF, as_of=AS_OF).output
     summary = build_summary(master, root / "汇总.xlsx", schema=SCHEMA, as_of=AS_OF)
     cards = build_cards(master, root / "卡.xlsx", schema=SCHEMA, as_of=AS_OF)

@@ -22,6 +22,7 @@ from workbook_tools.privacy.view import RoleView
 from workbook_tools.schema import load_schema
 from workbook_tools.schema.catalogue import finding_type
 from workbook_tools.validate.run import run_validation
+from fill_labels import fill_by_label
 
 SCHEMA = load_schema()
 AS_OF = dt.date(2026, 11, 30)
@@ -73,23 +74,13 @@ TRADES = [  # rows 2…16
 ]
 
 
-def _fill(path: Path, sheet: str, rows: list[dict]) -> None:
-    wb = openpyxl.load_workbook(path)
-    ws = wb[sheet]
-    columns = {str(c.value).rstrip("*"): c.column for c in ws[1] if c.value}
-    for r, row in enumerate(rows, start=2):
-        for label, value in row.items():
-            ws.cell(row=r, column=columns[label], value=value)
-    wb.save(path)
-
-
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("trade") / "in"
     reg = generate_template(SCHEMA, "registration", folder / "华东客户档案.xlsx")
     trade = generate_template(SCHEMA, "trade", folder / "华东交易记录.xlsx")
-    _fill(reg, "客户档案登记表", REGISTRATION)
-    _fill(trade, "客户交易记录", TRADES)
+    fill_by_label(reg, "客户档案登记表", REGISTRATION)
+    fill_by_label(trade, "客户交易记录", TRADES)
     return reg, trade
 
 
