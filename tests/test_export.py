@@ -237,3 +237,27 @@ def test_libreoffice_opens_the_encrypted_export_with_the_password_only(demo, sch
     assert "error" in wrong
     assert right["sheets"] == ["发放说明", "客户档案"]
     assert right["rows"] == [["客户编号", "客户名称", "所属区域"], ["HD0001", "南京元航供应链管理有限公司", "华东"]]
+
+
+def test_the_stream_reader_reads_the_master_as_calamine_does(demo, schema, monkeypatch):
+    """export.read reads our masters with io.stream; the guarded calamine path (every other
+    file) gives the same tables."""
+    from workbook_tools.export import read as export_read
+    from workbook_tools.io.stream import NotStreamable
+
+    _, master, _ = demo
+    forms = {"registration", "visit-record", "complaint", "trade"}
+    choices = (None, lambda key: key in ("customer_id", "name", "contact", "visit_date"))
+    streamed = [export_read.read_master(master, schema, forms, wanted) for wanted in choices]
+
+    def refuse(*_args):
+        raise NotStreamable("test")
+
+    monkeypatch.setattr(export_read, "_streamed", refuse)
+    for wanted, tables in zip(choices, streamed):
+        assert {"registration", "visit-record", "trade"} <= set(tables)
+        for form, table in export_read.read_master(master, schema, forms, wanted).items():
+            mine = tables[form]
+            assert (mine.keys, mine.rows, mine.other_columns, mine.kept) == \
+                (table.keys, table.rows, table.other_columns, table.kept), form
+            assert len(mine.rows) > 0

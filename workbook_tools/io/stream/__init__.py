@@ -29,6 +29,7 @@ from workbook_tools.io import limits
 from workbook_tools.io.problems import extent_error
 from workbook_tools.io.stream.cells import (Decoder, NotStreamable, cell_pattern, check_references,
                                             column_index)
+from workbook_tools.io.stream.columnar import piece_columns
 from workbook_tools.io.stream.package import date_styles, shared_strings
 from workbook_tools.io.xlsx_meta import date1904, sheet_names_by_part
 from workbook_tools.io.zipcheck import open_package
@@ -94,7 +95,7 @@ class XlsxStream:
         """The sheet's first ``count`` rows (row 1 on, empty rows included) with every column."""
         out: list[list] = []
         for rows, cells in self._pieces(sheet, None):
-            for letters, row, attrs, inner in cells:
+            for letters, row, *content in cells:
                 r = int(row) - 1
                 if r >= count:
                     return _padded(out)
@@ -102,7 +103,7 @@ class XlsxStream:
                     out.append([])
                 line, c = out[r], column_index(letters.decode())
                 line.extend([""] * (c + 1 - len(line)))
-                line[c] = self.decoder.value(attrs, inner)
+                line[c] = self.decoder.value(*content)
         return _padded(out)
 
     def columns(self, sheet: str, columns: list[int], first_row: int = 1,
@@ -110,30 +111,18 @@ class XlsxStream:
         """Chunks of the rows from ``first_row`` (1-based) on that have a cell in ``columns``."""
         wanted = sorted(set(columns))
         limit = limits.MAX_DENSE_CELLS // max(len(wanted), 1)
-        value, total = self.decoder.value, 0
-        chunk, lists, last, skip = self._chunk(wanted), {}, b"", True
+        chunk, total = self._chunk(wanted), 0
         for _, cells in self._pieces(sheet, wanted):
-            for letters, row, attrs, inner in cells:
-                if row != last:  # a new row (a row's cells come together)
-                    last, r = row, int(row)
-                    skip = r < first_row
-                    if skip:
-                        continue
-                    if len(chunk.rows) >= chunk_rows:
-                        yield chunk
-                        chunk, lists = self._chunk(wanted), {}
-                    total += 1
-                    if total > limit:
-                        raise extent_error(self.path, sheet, r, max(wanted) + 1)
-                    chunk.rows.append(r)
-                    for values in chunk.values.values():
-                        values.append("")
-                elif skip:
-                    continue
-                target = lists.get(letters)
-                if target is None:
-                    target = lists[letters] = chunk.values[column_index(letters.decode())]
-                target[-1] = value(attrs, inner)
+            rows, values = piece_columns(cells, self.decoder, wanted, first_row)
+            total += len(rows)
+            if total > limit:
+                raise extent_error(self.path, sheet, rows[-1], max(wanted) + 1)
+            chunk.rows.extend(rows)
+            for c in wanted:
+                chunk.values[c].extend(values[c])
+            while len(chunk.rows) >= chunk_rows:
+                yield Chunk(chunk.rows[:chunk_rows], {c: v[:chunk_rows] for c, v in chunk.values.items()})
+                chunk = Chunk(chunk.rows[chunk_rows:], {c: v[chunk_rows:] for c, v in chunk.values.items()})
         if chunk.rows:
             yield chunk
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Callable
-
 from workbook_tools.io.stream.text import unescape
 
 _EPOCH = dt.datetime(1899, 12, 30)
@@ -44,12 +42,14 @@ def column_letters(index: int) -> str:
 
 
 def cell_pattern(columns: list[int] | None) -> re.Pattern:
-    """Cells of ``columns`` (0-based; None: every column): groups letters, row, attributes,
-    content (None for ``<c …/>``)."""
+    """Cells of ``columns`` (0-based; None: every column). Groups: letters, row, attributes,
+    then the content as one of: a plain inline text, a plain <v> value, anything else (the
+    other two b""); all three b"" for ``<c …/>``."""
     letters = rb"[A-Z]{1,3}" if columns is None else b"|".join(
         sorted((column_letters(c).encode() for c in columns), key=len, reverse=True))
     # attributes hold no "/" or ">"; the content is matched up to "</c>" without backtracking
-    return re.compile(rb'<c r="(' + letters + rb')([0-9]+)"([^>/]*)(?:/>|>([^<]*(?:<(?!/c>)[^<]*)*)</c>)')
+    return re.compile(rb'<c r="(' + letters + rb')([0-9]+)"([^>/]*)(?:/>|><is><t>([^<]*)</t></is></c>'
+                      rb'|><v>([^<]*)</v></c>|>([^<]*(?:<(?!/c>)[^<]*)*)</c>)')
 
 
 def check_references(piece: bytes) -> None:
@@ -70,24 +70,23 @@ class Decoder:
         self.strings, self.dates, self.durations = strings, dates, durations
         self.kinds: dict[bytes, tuple] = {}
 
-    def value(self, attrs: bytes, inner: bytes | None):
-        if not inner:
-            return ""
+    def value(self, attrs: bytes, itext: bytes, vtext: bytes, other: bytes):
+        """One cell from :func:`cell_pattern`'s groups: a plain inline text, a plain <v>, or
+        any other content (b"" when absent)."""
         kind = self.kinds.get(attrs) or self._kind(attrs)
-        if kind[0] == INLINE:
-            if inner[:7] == b"<is><t>" and inner[-9:] == b"</t></is>":
-                text = inner[7:-9]
-                if b"<" not in text:
-                    if b"&" in text or b"_x" in text or b"\r" in text:
-                        return unescape(text.decode("utf-8"))
-                    return text.decode("utf-8")
-            return self.inline(inner)
-        if kind[0] == NUMBER and inner[:3] == b"<v>" and inner[-4:] == b"</v>":
-            return float(inner[3:-4]) if len(inner) > 7 else ""
-        v = _V.search(inner)
-        if v is None or not v.group(1):
+        if itext:
+            return plain_text(itext) if kind[0] == INLINE else ""
+        if vtext:
+            return self.typed(kind, vtext)
+        if not other:
             return ""
-        return self._typed(kind, v.group(1))
+        if kind[0] == INLINE:
+            return self.inline(other)
+        v = _V.search(other)
+        return self.typed(kind, v.group(1)) if v is not None and v.group(1) else ""
+
+    def kind(self, attrs: bytes) -> tuple:
+        return self.kinds.get(attrs) or self._kind(attrs)
 
     def _kind(self, attrs: bytes) -> tuple:
         t = _TYPE.search(attrs)
@@ -105,7 +104,8 @@ class Decoder:
         self.kinds[attrs] = kind
         return kind
 
-    def _typed(self, kind: tuple, v: bytes):
+    def typed(self, kind: tuple, v: bytes):
+        """The value of a <v> of a cell of ``kind``."""
         if kind[0] == NUMBER:
             return float(v)
         if kind[0] == DATE:
@@ -117,7 +117,7 @@ class Decoder:
             return unescape(v.decode("utf-8"))
         if t == b"b":
             return v.strip() == b"1"
-        if t == b"e":
+        if t == b"e" or kind[0] == INLINE:
             return ""
         raise NotStreamable(f"cell type {t!r}")
 
@@ -125,6 +125,13 @@ class Decoder:
         if b"<rPh" in inner:
             inner = _PHONETIC.sub(b"", inner)
         return unescape(b"".join(_T.findall(inner)).decode("utf-8"))
+
+
+def plain_text(text: bytes) -> str:
+    """The text of a plain ``<is><t>…</t></is>``."""
+    if b"&" in text or b"_x" in text or b"\r" in text:
+        return unescape(text.decode("utf-8"))
+    return text.decode("utf-8")
 
 
 def date_value(number: float, duration: bool):
@@ -150,4 +157,3 @@ def serial_to_python(number: float):
     return moment
 
 
-ValueOf = Callable[[bytes, bytes | None], object]
