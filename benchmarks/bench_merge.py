@@ -58,12 +58,13 @@ LABELS = {
 # --- inputs --------------------------------------------------------------------------------
 
 
-def inputs_for(files: int, customers: int, seed: int) -> list[Path]:
-    """The cached input set (generated on first use): regions × files per region = files."""
+def inputs_for(files: int, customers: int, seed: int, visit_scale: float = 1.0) -> list[Path]:
+    """The cached input set (generated on first use): regions × files per region = files;
+    ``visit_scale`` multiplies the visit records per customer (≈ 0.7 at 1)."""
     from workbook_tools.sampledata import generate_samples
     from workbook_tools.schema import load_schema
 
-    folder = BENCH / f"merge-{files}files-{customers}-s{seed}"
+    folder = BENCH / (f"merge-{files}files-{customers}-s{seed}" + (f"-v{visit_scale:g}" if visit_scale != 1 else ""))
     found = sorted(folder.glob("*.xlsx"))
     if (folder / "manifest.json").exists() and len(found) == files:
         return found
@@ -71,7 +72,7 @@ def inputs_for(files: int, customers: int, seed: int) -> list[Path]:
     regions = max(d for d in range(1, len(names) + 1) if files % d == 0)
     print(f"  generating {files} files ({regions} regions × {files // regions}) into {folder} …", flush=True)
     result = generate_samples(folder, seed=seed, regions=names[:regions], customers_per_region=customers,
-                              files_per_region=files // regions)
+                              files_per_region=files // regions, visit_scale=visit_scale)
     return sorted(result.paths)
 
 

@@ -396,3 +396,20 @@ def test_cli_reports_each_file(tmp_path):
     assert "客户拜访记录" in lines[1] and lines[2].startswith("问题清单：")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.json", "华东_客户档案_2026-W47.xlsx",
                                                           "华南_客户档案_2026-W47.xlsx"]
+
+
+def test_visit_scale_multiplies_the_visit_records(tmp_path):
+    """The one-million benchmark asks for 3 visit records a customer (visit_scale ≈ 4.2)."""
+    counts = {}
+    for scale in (1.0, 4.2):
+        folder = tmp_path / f"v{scale}"
+        result = generate_samples(folder, regions=["华东"], customers_per_region=400, messy=False,
+                                  visit_scale=scale)
+        book = CalamineWorkbook.from_path(str(result.paths[0]))
+        sheet = next(name for name in book.sheet_names if "拜访记录" in name)
+        rows = book.get_sheet_by_name(sheet).to_python()
+        counts[scale] = sum(1 for row in rows if str(row[0]).startswith("HD-JL-"))
+        params = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["parameters"]
+        assert params.get("visit_scale", 1.0) == scale
+    assert 0.5 * 400 < counts[1.0] < 0.9 * 400
+    assert 3.7 < counts[4.2] / counts[1.0] < 4.7

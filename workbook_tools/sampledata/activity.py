@@ -20,15 +20,16 @@ HISTORY_DAYS = 56  # visit records cover the last eight weeks
 
 
 def visit_records(rng: random.Random, vocab: Vocabulary, ctx: RegionContext,
-                  customers: list[Customer], series: str = "") -> list[dict]:
+                  customers: list[Customer], series: str = "", scale: float = 1.0) -> list[dict]:
     """Visit records of the last weeks, in date order, numbered HD-JL-00001 … (``series``,
-    default the region code, keeps the numbers of a region's several files apart)."""
+    default the region code, keeps the numbers of a region's several files apart);
+    ``scale`` multiplies the records per customer (≈ 0.7 on average at 1)."""
     series = series or ctx.code
     form, cats = vocab.visit_record, vocab.categories
     visits = []
     for c in customers:
         rank = min(cats.index(c.values["category"]), len(VISITS_PER_CUSTOMER) - 1)
-        expected = VISITS_PER_CUSTOMER[rank]
+        expected = VISITS_PER_CUSTOMER[rank] * scale
         count = int(expected) + (rng.random() < expected % 1)
         for _ in range(count):
             day = ctx.as_of - timedelta(days=rng.randrange(HISTORY_DAYS))

@@ -51,7 +51,8 @@ class SampleSet:
 def generate_samples(out_dir, *, seed: int = 2026, regions=None, customers_per_region: int = 300,
                      week: str = "2026-W47", as_of: date | None = None, messy: bool = True,
                      schema: Schema | None = None, files_per_region: int = 1,
-                     workers: int | None = None, manifest: str | Path | None = None) -> SampleSet:
+                     workers: int | None = None, manifest: str | Path | None = None,
+                     visit_scale: float = 1.0) -> SampleSet:
     """Write one workbook per region into ``out_dir``, plus manifest.json (in ``out_dir``
     unless ``manifest`` names another file: keep it out of a folder that is merged).
 
@@ -59,7 +60,8 @@ def generate_samples(out_dir, *, seed: int = 2026, regions=None, customers_per_r
     the Friday of ``week`` (2026-11-20 for 2026-W47). ``files_per_region`` > 1 splits a
     region into several files (sales teams), e.g. for benchmarks with many files.
     ``workers``: processes writing files (default: 1 for small sets, else one per CPU);
-    the output does not depend on it."""
+    the output does not depend on it. ``visit_scale`` multiplies the visit records per
+    customer (≈ 0.7 at 1; the one-million benchmark uses ≈ 4.2 for 3 a customer)."""
     vocab = Vocabulary(schema or load_schema())
     names = list(dict.fromkeys(vocab.resolve_region(r) for r in (regions or DEFAULT_REGIONS)))
     if customers_per_region < 1 or files_per_region < 1:
@@ -68,11 +70,15 @@ def generate_samples(out_dir, *, seed: int = 2026, regions=None, customers_per_r
     as_of = as_of or monday + timedelta(days=4)
     out_dir = Path(out_dir)
     jobs = _jobs(vocab, seed, names, customers_per_region, files_per_region, week, monday, as_of, out_dir, messy)
+    if visit_scale != 1.0:
+        jobs = [replace(job, visit_scale=visit_scale) for job in jobs]
     results = _run(jobs, workers)
     files = tuple(summary for summary, _ in results)
     problems = tuple(sorted(_link_shared([p for _, found in results for p in found])))
     params = dict(seed=seed, regions=names, customers_per_region=customers_per_region,
                   files_per_region=files_per_region, week=week, as_of=as_of.isoformat(), messy=messy)
+    if visit_scale != 1.0:
+        params["visit_scale"] = visit_scale
     manifest_path = Path(manifest) if manifest is not None else out_dir / MANIFEST
     _write_manifest(manifest_path, params, vocab.schema, files, problems)
     return SampleSet(out_dir, files, problems, manifest_path)

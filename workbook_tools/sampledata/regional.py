@@ -39,6 +39,7 @@ class FileJob:
     path: Path
     plan: mess.FilePlan | None  # None: a clean file
     series: str = ""  # numbering of visit records and plans (HD01 …) when a region has several files
+    visit_scale: float = 1.0  # visit records per customer × this (benchmarks: 3 a customer)
 
     @property
     def week_label(self) -> str:
@@ -82,7 +83,7 @@ def build(job: FileJob, vocab: Vocabulary) -> FileModel:
     if job.plan is not None and job.plan.shared is not None:
         _add_shared(rng, job, vocab, ctx, people)
     year, number = job.monday.isocalendar()[:2]
-    records = activity.visit_records(rng, vocab, ctx, people, job.series)
+    records = activity.visit_records(rng, vocab, ctx, people, job.series, job.visit_scale)
     plans = activity.visit_plans(rng, vocab, ctx, people, job.monday, f"{year}W{number:02d}", job.series)
     trade_form = next((f for f in job.schema.forms if f.key == "trade"), None)
     trade_rng = random.Random(f"{job.seed}:{job.region}:{job.block}:trade")   # the other sheets stay as they were
