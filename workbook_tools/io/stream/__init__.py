@@ -92,7 +92,8 @@ class XlsxStream:
         self.close()
 
     def head(self, sheet: str, count: int) -> list[list]:
-        """The sheet's first ``count`` rows (row 1 on, empty rows included) with every column."""
+        """The sheet's first ``count`` rows (row 1 on, empty rows included) with every column,
+        padded to the widest: meant for a header scan (small ``count``)."""
         out: list[list] = []
         for rows, cells in self._pieces(sheet, None):
             for letters, row, *content in cells:
