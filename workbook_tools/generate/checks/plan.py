@@ -22,6 +22,7 @@ CHECK_SHEET = "检查"
 TEXT_SHEET = "检查文字"
 CHECK_COLUMN = "检查结果"
 IN_USE, ERRORS, WARNINGS = "A", "B", "C"
+BLANK_MARK, PLACEHOLDER_MARK = '" "', '"  "'     # a text 规范值 of a blank / placeholder cell
 
 
 @dataclass
@@ -41,16 +42,40 @@ class CheckPlan:
     cell_warnings: dict[int, str] = dc_field(default_factory=dict)
     normal: dict[str, str] = dc_field(default_factory=dict)          # field key → helper letter
     status: dict[str, str] = dc_field(default_factory=dict)          # date field key → helper letter
+    state: dict[str, str] = dc_field(default_factory=dict)           # field key → helper letter
     in_use: str = ""
     texts: Texts | None = None
     placeholders: tuple[str, ...] = DEFAULT_PLACEHOLDERS   # settings.empty_placeholders
 
+    # A field with a 规范值 (text) or 日期状态 (date) helper has its blank and placeholder tests
+    # computed once there: the text helper holds " " for a blank cell and "  " for a placeholder
+    # (no normalised value has a space), the date status "" and "P".
+    def is_blank(self, key: str) -> str:
+        if key in self.state:
+            return f'{self.state[key]}§={BLANK_MARK}' if key in self.normal_text else f'{self.state[key]}§=""'
+        return blank(self.x(key))
+
     def is_placeholder(self, key: str) -> str:
+        if key in self.state and self.placeholders:
+            mark = PLACEHOLDER_MARK if key in self.normal_text else '"P"'
+            return f"{self.state[key]}§={mark}"
+        return self.placeholder_test(key)
+
+    def placeholder_test(self, key: str) -> str:
+        """The placeholder test on the data cell itself."""
         return placeholder(self.x(key), self.placeholders) if self.placeholders else "FALSE"
 
     def empty(self, key: str) -> str:
         """TRUE when the field's cell is blank or holds a placeholder (无 …): empty for validate."""
+        if key in self.normal_text:
+            return f'LEFT({self.state[key]}§)=" "'
+        if key in self.state:
+            return f'OR({self.state[key]}§="",{self.state[key]}§="P")'
         return f"OR({blank(self.x(key))},{self.is_placeholder(key)})"
+
+    @property
+    def normal_text(self) -> set[str]:
+        return {k for k, letter in self.state.items() if self.normal.get(k) == letter}
 
     def x(self, key: str) -> str:
         col = next(i for i, f in enumerate(self.form.fields) if f.key == key)
@@ -78,22 +103,28 @@ def build_plan(form: Form, data_sheet: str, first_row: int, last_row: int,
 def _build(plan: CheckPlan, form: Form, data_sheet: str, settings: dict | None) -> None:
     last = xl_col_to_name(len(form.fields) - 1)
     in_use = f"SUMPRODUCT(LEN(TRIM('{data_sheet}'!A§:{last}§)))>0"
+    plan.placeholders = tuple((settings or {}).get("empty_placeholders", DEFAULT_PLACEHOLDERS))
     for f in form.fields:
+        x = plan.x(f.key)
         if f.type in DATE_TYPES:
-            plan.status[f.key] = plan.add(f"{f.label} 日期状态", values.date_status(plan.x(f.key)))
-            formula = values.date_value(plan.x(f.key), f"{plan.status[f.key]}§")
-        elif f.type in NUMBER_TYPES and f.key not in _rule_operands(form):
-            formula = None        # the number checks read the cell itself
+            status = values.date_status(x, blank(x), plan.placeholder_test(f.key))
+            plan.status[f.key] = plan.state[f.key] = plan.add(f"{f.label} 日期状态", status)
+            formula = values.date_value(x, f"{plan.status[f.key]}§")
+        elif f.type in NUMBER_TYPES:
+            formula = values.normalised(f, x) if f.key in _rule_operands(form) else None
         else:
-            formula = values.normalised(f, plan.x(f.key))
+            formula = values.normalised(f, x)
+            if formula is not None:
+                formula = f"IF({blank(x)},{BLANK_MARK},IF({plan.placeholder_test(f.key)},{PLACEHOLDER_MARK},{formula}))"
         if formula is not None:
             plan.normal[f.key] = plan.add(f"{f.label} 规范值", formula)
+            if f.type not in DATE_TYPES and f.type not in NUMBER_TYPES:
+                plan.state[f.key] = plan.normal[f.key]
     ages = (settings or {}).get("id_card_age") or {}
-    plan.placeholders = tuple((settings or {}).get("empty_placeholders", DEFAULT_PLACEHOLDERS))
     for col, f in enumerate(form.fields):
         errors, warnings = _field_checks(plan, f, ages)
-        if warnings != '""' and plan.placeholders:
-            warnings = f'IF({plan.is_placeholder(f.key)},"",{warnings})'
+        if warnings != '""' and (plan.placeholders or f.key in plan.state):
+            warnings = f'IF({plan.empty(f.key) if f.key in plan.state else plan.is_placeholder(f.key)},"",{warnings})'
         errors = _with_blank(plan, f, errors) + _rule_parts(plan, f)
         unique = _unique(plan, f)
         if errors != '""' or unique:
@@ -153,10 +184,10 @@ def _with_blank(plan: CheckPlan, f: Field, checks: str) -> str:
     if out == '""' and checks == '""':
         return '""'
     if not plan.placeholders:
-        return f"IF({blank(x)},{out},{checks})"
+        return f"IF({plan.is_blank(f.key)},{out},{checks})"
     if out == '""':
         return f"IF({plan.empty(f.key)},{out},{checks})"
-    return f"IF({blank(x)},{out},IF({plan.is_placeholder(f.key)},{out_placeholder},{checks}))"
+    return f"IF({plan.is_blank(f.key)},{out},IF({plan.is_placeholder(f.key)},{out_placeholder},{checks}))"
 
 
 def _required_parts(plan: CheckPlan, f: Field, used: str, shown: str | None) -> str:
@@ -258,6 +289,6 @@ def _unique(plan: CheckPlan, f: Field) -> str:
     letter = plan.normal[f.key]
     key = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({letter}§,"~","~~"),"*","~*"),"?","~?")'
     first = f"MATCH({key},{letter}${plan.first_row}:{letter}${plan.last_row},0)+{plan.first_row - 1}"
-    cond = f'AND({letter}§<>"",NOT({plan.is_placeholder(f.key)}),{condition("unique-duplicate", first=first)})'
+    cond = f'AND(NOT({plan.empty(f.key)}),{condition("unique-duplicate", first=first)})'
     return "&" + chain([(cond, message("unique-duplicate", label=f.label,
                                        value=values.shown(f, plan.x(f.key)), first_row=Expr(first), first_sheet=""))])

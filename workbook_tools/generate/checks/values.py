@@ -64,13 +64,14 @@ def _text_date(x: str) -> dict[str, str]:
     return {"shape": shape, "y": f"(LEFT({t},4)*1)", "m": f"(MID({t},6,2)*1)", "d": f"(MID({t},9,2)*1)"}
 
 
-def date_status(x: str) -> str:
+def date_status(x: str, is_blank: str, is_placeholder: str) -> str:
     """What validate makes of a date cell, computed once per row: "N" a date cell, "T" a
     2026-11-22 text date, "R" a year outside 1900–2100, "I" a day that does not exist, ""
-    blank or anything else (left to validate)."""
+    blank, "P" a placeholder (无 …), "X" any other text (left to validate)."""
     td = _text_date(x)
     text = (f'IF({condition("date-text", **td)},IF({condition("date-out-of-range", y=td["y"])},"R",'
-            f'IF({condition("date-impossible", **td)},"I","T")),"")')
+            f'IF({condition("date-impossible", **td)},"I","T")),"X")')
+    text = f'IF({is_blank},"",IF({is_placeholder},"P",{text}))'
     return f'IF(ISNUMBER({x}),IF({condition("date-out-of-range", y=f"YEAR({x})")},"R","N"),{text})'
 
 
