@@ -11,8 +11,10 @@ from dataclasses import dataclass, field as dc_field
 from xlsxwriter.utility import xl_col_to_name
 
 from workbook_tools.generate.checks import codes, values
+from workbook_tools.generate.checks.groups import SharedCells
 from workbook_tools.generate.checks.excel import (
     Expr, Texts, blank, chain, check_length, collect_texts, condition, iso_date, message, placeholder,
+    verdict_messages,
     stripped,
 )
 from workbook_tools.schema.model import DATE_TYPES, NUMBER_TYPES, Field, Form
@@ -40,6 +42,9 @@ class CheckPlan:
     helpers: list[Helper] = dc_field(default_factory=list)
     cell_errors: dict[int, str] = dc_field(default_factory=dict)    # data column → helper letter
     cell_warnings: dict[int, str] = dc_field(default_factory=dict)
+    error_parts: list[str] = dc_field(default_factory=list)          # helper letters of 错误, in order
+    warning_parts: list[str] = dc_field(default_factory=list)
+    verdicts: dict[tuple, str] = dc_field(default_factory=dict)      # (data column, 错误/警告) → its test
     normal: dict[str, str] = dc_field(default_factory=dict)          # field key → helper letter
     status: dict[str, str] = dc_field(default_factory=dict)          # date field key → helper letter
     state: dict[str, str] = dc_field(default_factory=dict)           # field key → helper letter
@@ -121,17 +126,26 @@ def _build(plan: CheckPlan, form: Form, data_sheet: str, settings: dict | None) 
             if f.type not in DATE_TYPES and f.type not in NUMBER_TYPES:
                 plan.state[f.key] = plan.normal[f.key]
     ages = (settings or {}).get("id_card_age") or {}
+    errors = SharedCells(plan, CHECK_SHEET, "错误", plan.cell_errors, plan.error_parts)
+    warnings = SharedCells(plan, CHECK_SHEET, "警告", plan.cell_warnings, plan.warning_parts)
     for col, f in enumerate(form.fields):
-        errors, warnings = _field_checks(plan, f, ages)
-        if warnings != '""' and (plan.placeholders or f.key in plan.state):
-            warnings = f'IF({plan.empty(f.key) if f.key in plan.state else plan.is_placeholder(f.key)},"",{warnings})'
-        errors = _with_blank(plan, f, errors) + _rule_parts(plan, f)
-        unique = _unique(plan, f)
-        if errors != '""' or unique:
-            plan.cell_errors[col] = plan.add(f"{f.label} 错误", errors + unique)
-        if warnings != '""':
-            plan.cell_warnings[col] = plan.add(f"{f.label} 警告", warnings)
+        error, warning = _cell_checks(plan, f, ages)
+        with verdict_messages():
+            error_test, warning_test = _cell_checks(plan, f, ages)
+        errors.add(col, f, error, f"LEN({error_test})>0", shareable=not _unique(plan, f))
+        warnings.add(col, f, warning, f"LEN({warning_test})>0", shareable=True)
+    errors.close()
+    warnings.close()
     plan.in_use = in_use
+
+
+def _cell_checks(plan: CheckPlan, f: Field, ages: dict) -> tuple[str, str]:
+    """The cell's error and warning formulas ('""' for none)."""
+    errors, warnings = _field_checks(plan, f, ages)
+    if warnings != '""' and (plan.placeholders or f.key in plan.state):
+        warnings = f'IF({plan.empty(f.key) if f.key in plan.state else plan.is_placeholder(f.key)},"",{warnings})'
+    errors = _with_blank(plan, f, errors) + _rule_parts(plan, f) + _unique(plan, f)
+    return (errors[3:] if errors.startswith('""&') else errors), warnings
 
 
 def _rule_operands(form: Form) -> set[str]:
