@@ -46,7 +46,7 @@ class CheckPlan:
     warning_parts: list[str] = dc_field(default_factory=list)
     verdicts: dict[tuple, str] = dc_field(default_factory=dict)      # (data column, 错误/警告) → its test
     normal: dict[str, str] = dc_field(default_factory=dict)          # field key → helper letter
-    status: dict[str, str] = dc_field(default_factory=dict)          # date field key → helper letter
+    status: dict[str, str] = dc_field(default_factory=dict)          # date field key → its 日期 letter
     state: dict[str, str] = dc_field(default_factory=dict)           # field key → helper letter
     in_use: str = ""
     texts: Texts | None = None
@@ -54,7 +54,7 @@ class CheckPlan:
 
     # A field with a 规范值 (text) or 日期状态 (date) helper has its blank and placeholder tests
     # computed once there: the text helper holds " " for a blank cell and "  " for a placeholder
-    # (no normalised value has a space), the date status "" and "P".
+    # (no normalised value has a space), the 日期 helper "" and "P" (values.date_cell).
     def is_blank(self, key: str) -> str:
         if key in self.state:
             return f'{self.state[key]}§={BLANK_MARK}' if key in self.normal_text else f'{self.state[key]}§=""'
@@ -80,7 +80,7 @@ class CheckPlan:
 
     @property
     def normal_text(self) -> set[str]:
-        return {k for k, letter in self.state.items() if self.normal.get(k) == letter}
+        return {k for k in self.state if k not in self.status}
 
     def x(self, key: str) -> str:
         col = next(i for i, f in enumerate(self.form.fields) if f.key == key)
@@ -112,9 +112,9 @@ def _build(plan: CheckPlan, form: Form, data_sheet: str, settings: dict | None) 
     for f in form.fields:
         x = plan.x(f.key)
         if f.type in DATE_TYPES:
-            status = values.date_status(x, blank(x), plan.placeholder_test(f.key))
-            plan.status[f.key] = plan.state[f.key] = plan.add(f"{f.label} 日期状态", status)
-            formula = values.date_value(x, f"{plan.status[f.key]}§")
+            cell = values.date_cell(x, blank(x), plan.placeholder_test(f.key))
+            plan.normal[f.key] = plan.status[f.key] = plan.state[f.key] = plan.add(f"{f.label} 日期", cell)
+            continue
         elif f.type in NUMBER_TYPES:
             formula = values.normalised(f, x) if f.key in _rule_operands(form) else None
         else:
@@ -174,7 +174,7 @@ def _field_checks(plan: CheckPlan, f: Field, ages: dict) -> tuple[str, str]:
     if f.type == "customer_id":
         return codes.customer_id_checks(f, x, n)
     if f.type in DATE_TYPES:
-        return values.date_checks(f, x, n, f"{plan.status[f.key]}§")
+        return values.date_checks(f, x, n)
     if f.type in NUMBER_TYPES:
         return values.number_checks(f, x)
     if f.type == "choice":
