@@ -1,8 +1,10 @@
 """Which helper columns a form's checks need and the formula template of each.
 
 The hidden 检查 sheet mirrors the data sheet row for row: column A says whether the row is in
-use, B and C gather the row's error and warning messages, and every checked field gets its
-own columns (normalised value, messages). ``§`` in a template stands for the row number."""
+use, B and C gather the row's error and warning messages; a code or date field gets a helper
+column with its normalised value (blank and placeholder tests included), and its messages go
+into a 错误/警告 column of its own or one shared with its neighbours (groups.py). ``§`` in a
+template stands for the row number."""
 
 from __future__ import annotations
 
@@ -52,7 +54,7 @@ class CheckPlan:
     texts: Texts | None = None
     placeholders: tuple[str, ...] = DEFAULT_PLACEHOLDERS   # settings.empty_placeholders
 
-    # A field with a 规范值 (text) or 日期状态 (date) helper has its blank and placeholder tests
+    # A field with a 规范值 (text) or 日期 (date) helper has its blank and placeholder tests
     # computed once there: the text helper holds " " for a blank cell and "  " for a placeholder
     # (no normalised value has a space), the 日期 helper "" and "P" (values.date_cell).
     def is_blank(self, key: str) -> str:
