@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
+from cfverdict import VERDICT_SHEET, with_verdict_sheet
 from formfill import fill, registration_row
 from office import convert, convert_sheets, needs_soffice, pdf_pages
 from xlsxwriter.utility import xl_col_to_name
@@ -40,7 +41,7 @@ def test_every_form_has_the_check_column_and_plain_forms_do_not(tmp_path, kind):
     names = CalamineWorkbook.from_path(str(checked)).sheet_names
     assert CHECK_SHEET in names and CHECK_SHEET not in CalamineWorkbook.from_path(str(plain)).sheet_names
     plan = build_plan(form, form.title, 2, 6, SCHEMA.settings)
-    assert plan.cell_errors, "every form has at least one checked column"
+    assert plan.error_parts, "every form has at least one checked column"
     assert all(len(h.template.replace("§", "10001")) < 8192 for h in plan.helpers)  # Excel's limit
     assert all(_nesting(h.template) < 64 for h in plan.helpers)                     # Excel's limit
     for banned in ("TEXTJOIN", "XLOOKUP", "LAMBDA", "LET(", "FILTER(", "IFS("):
@@ -76,14 +77,14 @@ def _csv(path: Path) -> list[list[str]]:
 def recalculated(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("checks")
     form = SCHEMA.form("registration")
-    template = generate_template(SCHEMA, "registration", tmp / "blank.xlsx", rows=ROWS, checks=True)
+    template, rules = with_verdict_sheet(SCHEMA, "registration", tmp / "blank.xlsx", ROWS)
     rng, ids, today = random.Random(20261204), [], dt.date.today()
     rows = [registration_row(rng, i, ids, today) for i in range(ROWS)]
     filled = tmp / "filled.xlsx"
     fill(template, filled, rows, form)
     sheets = convert_sheets(filled, tmp / "lo")
     report = unmasked_validation(filled)
-    return form, rows, report, _csv(sheets[form.title]), _csv(sheets[CHECK_SHEET])
+    return form, rows, report, _csv(sheets[form.title]), (rules, _csv(sheets[VERDICT_SHEET]))
 
 
 def unmasked_validation(path: Path):
@@ -149,21 +150,20 @@ def test_formulas_agree_with_validate_on_every_value(recalculated):
 
 @needs_soffice
 def test_red_and_yellow_cells_are_where_validate_reports(recalculated):
-    """The conditional formats are LEN(检查!<field 错误/警告>)>0: those helper cells, as
-    LibreOffice computed them, are non-empty exactly at validate's findings."""
-    form, _, report, _, helper = recalculated
+    """Every conditional format of the data sheet, as written in the file (a field's own test,
+    or LEN(检查!<its 错误/警告 column>)>0), computed by LibreOffice: true exactly at validate's
+    findings, red for errors and yellow for warnings."""
+    form, _, report, _, (rules, verdicts) = recalculated
     types = {f.label: f.type for f in form.fields}
-    header = helper[0]
-    for severity, suffix in (("error", "错误"), ("warning", "警告")):
+    result_column = xl_col_to_name(len(form.fields))
+    assert {col for col, *_ in rules} >= {xl_col_to_name(c) for c, f in enumerate(form.fields)
+                                         if f.type in ("choice", "id_card", "uscc", "mobile", "date")}
+    for severity in ("error", "warning"):
         expected = {f.cell for f in report.findings if f.severity == severity and _covered(f, types)}
-        coloured = set()
-        for col, f in enumerate(form.fields):
-            name = f"{f.label} {suffix}"
-            if name in header:
-                index = header.index(name)
-                coloured |= {f"{xl_col_to_name(col)}{r}" for r in range(2, ROWS + 2)
-                             if helper[r - 1][index]}
-        assert coloured == expected, severity
+        coloured = {f"{col}{r}" for k, (col, sev, first, last, _) in enumerate(rules)
+                    if sev == severity and col != result_column
+                    for r in range(first, last + 1) if verdicts[r - 1][k] in ("TRUE", "1")}
+        assert len(expected) > 500 and coloured == expected, severity
 
 
 @pytest.fixture(scope="module")

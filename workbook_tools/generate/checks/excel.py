@@ -6,6 +6,7 @@ only inside SUMPRODUCT, text built with ``&``."""
 from __future__ import annotations
 
 import string
+from contextlib import contextmanager
 from typing import Any
 
 from workbook_tools.schema.catalogue import finding_type
@@ -40,6 +41,18 @@ class Texts:
 
 
 _texts: Texts | None = None
+_verdict = False
+
+
+@contextmanager
+def verdict_messages():
+    """Build formulas whose every message is "!" (a cell's error test, not its text)."""
+    global _verdict
+    _verdict = True
+    try:
+        yield
+    finally:
+        _verdict = False
 
 
 def collect_texts(texts: Texts | None) -> None:
@@ -64,6 +77,8 @@ def message(code: str, **params: Any) -> str:
     """The catalogue's message for ``code`` as a text expression: literal parameters are
     formatted into the text, :class:`Expr` parameters are joined in with ``&``."""
     template = finding_type(code).message
+    if _verdict:
+        return '"!"'
     pieces: list[str] = []
     text = ""
     for literal, name, spec, _ in _FORMATTER.parse(template):

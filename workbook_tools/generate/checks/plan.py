@@ -1,8 +1,10 @@
 """Which helper columns a form's checks need and the formula template of each.
 
 The hidden 检查 sheet mirrors the data sheet row for row: column A says whether the row is in
-use, B and C gather the row's error and warning messages, and every checked field gets its
-own columns (normalised value, messages). ``§`` in a template stands for the row number."""
+use, B and C gather the row's error and warning messages; a code or date field gets a helper
+column with its normalised value (blank and placeholder tests included), and its messages go
+into a 错误/警告 column of its own or one shared with its neighbours (groups.py). ``§`` in a
+template stands for the row number."""
 
 from __future__ import annotations
 
@@ -11,8 +13,10 @@ from dataclasses import dataclass, field as dc_field
 from xlsxwriter.utility import xl_col_to_name
 
 from workbook_tools.generate.checks import codes, values
+from workbook_tools.generate.checks.groups import SharedCells
 from workbook_tools.generate.checks.excel import (
     Expr, Texts, blank, chain, check_length, collect_texts, condition, iso_date, message, placeholder,
+    verdict_messages,
     stripped,
 )
 from workbook_tools.schema.model import DATE_TYPES, NUMBER_TYPES, Field, Form
@@ -22,6 +26,7 @@ CHECK_SHEET = "检查"
 TEXT_SHEET = "检查文字"
 CHECK_COLUMN = "检查结果"
 IN_USE, ERRORS, WARNINGS = "A", "B", "C"
+BLANK_MARK, PLACEHOLDER_MARK = '" "', '"  "'     # a text 规范值 of a blank / placeholder cell
 
 
 @dataclass
@@ -39,18 +44,45 @@ class CheckPlan:
     helpers: list[Helper] = dc_field(default_factory=list)
     cell_errors: dict[int, str] = dc_field(default_factory=dict)    # data column → helper letter
     cell_warnings: dict[int, str] = dc_field(default_factory=dict)
+    error_parts: list[str] = dc_field(default_factory=list)          # helper letters of 错误, in order
+    warning_parts: list[str] = dc_field(default_factory=list)
+    verdicts: dict[tuple, str] = dc_field(default_factory=dict)      # (data column, 错误/警告) → its test
     normal: dict[str, str] = dc_field(default_factory=dict)          # field key → helper letter
-    status: dict[str, str] = dc_field(default_factory=dict)          # date field key → helper letter
+    status: dict[str, str] = dc_field(default_factory=dict)          # date field key → its 日期 letter
+    state: dict[str, str] = dc_field(default_factory=dict)           # field key → helper letter
     in_use: str = ""
     texts: Texts | None = None
     placeholders: tuple[str, ...] = DEFAULT_PLACEHOLDERS   # settings.empty_placeholders
 
+    # A field with a 规范值 (text) or 日期 (date) helper has its blank and placeholder tests
+    # computed once there: the text helper holds " " for a blank cell and "  " for a placeholder
+    # (no normalised value has a space), the 日期 helper "" and "P" (values.date_cell).
+    def is_blank(self, key: str) -> str:
+        if key in self.state:
+            return f'{self.state[key]}§={BLANK_MARK}' if key in self.normal_text else f'{self.state[key]}§=""'
+        return blank(self.x(key))
+
     def is_placeholder(self, key: str) -> str:
+        if key in self.state and self.placeholders:
+            mark = PLACEHOLDER_MARK if key in self.normal_text else '"P"'
+            return f"{self.state[key]}§={mark}"
+        return self.placeholder_test(key)
+
+    def placeholder_test(self, key: str) -> str:
+        """The placeholder test on the data cell itself."""
         return placeholder(self.x(key), self.placeholders) if self.placeholders else "FALSE"
 
     def empty(self, key: str) -> str:
         """TRUE when the field's cell is blank or holds a placeholder (无 …): empty for validate."""
+        if key in self.normal_text:
+            return f'LEFT({self.state[key]}§)=" "'
+        if key in self.state:
+            return f'OR({self.state[key]}§="",{self.state[key]}§="P")'
         return f"OR({blank(self.x(key))},{self.is_placeholder(key)})"
+
+    @property
+    def normal_text(self) -> set[str]:
+        return {k for k in self.state if k not in self.status}
 
     def x(self, key: str) -> str:
         col = next(i for i, f in enumerate(self.form.fields) if f.key == key)
@@ -78,29 +110,44 @@ def build_plan(form: Form, data_sheet: str, first_row: int, last_row: int,
 def _build(plan: CheckPlan, form: Form, data_sheet: str, settings: dict | None) -> None:
     last = xl_col_to_name(len(form.fields) - 1)
     in_use = f"SUMPRODUCT(LEN(TRIM('{data_sheet}'!A§:{last}§)))>0"
+    plan.placeholders = tuple((settings or {}).get("empty_placeholders", DEFAULT_PLACEHOLDERS))
     for f in form.fields:
+        x = plan.x(f.key)
         if f.type in DATE_TYPES:
-            plan.status[f.key] = plan.add(f"{f.label} 日期状态", values.date_status(plan.x(f.key)))
-            formula = values.date_value(plan.x(f.key), f"{plan.status[f.key]}§")
-        elif f.type in NUMBER_TYPES and f.key not in _rule_operands(form):
-            formula = None        # the number checks read the cell itself
+            cell = values.date_cell(x, blank(x), plan.placeholder_test(f.key))
+            plan.normal[f.key] = plan.status[f.key] = plan.state[f.key] = plan.add(f"{f.label} 日期", cell)
+            continue
+        elif f.type in NUMBER_TYPES:
+            formula = values.normalised(f, x) if f.key in _rule_operands(form) else None
         else:
-            formula = values.normalised(f, plan.x(f.key))
+            formula = values.normalised(f, x)
+            if formula is not None:
+                formula = f"IF({blank(x)},{BLANK_MARK},IF({plan.placeholder_test(f.key)},{PLACEHOLDER_MARK},{formula}))"
         if formula is not None:
             plan.normal[f.key] = plan.add(f"{f.label} 规范值", formula)
+            if f.type not in DATE_TYPES and f.type not in NUMBER_TYPES:
+                plan.state[f.key] = plan.normal[f.key]
     ages = (settings or {}).get("id_card_age") or {}
-    plan.placeholders = tuple((settings or {}).get("empty_placeholders", DEFAULT_PLACEHOLDERS))
+    errors = SharedCells(plan, CHECK_SHEET, "错误", plan.cell_errors, plan.error_parts)
+    warnings = SharedCells(plan, CHECK_SHEET, "警告", plan.cell_warnings, plan.warning_parts)
     for col, f in enumerate(form.fields):
-        errors, warnings = _field_checks(plan, f, ages)
-        if warnings != '""' and plan.placeholders:
-            warnings = f'IF({plan.is_placeholder(f.key)},"",{warnings})'
-        errors = _with_blank(plan, f, errors) + _rule_parts(plan, f)
-        unique = _unique(plan, f)
-        if errors != '""' or unique:
-            plan.cell_errors[col] = plan.add(f"{f.label} 错误", errors + unique)
-        if warnings != '""':
-            plan.cell_warnings[col] = plan.add(f"{f.label} 警告", warnings)
+        error, warning = _cell_checks(plan, f, ages)
+        with verdict_messages():
+            error_test, warning_test = _cell_checks(plan, f, ages)
+        errors.add(col, f, error, f"LEN({error_test})>0", shareable=not _unique(plan, f))
+        warnings.add(col, f, warning, f"LEN({warning_test})>0", shareable=True)
+    errors.close()
+    warnings.close()
     plan.in_use = in_use
+
+
+def _cell_checks(plan: CheckPlan, f: Field, ages: dict) -> tuple[str, str]:
+    """The cell's error and warning formulas ('""' for none)."""
+    errors, warnings = _field_checks(plan, f, ages)
+    if warnings != '""' and (plan.placeholders or f.key in plan.state):
+        warnings = f'IF({plan.empty(f.key) if f.key in plan.state else plan.is_placeholder(f.key)},"",{warnings})'
+    errors = _with_blank(plan, f, errors) + _rule_parts(plan, f) + _unique(plan, f)
+    return (errors[3:] if errors.startswith('""&') else errors), warnings
 
 
 def _rule_operands(form: Form) -> set[str]:
@@ -129,7 +176,7 @@ def _field_checks(plan: CheckPlan, f: Field, ages: dict) -> tuple[str, str]:
     if f.type == "customer_id":
         return codes.customer_id_checks(f, x, n)
     if f.type in DATE_TYPES:
-        return values.date_checks(f, x, n, f"{plan.status[f.key]}§")
+        return values.date_checks(f, x, n)
     if f.type in NUMBER_TYPES:
         return values.number_checks(f, x)
     if f.type == "choice":
@@ -153,10 +200,10 @@ def _with_blank(plan: CheckPlan, f: Field, checks: str) -> str:
     if out == '""' and checks == '""':
         return '""'
     if not plan.placeholders:
-        return f"IF({blank(x)},{out},{checks})"
+        return f"IF({plan.is_blank(f.key)},{out},{checks})"
     if out == '""':
         return f"IF({plan.empty(f.key)},{out},{checks})"
-    return f"IF({blank(x)},{out},IF({plan.is_placeholder(f.key)},{out_placeholder},{checks}))"
+    return f"IF({plan.is_blank(f.key)},{out},IF({plan.is_placeholder(f.key)},{out_placeholder},{checks}))"
 
 
 def _required_parts(plan: CheckPlan, f: Field, used: str, shown: str | None) -> str:
@@ -258,6 +305,6 @@ def _unique(plan: CheckPlan, f: Field) -> str:
     letter = plan.normal[f.key]
     key = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({letter}§,"~","~~"),"*","~*"),"?","~?")'
     first = f"MATCH({key},{letter}${plan.first_row}:{letter}${plan.last_row},0)+{plan.first_row - 1}"
-    cond = f'AND({letter}§<>"",NOT({plan.is_placeholder(f.key)}),{condition("unique-duplicate", first=first)})'
+    cond = f'AND(NOT({plan.empty(f.key)}),{condition("unique-duplicate", first=first)})'
     return "&" + chain([(cond, message("unique-duplicate", label=f.label,
                                        value=values.shown(f, plan.x(f.key)), first_row=Expr(first), first_sheet=""))])

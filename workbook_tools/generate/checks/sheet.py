@@ -39,8 +39,8 @@ class HelperRows:
 
     def templates(self) -> list[str]:
         plan = self.plan
-        errors = "&".join(f"{plan.cell_errors[c]}§" for c in sorted(plan.cell_errors)) or '""'
-        warnings = "&".join(f"{plan.cell_warnings[c]}§" for c in sorted(plan.cell_warnings)) or '""'
+        errors = "&".join(f"{letter}§" for letter in plan.error_parts) or '""'
+        warnings = "&".join(f"{letter}§" for letter in plan.warning_parts) or '""'
         return [plan.in_use, errors, warnings, *(h.template for h in plan.helpers)]
 
     def chunks(self):
@@ -101,8 +101,9 @@ def _conditional_formats(workbook, ws, plan: CheckPlan) -> None:
                for col in range(len(plan.form.fields))]
     targets.append((len(plan.form.fields), ERRORS, WARNINGS))
     for col, err, warn in targets:
-        for letter, fmt in ((err, red), (warn, yellow)):
-            if letter:
-                ws.conditional_format(first, col, last, col, {
-                    "type": "formula", "criteria": f"=LEN({sheet}{letter}{plan.first_row})>0",
-                    "format": fmt})
+        for letter, fmt, severity in ((err, red, "错误"), (warn, yellow, "警告")):
+            test = plan.verdicts.get((col, severity))      # a field sharing a cell: its own test
+            if letter or test:
+                test = test.replace("§", str(plan.first_row)) if test else f"LEN({sheet}{letter}{plan.first_row})>0"
+                ws.conditional_format(first, col, last, col, {"type": "formula", "criteria": "=" + test,
+                                                              "format": fmt})

@@ -64,31 +64,28 @@ def _text_date(x: str) -> dict[str, str]:
     return {"shape": shape, "y": f"(LEFT({t},4)*1)", "m": f"(MID({t},6,2)*1)", "d": f"(MID({t},9,2)*1)"}
 
 
-def date_status(x: str) -> str:
-    """What validate makes of a date cell, computed once per row: "N" a date cell, "T" a
-    2026-11-22 text date, "R" a year outside 1900–2100, "I" a day that does not exist, ""
-    blank or anything else (left to validate)."""
+def date_cell(x: str, is_blank: str, is_placeholder: str) -> str:
+    """What validate makes of a date cell, computed once per row: the date it reads (a serial
+    number, from a date cell or a 2026-11-22 text date), or "R" a year outside 1900–2100, "I" a
+    day that does not exist, "" blank, "P" a placeholder (无 …), "X" any other text (left to
+    validate)."""
     td = _text_date(x)
     text = (f'IF({condition("date-text", **td)},IF({condition("date-out-of-range", y=td["y"])},"R",'
-            f'IF({condition("date-impossible", **td)},"I","T")),"")')
-    return f'IF(ISNUMBER({x}),IF({condition("date-out-of-range", y=f"YEAR({x})")},"R","N"),{text})'
+            f'IF({condition("date-impossible", **td)},"I",DATE({td["y"]},{td["m"]},{td["d"]}))),"X")')
+    text = f'IF({is_blank},"",IF({is_placeholder},"P",{text}))'
+    return f'IF(ISNUMBER({x}),IF({condition("date-out-of-range", y=f"YEAR({x})")},"R",INT({x})),{text})'
 
 
-def date_value(x: str, status: str) -> str:
-    """The date validate reads (a serial number) or "" (blank, not a date, out of range)."""
-    td = _text_date(x)
-    return f'IF({status}="N",INT({x}),IF({status}="T",DATE({td["y"]},{td["m"]},{td["d"]}),""))'
-
-
-def date_checks(field: Field, x: str, n: str, status: str) -> tuple[str, str]:
+def date_checks(field: Field, x: str, n: str) -> tuple[str, str]:
+    """``n``: the field's :func:`date_cell`."""
     label, value = field.label, shown(field, x)
     future = [] if field.allow_future else [(
         f"AND(ISNUMBER({n}),{condition('date-future', date=n)})",
         message("date-future", label=label, value=value, as_of=Expr(iso_date("TODAY()"))))]
-    errors = chain([(f'{status}="R"', message("date-out-of-range", label=label, value=value)),
-                    (f'{status}="I"', message("date-impossible", label=label, value=value)),
+    errors = chain([(f'{n}="R"', message("date-out-of-range", label=label, value=value)),
+                    (f'{n}="I"', message("date-impossible", label=label, value=value)),
                     *future])
-    warn = chain([(f'{status}="T"', message("date-text", label=label, value=value, parsed=Expr(iso_date(n))))])
+    warn = chain([(f"AND(ISNUMBER({n}),ISTEXT({x}))", message("date-text", label=label, value=value, parsed=Expr(iso_date(n))))])
     return errors, warn
 
 
