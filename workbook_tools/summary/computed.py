@@ -82,11 +82,9 @@ def with_computed(customers: pd.DataFrame, accounts: pd.DataFrame | None) -> pd.
     found = ids.isin(lines.index).to_numpy()
     if not found.any():
         return customers
-    out = customers.copy()
-    for key in keys:
-        computed = ids.map(lines[key]).astype(customers[key].dtype)
-        out[key] = computed.where(found, customers[key])
-    return out
+    rows = lines.index.get_indexer(ids)   # one look-up for the four figures
+    return customers.assign(**{key: pd.Series(lines[key].to_numpy()[rows], index=customers.index)
+                               .astype(customers[key].dtype).where(found, customers[key]) for key in keys})
 
 
 def source_note(accounts: pd.DataFrame | None) -> str:

@@ -13,6 +13,8 @@ choice values canonicalised.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import hashlib
 import multiprocessing
 import sys
@@ -108,6 +110,7 @@ def load_master(path: str | Path, schema: Schema, *,
     missing = tuple(name for key in ("visits", "plans", "quarantine", "pairs") for name in done[key][1])
     problems = tuple(p for key in ("customers", "visits", "plans", "quarantine", "pairs") for p in done[key][2])
     (q_total, q_region, q_owner), _, _ = done["quarantine"]
+    release_memory()
     return MasterData(
         path=path, sha256=done["sha256"], customers=done["customers"][0], visits=done["visits"][0],
         plans=done["plans"][0], quarantined=q_total, quarantined_by_region=q_region,
@@ -115,6 +118,22 @@ def load_master(path: str | Path, schema: Schema, *,
         trades=done["trades"][0] if "trades" in done and not done["trades"][1] else None,
         problems=problems, accounts=done.get("accounts"),
     )
+
+
+def release_memory() -> None:
+    """Hand the memory freed while reading (chunks, calamine's lists) back to the system, so the
+    summary's own allocations do not stack on it: glibc keeps freed heap, pyarrow's pool too."""
+    gc.collect()
+    try:
+        import pyarrow
+
+        pyarrow.default_memory_pool().release_unused()
+    except ImportError:
+        pass
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, Windows, musl)
+        pass
 
 
 def _run(jobs: dict[str, tuple], workers: int, *, big: bool) -> dict:
