@@ -100,7 +100,7 @@ def build_deals(customers: pd.DataFrame, trades: pd.DataFrame | None, as_of: dt.
     groupings = {key: _grouping(labels[key], unknown, order_base.get(key, ()), key == VALUE_CLASS)
                  for key in GROUP_KEYS}
     frame = frame.reset_index(drop=True)
-    return Deals(frame, trades is not None, pd.Series(class_of, index=registered["customer_id"].to_numpy()),
+    return Deals(frame, trades is not None, pd.Series(class_of, index=pd.Index(registered["customer_id"])),
                  groupings)
 
 
