@@ -3,6 +3,7 @@ at 100k / 300k / 1M customers (regional files of 10,000 customers), each step ne
 python-calamine read of the same data, with its peak memory.
 
     .venv/bin/python benchmarks/bench_million.py [--sizes 100000,300000,1000000] [--per-file 10000]
+                                                 [--steps merge,summary-plans]
 
 Inputs: the merge benchmark's cached sample sets (bench_merge.inputs_for: seeded generator,
 build/bench/merge-Nfiles-10000-s2026/); a size uses the first N / per-file files of the
@@ -156,10 +157,12 @@ def measure(customers: int, args) -> dict:
     folder = OUT / f"{customers}"
     folder.mkdir(parents=True, exist_ok=True)
     master = folder / "客户档案总表.xlsx"
-    master.unlink(missing_ok=True)
+    steps = [s for s in STEPS if s in args.steps.split(",")] if args.steps else list(STEPS)
+    if "merge" in steps:
+        master.unlink(missing_ok=True)
     arg = dict(inputs=inputs, master=str(master), out=str(folder), store=str(folder / "档案历史.sqlite"))
     res = {"files": len(inputs), "inputs_mb": sum(Path(p).stat().st_size for p in inputs) / 1e6}
-    for name in STEPS:
+    for name in steps:
         print(f"  {customers:,} customers: {name} …", flush=True)
         res[name] = run_child(name, **arg)
         print(f"    {json.dumps(res[name], ensure_ascii=False)}", flush=True)  # each step as it ends
@@ -176,9 +179,9 @@ def report(results: dict[int, dict]) -> None:
           f"{dt.date.today()}, load average {os.getloadavg()[0]:.1f}; wall s / CPU s / peak MB per step")
     print(f"{'':30s}" + "".join(f"{f'{n:,} customers':>{w}s}" for n in sizes))
     info = [("input files / MB", lambda r: f"{r['files']} / {r['inputs_mb']:.0f} MB"),
-            ("input rows (all sheets)", lambda r: f"{r['merge'].get('rows_read', 0):,}"),
-            ("master customers / visits", lambda r: f"{r['merge'].get('customers', 0):,} / {r['merge'].get('visits', 0):,}"),
-            ("master MB", lambda r: f"{r['merge'].get('mb', 0):.0f} MB")]
+            ("input rows (all sheets)", lambda r: f"{r.get('merge', {}).get('rows_read', 0):,}"),
+            ("master customers / visits", lambda r: f"{r.get('merge', {}).get('customers', 0):,} / {r.get('merge', {}).get('visits', 0):,}"),
+            ("master MB", lambda r: f"{r.get('merge', {}).get('mb', 0):.0f} MB")]
     for label, get in info:
         print(f"{label:30s}" + "".join(f"{get(results[n]):>{w}s}" for n in sizes))
 
@@ -222,6 +225,8 @@ def main() -> None:
     parser.add_argument("--per-file", type=int, default=10_000, help="customers per regional file")
     parser.add_argument("--visit-scale", type=float, default=1.0,
                         help="visit records per customer × this (≈ 0.7 at 1; 4.2 gives ≈ 3, the issue's 3M at 1M)")
+    parser.add_argument("--steps", default="", help="only these steps, comma-separated (" + ",".join(STEPS)
+                        + "); without merge, the master of an earlier run is used")
     parser.add_argument("--child", nargs=2, metavar=("STEP", "JSON"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

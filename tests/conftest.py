@@ -6,7 +6,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
+# tests/capped.py forks a child capped at 2 GB of address space from a long-lived test worker:
+# Arrow's default pool (mimalloc, pandas' text columns) keeps reserved address space that the
+# child inherits and then cannot grow (sqlite's mmap fails: "disk I/O error"). Set before pandas.
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+
+import pytest  # noqa: E402
 
 import workbook_tools
 from workbook_tools.schema import load_schema

@@ -28,24 +28,42 @@ def accounts_head(rows: list[list]) -> int:
     return best
 
 
+def accounts_columns(header: list) -> dict[str, int]:
+    """Column index of each 客户分类 header the summary reads (customer_id, source, figures)."""
+    out: dict[str, int] = {}
+    for j, c in enumerate(header):
+        if isinstance(c, str) and c.strip() in _KEYS:
+            out[_KEYS[c.strip()]] = j   # the last of equal headers, as before
+    return out
+
+
 def accounts_frame(rows: list[list]) -> pd.DataFrame | None:
     """customer_id, source and the trade figures of the 客户分类 rows (calamine values), typed
     as load_master types 客户档案; None without a 客户编号 column."""
     head = accounts_head(rows)
     if head < 0:
         return None
-    columns = {_KEYS[c.strip()]: j for j, c in enumerate(rows[head]) if isinstance(c, str) and c.strip() in _KEYS}
+    columns = accounts_columns(rows[head])
     if "customer_id" not in columns:
         return None
     body = [r for r in rows[head + 1:] if any(c not in (None, "") for c in r)]
+    return accounts_typed({key: [r[j] if j < len(r) else None for r in body] for key, j in columns.items()},
+                          len(body))
+
+
+def accounts_typed(values: dict[str, list], n: int) -> pd.DataFrame:
+    """The typed frame of ``n`` 客户分类 rows from raw ``values`` by key (a key not given is blank),
+    without the rows blank in every given column."""
     out = {}
     for key in ("customer_id", "source", *TRADE_KEYS):
-        j = columns.get(key)
-        values = [r[j] if j is not None and j < len(r) else None for r in body]
+        raw = values.get(key, [None] * n)
         kind = _KINDS[key]
-        out[key] = (pd.Series(parse_dates(values)) if kind == "date" else parse_numbers(values)
-                    if kind == "number" else parse_text(values))
-    return pd.DataFrame(out)
+        out[key] = (pd.Series(parse_dates(raw)) if kind == "date" else parse_numbers(raw)
+                    if kind == "number" else parse_text(raw))
+    frame = pd.DataFrame(out)
+    given = [key for key in out if key in values]
+    keep = frame[given].notna().any(axis=1) if given else pd.Series(False, index=frame.index)
+    return frame if keep.all() else frame[keep].reset_index(drop=True)
 
 
 def _ids(values: pd.Series) -> pd.Series:
@@ -64,11 +82,9 @@ def with_computed(customers: pd.DataFrame, accounts: pd.DataFrame | None) -> pd.
     found = ids.isin(lines.index).to_numpy()
     if not found.any():
         return customers
-    out = customers.copy()
-    for key in keys:
-        computed = ids.map(lines[key]).astype(customers[key].dtype)
-        out[key] = computed.where(found, customers[key])
-    return out
+    rows = lines.index.get_indexer(ids)   # one look-up for the four figures
+    return customers.assign(**{key: pd.Series(lines[key].to_numpy()[rows], index=customers.index)
+                               .astype(customers[key].dtype).where(found, customers[key]) for key in keys})
 
 
 def source_note(accounts: pd.DataFrame | None) -> str:
@@ -81,4 +97,4 @@ def source_note(accounts: pd.DataFrame | None) -> str:
             f"没有交易记录的按客户档案填写值（{parts}）")
 
 
-__all__ = ["ACCOUNTS", "TRADE_KEYS", "accounts_frame", "accounts_head", "source_note", "with_computed"]
+__all__ = ["ACCOUNTS", "TRADE_KEYS", "accounts_columns", "accounts_frame", "accounts_head", "accounts_typed", "source_note", "with_computed"]

@@ -25,11 +25,10 @@ import xlsxwriter
 from workbook_tools.generate.context import GENERATOR
 from workbook_tools.io.atomic import atomic_path
 from workbook_tools.io.continuation import continuation_name, sheet_counts
-from workbook_tools.io.sheetrows import SheetRows
 from workbook_tools.summary.charts import add_charts, chart_sizes
 from workbook_tools.summary.printing import apply_plan, plan_print
 from workbook_tools.summary.sheetxml import (
-    EMPTY_NOTE, add_table, display_width, numeric, splice, wrapped_heights,
+    EMPTY_NOTE, TableRows, add_table, display_width, numeric, splice, wrapped_heights,
 )
 from workbook_tools.summary.tables import SummarySheet, Table
 
@@ -135,7 +134,7 @@ def layout(sheet: SummarySheet) -> dict[str, Placement]:
     return out
 
 
-def _write_sheet(book: xlsxwriter.Workbook, sheet: SummarySheet, styles: Styles, period: str) -> SheetRows:
+def _write_sheet(book: xlsxwriter.Workbook, sheet: SummarySheet, styles: Styles, period: str) -> TableRows:
     """XlsxWriter part of one sheet; returns the table cells to splice in.
 
     Sheets with charts are small aggregates: their cells go through XlsxWriter so that the
@@ -157,7 +156,7 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: SummarySheet, styles: Styles,
     plan = plan_print(sheet, places, widths, [size for _, size in charts], period, heights)
     apply_plan(ws, plan)
     add_charts(ws, charts, plan.charts)
-    rows = SheetRows()
+    rows = TableRows()
     for table in sheet.tables():
         place = places[table.key]
         if sheet.charts:

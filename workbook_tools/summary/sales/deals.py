@@ -100,25 +100,39 @@ def build_deals(customers: pd.DataFrame, trades: pd.DataFrame | None, as_of: dt.
     groupings = {key: _grouping(labels[key], unknown, order_base.get(key, ()), key == VALUE_CLASS)
                  for key in GROUP_KEYS}
     frame = frame.reset_index(drop=True)
-    return Deals(frame, trades is not None, pd.Series(class_of, index=registered["customer_id"].to_numpy()),
+    return Deals(frame, trades is not None, pd.Series(class_of, index=pd.Index(registered["customer_id"])),
                  groupings)
 
 
+TRADE_COLUMNS = ["customer_id", "salesperson", "date", "amount", "paid_date", "paid_amount"]
+
+
 def _trade_frame(trades: pd.DataFrame, as_of: dt.date, registered: pd.DataFrame) -> pd.DataFrame:
+    """One row per trade dated on or before as_of. Text columns keep their (Arrow) storage:
+    a million trades would otherwise become a million Python strings per column."""
     end = pd.Timestamp(as_of)
-    t = trades[trades["date"].notna() & (trades["date"] <= end)]
+    t = trades[TRADE_COLUMNS]
+    t = t[t["date"].notna() & (t["date"] <= end)].reset_index(drop=True)
     paid_ok = t["paid_date"].isna() | (t["paid_date"] <= end)
-    ids = t["customer_id"].astype(object).fillna("").to_numpy()
-    cust = pd.Index(registered["customer_id"].astype(object)).get_indexer(ids)
-    missing = cust < 0
-    if missing.any():
-        cust[missing] = len(registered) + pd.factorize(ids[missing])[0]
     return pd.DataFrame({
-        "customer_id": t["customer_id"].to_numpy(), "salesperson": t["salesperson"].to_numpy(),
+        "customer_id": t["customer_id"], "salesperson": t["salesperson"],
         "date": t["date"].to_numpy(), "amount": t["amount"].fillna(0.0).to_numpy(),
         "paid": t["paid_amount"].where(paid_ok).fillna(0.0).to_numpy(),
-        "paid_date": t["paid_date"].where(t["paid_date"] <= end).to_numpy(), "deals": 1.0, "cust": cust,
+        "paid_date": t["paid_date"].where(t["paid_date"] <= end).to_numpy(), "deals": 1.0,
+        "cust": _customer_numbers(t["customer_id"], registered),
     })
+
+
+def _customer_numbers(ids: pd.Series, registered: pd.DataFrame) -> np.ndarray:
+    """Per trade the row of its customer in ``registered``; customers not there numbered after
+    them in order of first appearance (a blank 客户编号 is one such customer)."""
+    codes, uniques = pd.factorize(ids)   # the distinct 客户编号 only go through the index
+    found = pd.Index(registered["customer_id"].astype(object)).get_indexer(np.asarray(uniques, dtype=object))
+    cust = np.append(found, -1)[codes]   # code -1 (blank) → not registered
+    missing = cust < 0
+    if missing.any():
+        cust[missing] = len(registered) + pd.factorize(codes[missing])[0]
+    return cust
 
 
 def _grouping(labels: np.ndarray, unknown: int, base: Iterable[str], fixed: bool) -> Grouping:
