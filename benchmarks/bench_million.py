@@ -13,6 +13,8 @@ its own child process, which reports its wall and CPU seconds and its peak RSS:
   read inputs     calamine: every sheet of every input, to_python (the floor for merge)
   merge           merge_files (read + validate each file, merge, write the master)
   read master     calamine: every sheet of the master (the floor for the two steps below)
+  read master (stream)  io.stream: every column of every sheet of the master in chunks of
+                  rows (the floor of a step that reads the master in chunks)
   summary+plans   what the weekly run does: the master loaded once, build_summary and
                   build_plans (one workbook per salesperson)
   history append  record_from_master + record_run into a new store (a first run: every
@@ -41,9 +43,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 BENCH = ROOT / "build" / "bench"
 OUT = BENCH / "million"
 AS_OF, RUN, PLAN_WEEK = dt.date(2026, 11, 20), dt.date(2026, 11, 23), "2026-W48"
-STEPS = ("read-inputs", "merge", "read-master", "summary-plans", "history")
+STEPS = ("read-inputs", "merge", "read-master", "read-master-stream", "summary-plans", "history")
 LABELS = {"read-inputs": "read inputs (calamine)", "merge": "merge (merge_files)",
-          "read-master": "read master (calamine)", "summary-plans": "summary + plans (weekly)",
+          "read-master": "read master (calamine)", "read-master-stream": "read master (stream)",
+          "summary-plans": "summary + plans (weekly)",
           "history": "history append (first run)"}
 
 
@@ -102,6 +105,18 @@ def _read_master(a, schema):
     return {"rows": _calamine([a["master"]])}
 
 
+def _read_master_stream(a, schema):
+    from workbook_tools.io.stream import XlsxStream
+
+    rows = 0
+    with XlsxStream(a["master"]) as book:
+        for name in book.sheet_names:
+            width = max((len(r) for r in book.head(name, 30)), default=0)
+            for chunk in book.columns(name, list(range(width)), chunk_rows=8192):
+                rows += len(chunk)
+    return {"rows": rows}
+
+
 def _merge(a, schema):
     from workbook_tools.merge.files import merge_files
 
@@ -135,6 +150,7 @@ def _history(a, schema):
 
 
 _STEP = {"read-inputs": _read_inputs, "merge": _merge, "read-master": _read_master,
+         "read-master-stream": _read_master_stream,
          "summary-plans": _summary_plans, "history": _history}
 
 
@@ -155,19 +171,21 @@ def measure(customers: int, args) -> dict:
     folder = OUT / f"{customers}"
     folder.mkdir(parents=True, exist_ok=True)
     master = folder / "客户档案总表.xlsx"
-    master.unlink(missing_ok=True)
+    if "merge" in args.steps:
+        master.unlink(missing_ok=True)
     arg = dict(inputs=inputs, master=str(master), out=str(folder), store=str(folder / "档案历史.sqlite"))
     res = {"files": len(inputs), "inputs_mb": sum(Path(p).stat().st_size for p in inputs) / 1e6}
-    for name in STEPS:
+    for name in args.steps:
         print(f"  {customers:,} customers: {name} …", flush=True)
         res[name] = run_child(name, **arg)
         print(f"    {json.dumps(res[name], ensure_ascii=False)}", flush=True)  # each step as it ends
         if name == "merge" and "error" in res[name]:
             break
+    res["master_mb"] = master.stat().st_size / 1e6 if master.exists() else 0
     return res
 
 
-def report(results: dict[int, dict]) -> None:
+def report(results: dict[int, dict], args) -> None:
     sizes = list(results)
     w = 30
     print()
@@ -175,9 +193,10 @@ def report(results: dict[int, dict]) -> None:
           f"{dt.date.today()}, load average {os.getloadavg()[0]:.1f}; wall s / CPU s / peak MB per step")
     print(f"{'':30s}" + "".join(f"{f'{n:,} customers':>{w}s}" for n in sizes))
     info = [("input files / MB", lambda r: f"{r['files']} / {r['inputs_mb']:.0f} MB"),
-            ("input rows (all sheets)", lambda r: f"{r['merge'].get('rows_read', 0):,}"),
-            ("master customers / visits", lambda r: f"{r['merge'].get('customers', 0):,} / {r['merge'].get('visits', 0):,}"),
-            ("master MB", lambda r: f"{r['merge'].get('mb', 0):.0f} MB")]
+            ("input rows (all sheets)", lambda r: f"{r.get('merge', {}).get('rows_read', 0):,}"),
+            ("master customers / visits",
+             lambda r: f"{r.get('merge', {}).get('customers', 0):,} / {r.get('merge', {}).get('visits', 0):,}"),
+            ("master MB", lambda r: f"{r.get('master_mb', 0):.0f} MB")]
     for label, get in info:
         print(f"{label:30s}" + "".join(f"{get(results[n]):>{w}s}" for n in sizes))
 
@@ -188,9 +207,10 @@ def report(results: dict[int, dict]) -> None:
             return "failed"
         return f"{r['seconds']:6.1f} {r['cpu']:6.1f} {r['peak_mb']:6.0f} MB"
 
-    for name in STEPS:
+    for name in (s for s in STEPS if s in args.steps):
         print(f"{LABELS[name]:30s}" + "".join(f"{cell(results[n].get(name)):>{w}s}" for n in sizes))
-    for a, b in (("merge", "read-inputs"), ("summary-plans", "read-master"), ("history", "read-master")):
+    for a, b in (("merge", "read-inputs"), ("summary-plans", "read-master"), ("history", "read-master"),
+                 ("history", "read-master-stream")):
         def ratio(r):
             x, y = r.get(a, {}), r.get(b, {})
             if "cpu" not in x or "cpu" not in y:
@@ -219,13 +239,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,300000,1000000", help="customers, comma-separated")
     parser.add_argument("--per-file", type=int, default=10_000, help="customers per regional file")
+    parser.add_argument("--steps", default=",".join(STEPS),
+                        help="steps to run, comma-separated (without merge: the master of an earlier run)")
     parser.add_argument("--child", nargs=2, metavar=("STEP", "JSON"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print("RESULT " + json.dumps(step(args.child[0], json.loads(args.child[1]))))
         return
+    args.steps = [s for s in args.steps.split(",") if s]
+    unknown = [s for s in args.steps if s not in STEPS]
+    if unknown:
+        parser.error(f"unknown steps {unknown}; choose from {','.join(STEPS)}")
     results = {int(n): measure(int(n), args) for n in args.sizes.split(",") if n}
-    report(results)
+    report(results, args)
 
 
 if __name__ == "__main__":
