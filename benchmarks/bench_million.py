@@ -18,7 +18,10 @@ its own child process, which reports its wall and CPU seconds and its peak RSS:
   summary+plans   what the weekly run does: the master loaded once, build_summary and
                   build_plans (one workbook per salesperson)
   history append  record_from_master + record_run into a new store (a first run: every
-                  customer is new, the most a weekly append writes)
+                  customer is new, the most a weekly append writes); the master read in
+                  chunks, customers recorded in batches
+  history, whole sheets   the same with chunked=False: every sheet read whole with calamine
+                  (the path before issue 16; --steps history-whole)
 
 Targets (issue 16): peak memory < 2 GB for every step, time linear in rows.
 """
@@ -43,11 +46,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 BENCH = ROOT / "build" / "bench"
 OUT = BENCH / "million"
 AS_OF, RUN, PLAN_WEEK = dt.date(2026, 11, 20), dt.date(2026, 11, 23), "2026-W48"
-STEPS = ("read-inputs", "merge", "read-master", "read-master-stream", "summary-plans", "history")
+STEPS = ("read-inputs", "merge", "read-master", "read-master-stream", "summary-plans", "history",
+         "history-whole")
+DEFAULT_STEPS = STEPS[:-1]
 LABELS = {"read-inputs": "read inputs (calamine)", "merge": "merge (merge_files)",
           "read-master": "read master (calamine)", "read-master-stream": "read master (stream)",
           "summary-plans": "summary + plans (weekly)",
-          "history": "history append (first run)"}
+          "history": "history append (first run)", "history-whole": "history, whole sheets (before)"}
 
 
 def inputs_for(customers: int, per_file: int, seed: int = 2026) -> list[Path]:
@@ -138,20 +143,21 @@ def _summary_plans(a, schema):
     return {"visits": summary.visits, "planned": plans.planned}
 
 
-def _history(a, schema):
+def _history(a, schema, chunked=True):
     from workbook_tools.history import record_run
     from workbook_tools.merge.recording import record_from_master
 
     store = Path(a["store"])
     store.unlink(missing_ok=True)
-    run = record_from_master(a["master"], schema)
+    run = record_from_master(a["master"], schema, chunked=chunked)
     record_run(store, run)
-    return {"store_mb": store.stat().st_size / 1e6}
+    return {"store_mb": store.stat().st_size / 1e6, **run.counts()}
 
 
 _STEP = {"read-inputs": _read_inputs, "merge": _merge, "read-master": _read_master,
          "read-master-stream": _read_master_stream,
-         "summary-plans": _summary_plans, "history": _history}
+         "summary-plans": _summary_plans, "history": _history,
+         "history-whole": lambda a, schema: _history(a, schema, chunked=False)}
 
 
 def run_child(name: str, **arg) -> dict:
@@ -239,7 +245,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,300000,1000000", help="customers, comma-separated")
     parser.add_argument("--per-file", type=int, default=10_000, help="customers per regional file")
-    parser.add_argument("--steps", default=",".join(STEPS),
+    parser.add_argument("--steps", default=",".join(DEFAULT_STEPS),
                         help="steps to run, comma-separated (without merge: the master of an earlier run)")
     parser.add_argument("--child", nargs=2, metavar=("STEP", "JSON"), help=argparse.SUPPRESS)
     args = parser.parse_args()
