@@ -3,7 +3,7 @@ at 100k / 300k / 1M customers (regional files of 10,000 customers), each step ne
 python-calamine read of the same data, with its peak memory.
 
     .venv/bin/python benchmarks/bench_million.py [--sizes 100000,300000,1000000] [--per-file 10000]
-                                                 [--steps merge,summary-plans]
+                                                 [--steps merge,summary-plans] [--visit-scale 4.2]
 
 Inputs: the merge benchmark's cached sample sets (bench_merge.inputs_for: seeded generator,
 build/bench/merge-Nfiles-10000-s2026/); a size uses the first N / per-file files of the
@@ -14,10 +14,15 @@ its own child process, which reports its wall and CPU seconds and its peak RSS:
   read inputs     calamine: every sheet of every input, to_python (the floor for merge)
   merge           merge_files (read + validate each file, merge, write the master)
   read master     calamine: every sheet of the master (the floor for the two steps below)
+  read master (stream)  io.stream: every column of every sheet of the master in chunks of
+                  rows (the floor of a step that reads the master in chunks)
   summary+plans   what the weekly run does: the master loaded once, build_summary and
                   build_plans (one workbook per salesperson)
   history append  record_from_master + record_run into a new store (a first run: every
-                  customer is new, the most a weekly append writes)
+                  customer is new, the most a weekly append writes); the master read in
+                  chunks, customers recorded in batches
+  history, whole sheets   the same with chunked=False: every sheet read whole with calamine
+                  (the path before issue 16; --steps history-whole)
 
 Targets (issue 16): peak memory < 2 GB for every step, time linear in rows.
 """
@@ -42,10 +47,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 BENCH = ROOT / "build" / "bench"
 OUT = BENCH / "million"
 AS_OF, RUN, PLAN_WEEK = dt.date(2026, 11, 20), dt.date(2026, 11, 23), "2026-W48"
-STEPS = ("read-inputs", "merge", "read-master", "summary-plans", "history")
+STEPS = ("read-inputs", "merge", "read-master", "read-master-stream", "summary-plans", "history",
+         "history-whole")
+DEFAULT_STEPS = STEPS[:-1]
 LABELS = {"read-inputs": "read inputs (calamine)", "merge": "merge (merge_files)",
-          "read-master": "read master (calamine)", "summary-plans": "summary + plans (weekly)",
-          "history": "history append (first run)"}
+          "read-master": "read master (calamine)", "read-master-stream": "read master (stream)",
+          "summary-plans": "summary + plans (weekly)",
+          "history": "history append (first run)", "history-whole": "history, whole sheets (before)"}
 
 
 def inputs_for(customers: int, per_file: int, seed: int = 2026, visit_scale: float = 1.0) -> list[Path]:
@@ -104,6 +112,18 @@ def _read_master(a, schema):
     return {"rows": _calamine([a["master"]])}
 
 
+def _read_master_stream(a, schema):
+    from workbook_tools.io.stream import XlsxStream
+
+    rows = 0
+    with XlsxStream(a["master"]) as book:
+        for name in book.sheet_names:
+            width = max((len(r) for r in book.head(name, 30)), default=0)
+            for chunk in book.columns(name, list(range(width)), chunk_rows=8192):
+                rows += len(chunk)
+    return {"rows": rows}
+
+
 def _merge(a, schema):
     from workbook_tools.merge.files import merge_files
 
@@ -125,19 +145,21 @@ def _summary_plans(a, schema):
     return {"visits": summary.visits, "planned": plans.planned}
 
 
-def _history(a, schema):
+def _history(a, schema, chunked=True):
     from workbook_tools.history import record_run
     from workbook_tools.merge.recording import record_from_master
 
     store = Path(a["store"])
     store.unlink(missing_ok=True)
-    run = record_from_master(a["master"], schema)
+    run = record_from_master(a["master"], schema, chunked=chunked)
     record_run(store, run)
-    return {"store_mb": store.stat().st_size / 1e6}
+    return {"store_mb": store.stat().st_size / 1e6, **run.counts()}
 
 
 _STEP = {"read-inputs": _read_inputs, "merge": _merge, "read-master": _read_master,
-         "summary-plans": _summary_plans, "history": _history}
+         "read-master-stream": _read_master_stream,
+         "summary-plans": _summary_plans, "history": _history,
+         "history-whole": lambda a, schema: _history(a, schema, chunked=False)}
 
 
 def run_child(name: str, **arg) -> dict:
@@ -157,21 +179,21 @@ def measure(customers: int, args) -> dict:
     folder = OUT / f"{customers}"
     folder.mkdir(parents=True, exist_ok=True)
     master = folder / "客户档案总表.xlsx"
-    steps = [s for s in STEPS if s in args.steps.split(",")] if args.steps else list(STEPS)
-    if "merge" in steps:
+    if "merge" in args.steps:
         master.unlink(missing_ok=True)
     arg = dict(inputs=inputs, master=str(master), out=str(folder), store=str(folder / "档案历史.sqlite"))
     res = {"files": len(inputs), "inputs_mb": sum(Path(p).stat().st_size for p in inputs) / 1e6}
-    for name in steps:
+    for name in args.steps:
         print(f"  {customers:,} customers: {name} …", flush=True)
         res[name] = run_child(name, **arg)
         print(f"    {json.dumps(res[name], ensure_ascii=False)}", flush=True)  # each step as it ends
         if name == "merge" and "error" in res[name]:
             break
+    res["master_mb"] = master.stat().st_size / 1e6 if master.exists() else 0
     return res
 
 
-def report(results: dict[int, dict]) -> None:
+def report(results: dict[int, dict], args) -> None:
     sizes = list(results)
     w = 30
     print()
@@ -180,8 +202,9 @@ def report(results: dict[int, dict]) -> None:
     print(f"{'':30s}" + "".join(f"{f'{n:,} customers':>{w}s}" for n in sizes))
     info = [("input files / MB", lambda r: f"{r['files']} / {r['inputs_mb']:.0f} MB"),
             ("input rows (all sheets)", lambda r: f"{r.get('merge', {}).get('rows_read', 0):,}"),
-            ("master customers / visits", lambda r: f"{r.get('merge', {}).get('customers', 0):,} / {r.get('merge', {}).get('visits', 0):,}"),
-            ("master MB", lambda r: f"{r.get('merge', {}).get('mb', 0):.0f} MB")]
+            ("master customers / visits",
+             lambda r: f"{r.get('merge', {}).get('customers', 0):,} / {r.get('merge', {}).get('visits', 0):,}"),
+            ("master MB", lambda r: f"{r.get('master_mb', 0):.0f} MB")]
     for label, get in info:
         print(f"{label:30s}" + "".join(f"{get(results[n]):>{w}s}" for n in sizes))
 
@@ -192,9 +215,10 @@ def report(results: dict[int, dict]) -> None:
             return "failed"
         return f"{r['seconds']:6.1f} {r['cpu']:6.1f} {r['peak_mb']:6.0f} MB"
 
-    for name in STEPS:
+    for name in (s for s in STEPS if s in args.steps):
         print(f"{LABELS[name]:30s}" + "".join(f"{cell(results[n].get(name)):>{w}s}" for n in sizes))
-    for a, b in (("merge", "read-inputs"), ("summary-plans", "read-master"), ("history", "read-master")):
+    for a, b in (("merge", "read-inputs"), ("summary-plans", "read-master"), ("history", "read-master"),
+                 ("history", "read-master-stream")):
         def ratio(r):
             x, y = r.get(a, {}), r.get(b, {})
             if "cpu" not in x or "cpu" not in y:
@@ -225,15 +249,19 @@ def main() -> None:
     parser.add_argument("--per-file", type=int, default=10_000, help="customers per regional file")
     parser.add_argument("--visit-scale", type=float, default=1.0,
                         help="visit records per customer × this (≈ 0.7 at 1; 4.2 gives ≈ 3, the issue's 3M at 1M)")
-    parser.add_argument("--steps", default="", help="only these steps, comma-separated (" + ",".join(STEPS)
-                        + "); without merge, the master of an earlier run is used")
+    parser.add_argument("--steps", default=",".join(DEFAULT_STEPS),
+                        help="steps to run, comma-separated (without merge: the master of an earlier run)")
     parser.add_argument("--child", nargs=2, metavar=("STEP", "JSON"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print("RESULT " + json.dumps(step(args.child[0], json.loads(args.child[1]))))
         return
+    args.steps = [s for s in args.steps.split(",") if s]
+    unknown = [s for s in args.steps if s not in STEPS]
+    if unknown:
+        parser.error(f"unknown steps {unknown}; choose from {','.join(STEPS)}")
     results = {int(n): measure(int(n), args) for n in args.sizes.split(",") if n}
-    report(results)
+    report(results, args)
 
 
 if __name__ == "__main__":

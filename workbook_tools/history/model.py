@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 NEW, CHANGED, ABSENT, KEPT = "新增客户", "修改", "本周未出现", "保留上期记录"   # as merge/changes.py
 VISIT, COMPLAINT, TRADE = "拜访", "投诉", "交易"
@@ -102,20 +102,26 @@ class HistoryChange:
 @dataclass
 class RunRecord:
     """Everything one merge run records. ``changes`` is None on a first merge (no previous
-    master, so no 变更记录); ``overdue`` is None when the run did not compute follow-ups."""
+    master, so no 变更记录); ``overdue`` is None when the run did not compute follow-ups.
+    ``customers``, ``changes`` and ``added`` may be iterables read once (a kept master read
+    in chunks): record_run then counts them as it stores them (``tally``, what counts()
+    returns once the run is recorded)."""
 
     week: str
     run_date: dt.date
     master: str                                   # the master's file name
     inputs: Sequence[tuple[str, str]]             # (file name, sha256), as in 合并说明
     fields: Sequence[FieldInfo]                   # the registration form's fields, in order
-    customers: Sequence[CustomerRecord]
-    changes: Sequence[HistoryChange] | None
-    added: Sequence[AddedRecord] = ()
+    customers: Iterable[CustomerRecord]
+    changes: Iterable[HistoryChange] | None
+    added: Iterable[AddedRecord] = ()
     quarantined: int = 0
     overdue: int | None = None
+    tally: dict[str, int] | None = None           # set by record_run
 
     def counts(self) -> dict[str, int]:
+        if self.tally is not None:
+            return dict(self.tally)
         changes = self.changes or ()
         new = (sum(1 for c in changes if c.kind == NEW) if self.changes is not None
                else len(self.customers))

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from itertools import islice
 from typing import Any, Callable, Iterable, Iterator
 
 from workbook_tools.errors import OutputError
 from workbook_tools.history.model import (
-    AddedRecord, RunRecord, canonical, dumps, hash64,
+    ABSENT, CHANGED, COMPLAINT, KEPT, NEW, VISIT, AddedRecord, RunRecord, canonical, dumps, hash64,
 )
 from workbook_tools.history.tables import DDL, FORMAT, VERSION, WEEK_TABLES
 
@@ -19,6 +20,7 @@ LATER = ("档案历史库 {path} 中已有更晚的周（{later}），本次重�
          "之后各周的历史是相对旧记录保存的，请运行 workbook-tools history rebuild 输出目录 重建历史库")
 EXTRAS = "其他列"
 BUSY_MS = 60_000
+BATCH = 50_000        # customers whose bodies are built at a time (memory is bounded by a batch)
 
 
 def connect_for_write(path: str | Path) -> sqlite3.Connection:
@@ -89,17 +91,18 @@ def record_run(path: str | Path, run: RunRecord, *, on_step: OnStep | None = Non
         replaced = _clear_week(con, run.week)
         step("cleared")
         layout = _layout(con, run)
-        _versions(con, run, layout)
+        tally = {"customers": _versions(con, run, layout)}
         step("customers")
-        _changes(con, run)
+        tally.update(_changes(con, run, tally["customers"]))
         step("changes")
-        _added(con, run.week, run.added)
+        tally.update(_added(con, run.week, run.added))
         step("added")
         if replaced:
             con.execute("DELETE FROM bodies WHERE hash NOT IN (SELECT hash FROM versions)")
-        _run_row(con, run)
+        _run_row(con, run, tally)
         step("runs")
         con.execute("COMMIT")
+        run.tally = tally
         return [LATER.format(path=path, week=run.week, later="、".join(later))] if later else []
     except BaseException as exc:
         if con.in_transaction:
@@ -154,35 +157,66 @@ def body_of(keys: list[str], values: Any, extras: Any) -> str:
     return dumps(items)
 
 
-def _versions(con: sqlite3.Connection, run: RunRecord, layout: tuple[int, list[str]]) -> None:
+def _versions(con: sqlite3.Connection, run: RunRecord, layout: tuple[int, list[str]]) -> int:
+    """Store each customer's record unless it equals the customer's latest earlier one, a
+    batch at a time (the run's customers may be a stream read from a master). Returns how
+    many customers the run has."""
     layout_id, keys = layout
-    latest = dict(con.execute("SELECT customer_id, hash FROM (SELECT customer_id, hash, max(week) "
-                              "FROM versions WHERE week < ? GROUP BY customer_id)", (run.week,)))
-    bodies, versions = [], []
-    for c in run.customers:
-        body = body_of(keys, c.values, c.extras)
-        h = hash64(f"{layout_id}:{body}")
-        if latest.get(c.customer_id) != h:
-            bodies.append((h, layout_id, body))
-            versions.append((c.customer_id, run.week, h, c.file))
-    con.executemany("INSERT OR IGNORE INTO bodies VALUES (?, ?, ?)", bodies)
-    con.executemany("INSERT INTO versions VALUES (?, ?, ?, ?)", versions)
+    count, source = 0, iter(run.customers)
+    while batch := list(islice(source, BATCH)):
+        latest = _latest(con, run.week, [c.customer_id for c in batch])
+        bodies, versions = [], []
+        for c in batch:
+            body = body_of(keys, c.values, c.extras)
+            h = hash64(f"{layout_id}:{body}")
+            if latest.get(c.customer_id) != h:
+                bodies.append((h, layout_id, body))
+                versions.append((c.customer_id, run.week, h, c.file))
+        con.executemany("INSERT OR IGNORE INTO bodies VALUES (?, ?, ?)", bodies)
+        con.executemany("INSERT INTO versions VALUES (?, ?, ?, ?)", versions)
+        count += len(batch)
+    return count
 
 
-def _changes(con: sqlite3.Connection, run: RunRecord) -> None:
-    con.executemany("INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
-        (run.week, seq, c.date.isoformat(), c.kind, c.customer_id, c.customer_name or "", c.text,
-         c.file, c.field or "", c.old, c.new) for seq, c in enumerate(run.changes or ())))
+def _latest(con: sqlite3.Connection, week: str, ids: list[str]) -> dict[str, int]:
+    """customer id → hash of its latest version before ``week``, for the customers ``ids``."""
+    return dict(con.execute(
+        "SELECT customer_id, hash FROM (SELECT customer_id, hash, max(week) FROM versions "
+        "WHERE week < ? AND customer_id IN (SELECT value FROM json_each(?)) GROUP BY customer_id)",
+        (week, dumps(sorted(set(ids))))))
 
 
-def _added(con: sqlite3.Connection, week: str, added: Iterable[AddedRecord]) -> None:
+def _changes(con: sqlite3.Connection, run: RunRecord, customers: int) -> dict[str, int]:
+    """Store the run's 变更记录 entries; returns the counts the runs row keeps."""
+    kinds = {NEW: 0, ABSENT: 0, KEPT: 0}
+    changed: set[str] = set()
+
+    def rows() -> Iterator[tuple]:
+        for seq, c in enumerate(run.changes or ()):
+            if c.kind in kinds:
+                kinds[c.kind] += 1
+            elif c.kind == CHANGED:
+                changed.add(c.customer_id)
+            yield (run.week, seq, c.date.isoformat(), c.kind, c.customer_id, c.customer_name or "", c.text,
+                   c.file, c.field or "", c.old, c.new)
+
+    con.executemany("INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
+    return {"new": kinds[NEW] if run.changes is not None else customers, "changed": len(changed),
+            "absent": kinds[ABSENT], "kept": kinds[KEPT]}
+
+
+def _added(con: sqlite3.Connection, week: str, added: Iterable[AddedRecord]) -> dict[str, int]:
     """Visits and complaints first seen this week (a row already recorded in an earlier
-    week keeps that week)."""
-    con.executemany("INSERT OR IGNORE INTO added VALUES (?, ?, ?, ?, ?)", _added_rows(week, added))
+    week keeps that week). Returns how many visits and complaints the run has."""
+    kinds = {VISIT: 0, COMPLAINT: 0}
+    con.executemany("INSERT OR IGNORE INTO added VALUES (?, ?, ?, ?, ?)", _added_rows(week, added, kinds))
+    return {"visits": kinds[VISIT], "complaints": kinds[COMPLAINT]}
 
 
-def _added_rows(week: str, added: Iterable[AddedRecord]) -> Iterator[tuple]:
+def _added_rows(week: str, added: Iterable[AddedRecord], kinds: dict[str, int] | None = None) -> Iterator[tuple]:
     for a in added:
+        if kinds is not None and a.kind in kinds:
+            kinds[a.kind] += 1
         body = dumps(added_body(a))
         yield hash64(f"{a.kind}:{body}"), a.kind, week, a.customer_id, body
 
@@ -197,8 +231,7 @@ def added_body(a: AddedRecord) -> dict[str, Any]:
     return body
 
 
-def _run_row(con: sqlite3.Connection, run: RunRecord) -> None:
-    n = run.counts()
+def _run_row(con: sqlite3.Connection, run: RunRecord, n: dict[str, int]) -> None:
     con.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
         run.week, run.run_date.isoformat(), run.master, n["customers"], n["new"], n["changed"],
         n["absent"], n["kept"], run.quarantined, run.overdue, n["visits"], n["complaints"]))

@@ -9,7 +9,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 from python_calamine import CalamineWorkbook
 
@@ -22,6 +22,8 @@ from workbook_tools.history.model import COMPLAINT, TRADE, VISIT
 from workbook_tools.io.continuation import continued_sheets, join_rows
 from workbook_tools.io.reader import MASTER_FORM
 from workbook_tools.io.stamp import read_version_stamp
+from workbook_tools.io.stream import NotStreamable, XlsxStream
+from workbook_tools.merge import master_stream as stream
 from workbook_tools.merge.collect import load_previous
 from workbook_tools.merge.records import RecordTable
 from workbook_tools.merge.result import MergeResult
@@ -72,10 +74,20 @@ def _added(kind: str, table: RecordTable, rows=None) -> Iterator[AddedRecord]:
 # --- reading a kept master ---------------------------------------------------------
 
 
-def record_from_master(path: str | Path, schema: Schema) -> RunRecord:
+def record_from_master(path: str | Path, schema: Schema, *, chunked: bool = True) -> RunRecord:
     """The RunRecord of a master written by merge (its 客户档案, 变更记录, 拜访记录,
-    投诉记录 and 合并说明 sheets)."""
+    投诉记录 and 合并说明 sheets). An xlsx master is read in chunks (merge.master_stream):
+    its customers, records and changes are iterables that record_run stores in batches.
+    ``chunked=False``: read every sheet whole with calamine (lists; the same records)."""
     path = Path(path)
+    if chunked and read_version_stamp(path).get("form") == MASTER_FORM:
+        try:
+            with XlsxStream(path) as book:
+                run = _streamed(path, book, schema)
+            if run is not None:
+                return run
+        except NotStreamable:
+            pass
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types
@@ -92,6 +104,32 @@ def record_from_master(path: str | Path, schema: Schema) -> RunRecord:
     changes = _changes(_table(book, CHANGES, "日期"), week) if CHANGES in book.sheet_names else None
     return RunRecord(week, run_date, path.name, _inputs(summary), fields_of(schema), customers,
                      changes, added, _count(book, QUARANTINE))
+
+
+def _streamed(path: Path, book: XlsxStream, schema: Schema) -> RunRecord | None:
+    """record_from_master through io.stream; None when a sheet needs the calamine path."""
+    tables = stream.customer_tables(book, schema)
+    kinds = [(kind, sheet, schema.form(form)) for kind, sheet, form in _KINDS if form in schema.form_keys]
+    starts = {sheet: stream.table_start(book, sheet, form.fields[0].label) for _, sheet, form in kinds}
+    changes = stream.table_start(book, CHANGES, "日期")
+    quarantine = stream.table_start(book, QUARANTINE, "表单")
+    if tables is None or (CHANGES in book.sheet_names and changes is None) or \
+            any(starts[s] is None and s in book.sheet_names for s in starts) or \
+            (QUARANTINE in book.sheet_names and quarantine is None):
+        return None
+    summary = book.head(SUMMARY, 10_000) if SUMMARY in book.sheet_names else []
+    run_date = _run_date(summary, path)
+    week = iso_week(run_date)
+    customers = stream.Lazy(lambda: (CustomerRecord(norm_id(v["customer_id"]), v, x, f)
+                                     for v, x, f in stream.customers(path, schema, tables)))
+    added = stream.Lazy(lambda: (AddedRecord(kind, str(v.get("customer_id") or ""), v, x)
+                                 for kind, sheet, form in kinds if starts[sheet] is not None
+                                 for v, x in stream.record_rows(path, sheet, starts[sheet], form)))
+    listed = None if changes is None else stream.Lazy(
+        lambda: _change_entries(stream.table_rows(path, CHANGES, changes[0], 9), week))
+    count = 0 if quarantine is None else stream.count_rows(path, QUARANTINE, quarantine)
+    return RunRecord(week, run_date, path.name, _inputs(summary), fields_of(schema), customers,
+                     listed, added, count)
 
 
 def _customers(path: Path, book: CalamineWorkbook, schema: Schema):
@@ -171,16 +209,19 @@ def _record_rows(rows: list[list[Any]], form: Form) -> Iterator[tuple[dict, dict
 
 def _changes(rows: list[list[Any]], week: str) -> list[HistoryChange]:
     top = _header_index(rows, "日期")
-    out = []
-    for r in rows[top + 1:] if top is not None else ():
+    return list(_change_entries(rows[top + 1:], week)) if top is not None else []
+
+
+def _change_entries(rows: Iterable[Sequence[Any]], week: str) -> Iterator[HistoryChange]:
+    """The 变更记录 rows under the header → entries (rows without a kind are skipped)."""
+    for r in rows:
         date, kind, cid, name, field, old, new, text, file = (list(r) + [None] * 9)[:9]
         if is_empty(kind):
             continue
         day = date.date() if isinstance(date, dt.datetime) else date
-        out.append(HistoryChange(week, day, str(kind), _text(cid), _text(name), _text(text),
-                                 _text(file), _text(field), _opt(old) if field else None,
-                                 _opt(new) if field else None))
-    return out
+        yield HistoryChange(week, day, str(kind), _text(cid), _text(name), _text(text),
+                            _text(file), _text(field), _opt(old) if field else None,
+                            _opt(new) if field else None)
 
 
 def _text(value: Any) -> str:
