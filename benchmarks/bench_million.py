@@ -3,6 +3,7 @@ at 100k / 300k / 1M customers (regional files of 10,000 customers), each step ne
 python-calamine read of the same data, with its peak memory.
 
     .venv/bin/python benchmarks/bench_million.py [--sizes 100000,300000,1000000] [--per-file 10000]
+                                                 [--steps merge,read-inputs]
 
 Inputs: the merge benchmark's cached sample sets (bench_merge.inputs_for: seeded generator,
 build/bench/merge-Nfiles-10000-s2026/); a size uses the first N / per-file files of the
@@ -107,7 +108,8 @@ def _merge(a, schema):
 
     run = merge_files(a["inputs"], a["master"], schema=schema, as_of=AS_OF, run_date=RUN, force=True)
     r = run.result
-    return {"customers": len(r.customers), "visits": len(r.visits.rows), "rows_read": r.rows_read,
+    return {"customers": len(r.customers), "visits": len(r.visits.rows), "trades": len(r.trades.rows),
+            "rows_read": r.rows_read,
             "mb": Path(a["master"]).stat().st_size / 1e6}
 
 
@@ -155,10 +157,11 @@ def measure(customers: int, args) -> dict:
     folder = OUT / f"{customers}"
     folder.mkdir(parents=True, exist_ok=True)
     master = folder / "客户档案总表.xlsx"
-    master.unlink(missing_ok=True)
+    if "merge" in args.steps:
+        master.unlink(missing_ok=True)
     arg = dict(inputs=inputs, master=str(master), out=str(folder), store=str(folder / "档案历史.sqlite"))
     res = {"files": len(inputs), "inputs_mb": sum(Path(p).stat().st_size for p in inputs) / 1e6}
-    for name in STEPS:
+    for name in args.steps:
         print(f"  {customers:,} customers: {name} …", flush=True)
         res[name] = run_child(name, **arg)
         print(f"    {json.dumps(res[name], ensure_ascii=False)}", flush=True)  # each step as it ends
@@ -175,9 +178,10 @@ def report(results: dict[int, dict]) -> None:
           f"{dt.date.today()}, load average {os.getloadavg()[0]:.1f}; wall s / CPU s / peak MB per step")
     print(f"{'':30s}" + "".join(f"{f'{n:,} customers':>{w}s}" for n in sizes))
     info = [("input files / MB", lambda r: f"{r['files']} / {r['inputs_mb']:.0f} MB"),
-            ("input rows (all sheets)", lambda r: f"{r['merge'].get('rows_read', 0):,}"),
-            ("master customers / visits", lambda r: f"{r['merge'].get('customers', 0):,} / {r['merge'].get('visits', 0):,}"),
-            ("master MB", lambda r: f"{r['merge'].get('mb', 0):.0f} MB")]
+            ("input rows (all sheets)", lambda r: f"{r.get('merge', {}).get('rows_read', 0):,}"),
+            ("master customers / visits", lambda r: f"{r.get('merge', {}).get('customers', 0):,} / {r.get('merge', {}).get('visits', 0):,}"),
+            ("master trade records", lambda r: f"{r.get('merge', {}).get('trades', 0):,}"),
+            ("master MB", lambda r: f"{r.get('merge', {}).get('mb', 0):.0f} MB")]
     for label, get in info:
         print(f"{label:30s}" + "".join(f"{get(results[n]):>{w}s}" for n in sizes))
 
@@ -188,7 +192,7 @@ def report(results: dict[int, dict]) -> None:
             return "failed"
         return f"{r['seconds']:6.1f} {r['cpu']:6.1f} {r['peak_mb']:6.0f} MB"
 
-    for name in STEPS:
+    for name in [s for s in STEPS if any(s in r for r in results.values())]:
         print(f"{LABELS[name]:30s}" + "".join(f"{cell(results[n].get(name)):>{w}s}" for n in sizes))
     for a, b in (("merge", "read-inputs"), ("summary-plans", "read-master"), ("history", "read-master")):
         def ratio(r):
@@ -219,11 +223,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,300000,1000000", help="customers, comma-separated")
     parser.add_argument("--per-file", type=int, default=10_000, help="customers per regional file")
+    parser.add_argument("--steps", default=",".join(STEPS),
+                        help=f"steps to run, comma-separated (default all: {','.join(STEPS)}); "
+                             "the steps after merge need the master a merge step wrote")
     parser.add_argument("--child", nargs=2, metavar=("STEP", "JSON"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print("RESULT " + json.dumps(step(args.child[0], json.loads(args.child[1]))))
         return
+    args.steps = [s for s in STEPS if s in args.steps.split(",")]
     results = {int(n): measure(int(n), args) for n in args.sizes.split(",") if n}
     report(results)
 
