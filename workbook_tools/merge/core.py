@@ -64,6 +64,10 @@ def _merge(rows, schema, previous, run_date, settings, inputs, visit_cutoff=None
     complaints = build_records(schema.form("complaint"), clean["complaint"], q_counts["complaint"])
     trades = build_records(schema.form("trade"), clean["trade"], q_counts["trade"])
     counts = read.counts()
+    # the matcher's profiles are the merge's largest transient: built before the accounts
+    # exist, the two do not add up in the peak memory (benchmarks/README.md, one million)
+    duplicates = find_suspected_duplicates(ordered, reg, threshold, industry_words=settings.get("industry_words"),
+                                           placeholders=settings.get("empty_placeholders"))
     return MergeResult(
         run_date=run_date, schema_name=schema.name, schema_version=schema.version,
         settings=settings, customers=ordered, extra_cols=extra_cols,
@@ -71,9 +75,7 @@ def _merge(rows, schema, previous, run_date, settings, inputs, visit_cutoff=None
         accounts=compute_accounts(((c.id, c.values) for c in ordered), trades.rows.value_dicts(),
                                   complaints.rows.value_dicts(), schema, run_date, norm=norm_id),
         conflicts=conflicts,
-        duplicates=find_suspected_duplicates(ordered, reg, threshold,
-                                             industry_words=settings.get("industry_words"),
-                                             placeholders=settings.get("empty_placeholders")),
+        duplicates=duplicates,
         changes=None if previous is None else change_log(ordered, reg, extra_cols.headers, run_date),
         reconciliations=_reconcile(counts[0], ordered, quarantined, (visits, plans, complaints, trades)),
         input_checks=_input_checks(counts[1], inputs), inputs=list(inputs), rows_read=len(read),
