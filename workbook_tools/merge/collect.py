@@ -80,11 +80,35 @@ def add_table(result: Any, file: str, into: ReadRows) -> None:
     form, sheet = result.table.form.key, result.table.sheet
     packed = into.packed.get(form)
     loose = into.loose
+    share_text(result, into.shared)
     for row, parsed, raw, extra, errors in _records(result):
         if packed is not None and not errors:
             packed.add(parsed, extra, file, sheet, row)
         else:
             loose.append(SourceRow(form, parsed, raw, extra, file, sheet, row, errors))
+
+
+SHARED_RATIO = 0.1   # a free-text column with at most this share of distinct values is shared
+
+
+def share_text(result: Any, shared: dict[str, str]) -> None:
+    """Free-text columns that repeat (负责业务员, 填表人, 开户银行, 产品, 业务员 …) hold one string
+    object per distinct value across all files (``shared``), not one per cell as read:
+    ≈ 350 bytes a registration row. Other columns are left alone (sharing unique values
+    would only add a dict entry each)."""
+    parsed = result.parsed
+    if not parsed:
+        return
+    form = result.table.form
+    for key in result.table.fields:
+        if form.field(key).type != "text":
+            continue
+        column = [p.get(key) for p in parsed]
+        if len(set(column)) > SHARED_RATIO * len(column) + 1:
+            continue
+        for values, value in zip(parsed, column):
+            if value.__class__ is str:
+                values[key] = shared.setdefault(value, value)
 
 
 def _records(result: Any) -> Iterator[tuple[int, dict, dict, dict, list[str]]]:

@@ -221,6 +221,7 @@ class ReadRows:
 
     def __init__(self, schema: Any):
         self.loose: list[SourceRow] = []
+        self.shared: dict[str, str] = {}   # repeated free text, one object per value (collect.share_text)
         self.packed = {k: PackedRows(k, schema.form(k).keys) for k in RECORD_FORMS if k in schema.form_keys}
 
     @classmethod
