@@ -129,7 +129,8 @@ def _merge(a, schema):
 
     run = merge_files(a["inputs"], a["master"], schema=schema, as_of=AS_OF, run_date=RUN, force=True)
     r = run.result
-    return {"customers": len(r.customers), "visits": len(r.visits.rows), "rows_read": r.rows_read,
+    return {"customers": len(r.customers), "visits": len(r.visits.rows), "trades": len(r.trades.rows),
+            "rows_read": r.rows_read,
             "mb": Path(a["master"]).stat().st_size / 1e6}
 
 
@@ -204,6 +205,7 @@ def report(results: dict[int, dict], args) -> None:
             ("input rows (all sheets)", lambda r: f"{r.get('merge', {}).get('rows_read', 0):,}"),
             ("master customers / visits",
              lambda r: f"{r.get('merge', {}).get('customers', 0):,} / {r.get('merge', {}).get('visits', 0):,}"),
+            ("master trade records", lambda r: f"{r.get('merge', {}).get('trades', 0):,}"),
             ("master MB", lambda r: f"{r.get('master_mb', 0):.0f} MB")]
     for label, get in info:
         print(f"{label:30s}" + "".join(f"{get(results[n]):>{w}s}" for n in sizes))

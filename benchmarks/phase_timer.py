@@ -88,7 +88,7 @@ def merge_phases(timer: PhaseTimer) -> PhaseTimer:
     timer.patch(f"{v}.engine", "sort_findings", "validate: findings sort")
     for name in ("required", "required_if", "unique", "duplicate_rows"):
         timer.patch(f"{v}.rules", name, f"validate: rule {name}")
-    timer.patch("workbook_tools.merge.reading", "table_rows", "SourceRows (collect.table_rows)")
+    timer.patch("workbook_tools.merge.reading", "add_table", "rows: SourceRows, packed records (collect.add_table)")
     timer.patch("workbook_tools.merge.reading", "sha256_of", "sha256 of inputs")
     timer.patch("workbook_tools.merge.files", "drop_duplicate_submissions", "submissions + duplicate ids")
     timer.patch("workbook_tools.merge.files", "flag_duplicate_ids", "submissions + duplicate ids")

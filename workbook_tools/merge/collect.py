@@ -10,12 +10,14 @@ every row of that table).
 from __future__ import annotations
 
 import hashlib
+from array import array
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from workbook_tools.errors import UnreadableWorkbook, WorkbookToolsError
 from workbook_tools.io.continuation import header_mismatch, split_name
 from workbook_tools.io.reader import read_workbook
+from workbook_tools.merge.packed import ReadRows, repeated_hashes
 from workbook_tools.merge.rows import (
     InputFile, SourceRow, header_drift_from_table, is_empty, norm_id, previous_from_rows, source_order,
 )
@@ -67,15 +69,57 @@ def _joined(table: Any, key: str | None) -> bool:
 
 def table_rows(result: Any, file: str) -> list[SourceRow]:
     """One SourceRow per record of a validated table (``result``: a TableResult)."""
+    form, sheet = result.table.form.key, result.table.sheet
+    return [SourceRow(form, parsed, raw, extra, file, sheet, row, errors)
+            for row, parsed, raw, extra, errors in _records(result)]
+
+
+def add_table(result: Any, file: str, into: ReadRows) -> None:
+    """The records of a validated table into ``into``: clean record rows straight into its
+    packed blocks (no SourceRow per row), the others as SourceRows."""
+    form, sheet = result.table.form.key, result.table.sheet
+    packed = into.packed.get(form)
+    loose = into.loose
+    share_text(result, into.shared)
+    for row, parsed, raw, extra, errors in _records(result):
+        if packed is not None and not errors:
+            packed.add(parsed, extra, file, sheet, row)
+        else:
+            loose.append(SourceRow(form, parsed, raw, extra, file, sheet, row, errors))
+
+
+SHARED_RATIO = 0.1   # a free-text column with at most this share of distinct values is shared
+
+
+def share_text(result: Any, shared: dict[str, str]) -> None:
+    """Free-text columns that repeat (负责业务员, 填表人, 开户银行, 产品, 业务员 …) hold one string
+    object per distinct value across all files (``shared``), not one per cell as read:
+    ≈ 350 bytes a registration row. Other columns are left alone (sharing unique values
+    would only add a dict entry each)."""
+    parsed = result.parsed
+    if not parsed:
+        return
+    form = result.table.form
+    for key in result.table.fields:
+        if form.field(key).type != "text":
+            continue
+        column = [p.get(key) for p in parsed]
+        if len(set(column)) > SHARED_RATIO * len(column) + 1:
+            continue
+        for values, value in zip(parsed, column):
+            if value.__class__ is str:
+                values[key] = shared.setdefault(value, value)
+
+
+def _records(result: Any) -> Iterator[tuple[int, dict, dict, dict, list[str]]]:
+    """(sheet row, parsed values, raw values, extras, errors) of every record."""
     table = result.table
-    form, sheet = table.form.key, table.sheet
     by_row = result.messages_by_row("error")
     shared = table_errors(result)
     keys = table.fields
     positions = [table.position(k) for k in keys]
     extras = extra_columns(table)
     width = len(table.columns)
-    out = []
     for record, parsed in zip(table.records, result.parsed):
         cells = record.values
         if len(cells) < width:
@@ -85,20 +129,61 @@ def table_rows(result: Any, file: str) -> list[SourceRow]:
         # raw values are shown only for quarantined rows (待修正); a clean row shares its
         # parsed dict, which halves the memory of a 300,000-row merge
         raw = dict(zip(keys, [cells[p] for p in positions])) if errors else parsed
-        out.append(SourceRow(form, parsed, raw, extra, file, sheet, record.row, errors))
-    return out
+        yield record.row, parsed, raw, extra, errors
 
 
-def flag_duplicate_ids(rows: list[SourceRow], schema: Schema) -> int:
+def flag_duplicate_ids(rows: ReadRows | list[SourceRow], schema: Schema) -> int:
     """Records (visits, plans, complaints) are unique by their 编号 within a file (validation),
     but two files may reuse a number for different records: the later row (file, sheet, row
     order) gets an error and goes to 待修正, so the master keeps one record per number and
     stays valid input. Rows identical in every field are left to the merge (exact duplicates).
-    Registration rows are folded by 客户编号 instead. Returns the number of rows flagged."""
+    Registration rows are folded by 客户编号 instead. Returns the number of rows flagged.
+    Packed rows (ReadRows) are hashed first; only rows sharing a number's hash are compared,
+    and a flagged row leaves the packed rows for ``rows.loose``."""
+    if not isinstance(rows, ReadRows):
+        return len(_flag_rows(sorted((r for r in rows if not r.errors), key=source_order), schema))
+    flagged = 0
+    for key, packed in rows.packed.items():
+        candidates = _candidates(packed, [f.key for f in schema.form(key).fields if f.unique])
+        found = _flag_rows([row for _, row in candidates], schema)
+        if found:
+            ids = set(map(id, found))
+            packed.remove({pos for pos, row in candidates if id(row) in ids})
+            rows.loose += found
+            flagged += len(found)
+    return flagged
+
+
+def _candidates(packed: Any, unique: list[str]) -> list[tuple[int, SourceRow]]:
+    """(position, row) of the packed rows that share the hash of a unique field's number."""
+    if not unique or not packed:
+        return []
+    index = [packed.keys.index(k) for k in unique]
+    hashes = [array("q") for _ in index]
+    for values in packed.value_tuples():
+        for out, i in zip(hashes, index):
+            number = norm_id(values[i])
+            if number:
+                out.append(hash(number))
+    repeated = [repeated_hashes(h) for h in hashes]
+    if not any(repeated):
+        return []
+    out = []
+    for pos, (block, item) in enumerate(packed.items()):
+        values = item[0] if item[0].__class__ is tuple else tuple(map(item[0].get, packed.keys))
+        if any(rep and hash(norm_id(values[i])) in rep for i, rep in zip(index, repeated)):
+            out.append((pos, packed.source_row(block, item)))
+    return out
+
+
+def _flag_rows(rows: list[SourceRow], schema: Schema) -> list[SourceRow]:
+    """The rule over clean rows in source order; returns the rows flagged (errors added)."""
     unique = {f.key: [x.key for x in f.fields if x.unique] for f in schema.forms if f.key != "registration"}
     seen: dict[tuple[str, str, str], SourceRow] = {}
-    flagged = 0
-    for row in sorted((r for r in rows if unique.get(r.form) and not r.errors), key=source_order):
+    flagged = []
+    for row in rows:
+        if not unique.get(row.form):
+            continue
         form = schema.form(row.form)
         for key in unique[row.form]:
             number = norm_id(row.values.get(key))
@@ -108,7 +193,7 @@ def flag_duplicate_ids(rows: list[SourceRow], schema: Schema) -> int:
             label = form.field(key).label
             row.errors.append(f"{label}“{row.values.get(key)}”已被 {first.where} 的另一条记录使用；"
                               f"{label}必须唯一，请改用未被使用的编号")
-            flagged += 1
+            flagged.append(row)
             break
     return flagged
 

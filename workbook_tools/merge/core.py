@@ -13,6 +13,7 @@ from workbook_tools.io.gcpause import gc_paused
 from workbook_tools.merge.changes import change_log
 from workbook_tools.merge.duplicates import find_suspected_duplicates
 from workbook_tools.merge.extras import ExtraColumns
+from workbook_tools.merge.packed import ReadRows
 from workbook_tools.merge.reconcile import InputCheck, Reconciliation
 from workbook_tools.merge.records import build_records, move_older, visits_from_plans
 from workbook_tools.merge.result import MergeResult
@@ -27,11 +28,13 @@ NO_ID = "客户编号为空，无法合并；请填写客户编号"
 DEFAULT_THRESHOLD = 92
 
 
-def merge_rows(rows: Iterable[SourceRow], schema: Schema, *,
+def merge_rows(rows: Iterable[SourceRow] | ReadRows, schema: Schema, *,
                previous: Sequence[SourceRow | Mapping[str, Any]] | None = None,
                run_date: dt.date, settings: Mapping[str, Any] | None = None,
                inputs: Sequence[InputFile] = (), visit_cutoff: dt.date | None = None) -> MergeResult:
-    """Merge rows of all forms into the master's tables.
+    """Merge rows of all forms into the master's tables. ``rows``: SourceRows, or the
+    ReadRows merge_files reads (clean record rows packed, merge/packed.py); either is left
+    as it was.
 
     ``previous``: last week's 客户档案 (see :func:`previous_from_rows`) or None for a first
     merge. ``settings`` override ``schema.settings`` (e.g. ``fuzzy_threshold``). ``inputs``
@@ -44,9 +47,9 @@ def merge_rows(rows: Iterable[SourceRow], schema: Schema, *,
 
 def _merge(rows, schema, previous, run_date, settings, inputs, visit_cutoff=None) -> MergeResult:
     settings = {**schema.settings, **(settings or {})}
-    rows = sorted(rows, key=source_order)
+    read = rows if isinstance(rows, ReadRows) else ReadRows.from_rows(rows, schema)
     reg = schema.form("registration")
-    clean, quarantined = _split(rows, schema, reg)
+    clean, quarantined = _split(sorted(read.loose, key=source_order), schema, reg, read)
     prev = _previous(previous, reg)
     extra_cols = ExtraColumns()  # previous master's extra columns first, then this week's
     customers, conflicts = upsert(clean["registration"], prev, reg, _id_of(reg), extra_cols)
@@ -60,27 +63,32 @@ def _merge(rows, schema, previous, run_date, settings, inputs, visit_cutoff=None
     plans = build_records(schema.form("visit-plan"), clean["visit-plan"], q_counts["visit-plan"])
     complaints = build_records(schema.form("complaint"), clean["complaint"], q_counts["complaint"])
     trades = build_records(schema.form("trade"), clean["trade"], q_counts["trade"])
+    counts = read.counts()
+    # the matcher's profiles are the merge's largest transient: built before the accounts
+    # exist, the two do not add up in the peak memory (benchmarks/README.md, one million)
+    duplicates = find_suspected_duplicates(ordered, reg, threshold, industry_words=settings.get("industry_words"),
+                                           placeholders=settings.get("empty_placeholders"))
     return MergeResult(
         run_date=run_date, schema_name=schema.name, schema_version=schema.version,
         settings=settings, customers=ordered, extra_cols=extra_cols,
         visits=visits, plans=plans, complaints=complaints, trades=trades, quarantined=quarantined,
-        accounts=compute_accounts(((c.id, c.values) for c in ordered), (r.values for r in trades.rows),
-                                  (r.values for r in complaints.rows), schema, run_date, norm=norm_id),
+        accounts=compute_accounts(((c.id, c.values) for c in ordered), trades.rows.value_dicts(),
+                                  complaints.rows.value_dicts(), schema, run_date, norm=norm_id),
         conflicts=conflicts,
-        duplicates=find_suspected_duplicates(ordered, reg, threshold,
-                                             industry_words=settings.get("industry_words"),
-                                             placeholders=settings.get("empty_placeholders")),
+        duplicates=duplicates,
         changes=None if previous is None else change_log(ordered, reg, extra_cols.headers, run_date),
-        reconciliations=_reconcile(rows, ordered, quarantined, (visits, plans, complaints, trades)),
-        input_checks=_input_checks(rows, inputs), inputs=list(inputs), rows_read=len(rows),
+        reconciliations=_reconcile(counts[0], ordered, quarantined, (visits, plans, complaints, trades)),
+        input_checks=_input_checks(counts[1], inputs), inputs=list(inputs), rows_read=len(read),
         previous_count=None if previous is None else len(prev),
     )
 
 
-def _split(rows: list[SourceRow], schema: Schema, reg: Form
-           ) -> tuple[dict[str, list[SourceRow]], list[SourceRow]]:
-    """Clean rows per form, and the rows for 待修正 (errors, or a registration row without id)."""
-    clean: dict[str, list[SourceRow]] = {key: [] for key in FORMS}
+def _split(rows: list[SourceRow], schema: Schema, reg: Form, read: ReadRows
+           ) -> tuple[dict[str, Any], list[SourceRow]]:
+    """Clean rows per form (registration: a list; record forms: ``read``'s PackedRows), and
+    the rows for 待修正 (errors, or a registration row without id)."""
+    clean: dict[str, Any] = {key: [] for key in FORMS}
+    clean.update(read.packed)
     quarantined: list[SourceRow] = []
     for row in rows:
         if row.form not in clean:
@@ -135,22 +143,20 @@ def sort_customers(customers: Iterable[MergedCustomer], reg: Form) -> list[Merge
     return sorted(customers, key=lambda c: (order.get(c.values.get(key), last), natural_key(c.id)))
 
 
-def _reconcile(rows, customers, quarantined, tables) -> list[Reconciliation]:
+def _reconcile(read: Counter | dict, customers, quarantined, tables) -> list[Reconciliation]:
     q = Counter(r.form for r in quarantined)
-    read = Counter(r.form for r in rows)
     week = [c for c in customers if c.n_sources]
-    out = [Reconciliation("客户档案", read["registration"],
+    out = [Reconciliation("客户档案", read.get("registration", 0),
                           len(week), sum(c.n_sources - 1 for c in week), q["registration"],
                           kept_label="客户档案中本周客户", folded_label="合并进这些客户的重复行")]
     for label, t in zip(("拜访记录", "拜访计划", "投诉记录", "交易记录"), tables):
-        out.append(Reconciliation(label, read[t.form.key], len(t.rows),
+        out.append(Reconciliation(label, read.get(t.form.key, 0), len(t.rows),
                                   t.duplicates_removed, q[t.form.key], t.added, len(t.moved),
                                   kept_label=f"{label}中保留", folded_label="完全相同的重复行"))
     return out
 
 
-def _input_checks(rows: list[SourceRow], inputs: Sequence[InputFile]) -> list[InputCheck]:
-    received = Counter((r.file, r.sheet) for r in rows)
+def _input_checks(received: dict[tuple[str, str], int], inputs: Sequence[InputFile]) -> list[InputCheck]:
     out = []
     for inp in inputs:
         if inp.skipped_reason:
@@ -159,5 +165,5 @@ def _input_checks(rows: list[SourceRow], inputs: Sequence[InputFile]) -> list[In
                                [s for f, s in received if f == inp.name])
         for sheet in sheets:
             out.append(InputCheck(inp.name, sheet, inp.rows_read_by_sheet.get(sheet),
-                                  received[(inp.name, sheet)]))
+                                  received.get((inp.name, sheet), 0)))
     return out

@@ -88,19 +88,23 @@ def build_profiles(customers: Sequence[Any], form: Form, ids: set[str], *,
         raw_addresses.append(_norm(_text(c.values.get(keys["address"]), empty)))
     folded = to_simplified(raw_names + raw_addresses)
     out = []
+    shared: dict = {}   # one object per distinct place set, area code, word tuple: ≈ 40 % of a profile
     for n, (i, c) in enumerate(chosen):
         places: list[str] = []
         plain = normalize_company_name(raw_names[n])
         core = normalize_company_name(folded[n], places)
+        core = plain if core == plain else core
         base, found = strip_industry_words(core, words)
+        base = core if base == core else base
         addr_places, address = leading_places(folded[len(chosen) + n])
         area, tel, phone = _landline(_text(c.values.get(keys["phone"]), empty))
         levels = [place_key(p) for p in (*places, *addr_places)]
+        provinces = frozenset(k for lvl, k in levels if lvl == "省")
+        cities = frozenset(k for lvl, k in levels if lvl == "市" or k in MUNICIPALITIES)
         out.append(Profile(
-            index=i, cid=c.id, plain=plain, core=core, base=base, words=found,
-            provinces=frozenset(k for lvl, k in levels if lvl == "省"),
-            cities=frozenset(k for lvl, k in levels if lvl == "市" or k in MUNICIPALITIES),
-            area=area, tel=tel, phone=phone, address=address,
+            index=i, cid=c.id, plain=plain, core=core, base=base, words=shared.setdefault(found, found),
+            provinces=shared.setdefault(provinces, provinces), cities=shared.setdefault(cities, cities),
+            area=shared.setdefault(area, area), tel=tel, phone=phone, address=address,
             email=_text(c.values.get(keys["email"]), empty).strip().lower(),
             contact=_norm(_text(c.values.get(keys["contact"]), empty)),
         ))

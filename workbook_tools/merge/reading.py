@@ -1,7 +1,7 @@
 """Reading the offered files: each usable file read and validated once (validate_workbooks:
 the next file is read on a thread — parsed in a memory-capped child process when the guards
 could not bound it, io/isolate.py — while the current one is validated), its tables turned
-into SourceRows (collect). A file that crashes the parser is skipped with its reason; the
+into rows (collect.add_table: clean record rows packed as each file is done, merge/packed.py). A file that crashes the parser is skipped with its reason; the
 merge goes on. Costs: benchmarks/README.md."""
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from workbook_tools.merge.collect import (
-    input_file, no_table_reason, sha256_of, table_rows, unreadable_reason,
+    add_table, input_file, no_table_reason, sha256_of, unreadable_reason,
 )
-from workbook_tools.merge.rows import InputFile, SourceRow
+from workbook_tools.merge.packed import ReadRows
+from workbook_tools.merge.rows import InputFile
 from workbook_tools.schema import Schema
 from workbook_tools.validate.files import validate_workbooks
 
@@ -24,14 +25,14 @@ OnReport = Callable[[Path, Any], Any]  # (path, validate.FileReport) for each fi
 
 def read_inputs(offered: list[tuple[Path, str | None]], schema: Schema, as_of: dt.date | None,
                 progress: Progress | None, on_report: OnReport | None = None,
-                ) -> tuple[list[InputFile], list[SourceRow]]:
+                ) -> tuple[list[InputFile], ReadRows]:
     """Read and validate each usable file once; InputFiles for all, rows of the used ones."""
     labels = display_labels([p for p, _ in offered])
     todo = [p for p, reason in offered if reason is None]
     if progress is not None and todo:
         progress(todo[0], 0, len(todo))
     files: list[InputFile] = []
-    rows: list[SourceRow] = []
+    rows = ReadRows(schema)
     done = 0
     reports = validate_workbooks(todo, schema, as_of=as_of)  # reads the next file meanwhile
     for path, reason in offered:
@@ -39,27 +40,27 @@ def read_inputs(offered: list[tuple[Path, str | None]], schema: Schema, as_of: d
             files.append(InputFile(str(path), sha256_of(path), skipped_reason=reason, label=labels[path]))
             continue
         _, report = next(reports)
-        info, found = use_report(path, labels[path], report, on_report)
-        files.append(info)
-        rows.extend(found)
+        files.append(use_report(path, labels[path], report, on_report, rows))
         done += 1
         if progress is not None:
             progress(path, done, len(todo))
-    return files, rows
+    return files, rows.close()
 
 
-def use_report(path: Path, label: str | None, report: Any, on_report: OnReport | None = None,
-               ) -> tuple[InputFile, list[SourceRow]]:
-    """The InputFile and SourceRows of one file from its validation (a FileReport)."""
+def use_report(path: Path, label: str | None, report: Any, on_report: OnReport | None,
+               into: ReadRows) -> InputFile:
+    """The InputFile of one file from its validation (a FileReport); its rows go ``into``."""
     sha = sha256_of(path)
     if on_report is not None:  # e.g. the weekly run annotates from this same validation
         on_report(path, report)
     if report.error:
-        return InputFile(str(path), sha, skipped_reason=unreadable_reason(report), label=label), []
+        return InputFile(str(path), sha, skipped_reason=unreadable_reason(report), label=label)
     if not report.tables:
-        return InputFile(str(path), sha, skipped_reason=no_table_reason(report), label=label), []
+        return InputFile(str(path), sha, skipped_reason=no_table_reason(report), label=label)
     info = input_file(path, sha, label, report.tables)
-    return info, [row for t in report.tables for row in table_rows(t, info.name)]
+    for table in report.tables:
+        add_table(table, info.name, into)
+    return info
 
 
 def display_labels(paths: list[Path]) -> dict[Path, str | None]:

@@ -8,6 +8,7 @@ from typing import Any, Iterator
 from workbook_tools.accounts import COLUMNS as ACCOUNT_COLUMNS, KEYS as ACCOUNT_KEYS, SHEET as ACCOUNTS
 from workbook_tools.generate.card_sheet import LookupCard, LookupField, LookupTable
 from workbook_tools.merge.conflicts import CONFLICT_RULE
+from workbook_tools.merge.packed import PackedRows
 from workbook_tools.merge.records import RecordTable
 from workbook_tools.merge.result import MergeResult
 from workbook_tools.merge.summary_sheet import continuation_section, summary_report
@@ -111,9 +112,21 @@ def records_table(name: str, table: RecordTable) -> Table:
     keys, extra_keys = table.form.keys, table.extra_cols.keys
     columns = (field_columns(table.form) + [Column(h, "text", 14) for h in table.extra_cols.labels]
                + PROVENANCE_COLUMNS)
-    rows = ([r.values.get(k) for k in keys] + [r.extras.get(k) for k in extra_keys] + provenance(r)
-            for r in table.rows)
-    return Table(name, columns, rows, count=len(table.rows)).fit_head()
+    return Table(name, columns, _record_rows(table.rows, keys, extra_keys), count=len(table.rows)).fit_head()
+
+
+def _record_rows(rows: PackedRows | list[SourceRow], keys: list[str], extra_keys: list[str]) -> Iterator[list[Any]]:
+    """A record table's master rows; packed rows straight from their value tuples."""
+    if not isinstance(rows, PackedRows):
+        for r in rows:
+            yield [r.values.get(k) for k in keys] + [r.extras.get(k) for k in extra_keys] + provenance(r)
+        return
+    for block, (values, extras, row) in rows.items():
+        line = list(values) if values.__class__ is tuple else [values.get(k) for k in keys]
+        if extra_keys:
+            line += [extras.get(k) for k in extra_keys] if extras else [None] * len(extra_keys)
+        line += (block.file, block.sheet, row if row > 0 else None)
+        yield line
 
 
 def accounts_table(result: MergeResult) -> Table:
