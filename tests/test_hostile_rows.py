@@ -174,6 +174,29 @@ def test_stale_temp_files_of_a_killed_run_are_removed(tmp_path):
     assert not stale.exists() and alive.exists() and fresh.exists()
 
 
+def test_a_folder_is_swept_once_a_minute_not_for_every_file_written(tmp_path, monkeypatch):
+    from workbook_tools.io import atomic
+
+    listed = []
+    real_scandir = os.scandir
+    monkeypatch.setattr(atomic.os, "scandir", lambda p: listed.append(p) or real_scandir(p))
+    for i in range(50):
+        with atomic.atomic_path(tmp_path / f"计划{i}.xlsx") as tmp:
+            tmp.write_bytes(b"x")
+    assert len(listed) == 1
+    stale = tmp_path / ".~tmp-999999999-abc.xlsx"
+    stale.write_bytes(b"half a workbook")
+    os.utime(stale, (time.time() - 3600,) * 2)
+    with atomic.atomic_path(tmp_path / "again.xlsx") as tmp:
+        tmp.write_bytes(b"x")
+    assert stale.exists() and len(listed) == 1        # swept less than a minute ago
+    monkeypatch.setitem(atomic._SWEPT, os.fspath(tmp_path), time.time() - atomic.SWEEP_EVERY - 1)
+    with atomic.atomic_path(tmp_path / "later.xlsx") as tmp:
+        tmp.write_bytes(b"x")
+    assert not stale.exists() and len(listed) == 2
+    assert len([p for p in os.listdir(tmp_path) if p.startswith("计划")]) == 50
+
+
 def test_file_names_cannot_forge_console_lines(tmp_path):
     evil = tmp_path / "a\n✓ 全部通过\x1b[2K.csv"
     evil.write_bytes(bytes(range(256)) * 4)

@@ -20,14 +20,25 @@ TMP_PREFIX = ".~tmp-"
 STALE_SECONDS = 15 * 60
 
 
+_SWEPT: dict[str, float] = {}   # folder → when this process last swept it
+SWEEP_EVERY = 60.0               # seconds: a run writing 3,000 plan workbooks lists the folder once
+
+
 def remove_stale(folder: Path) -> None:
     """Remove temporary files a killed run left in ``folder``: ours (``.~tmp-PID-…``),
-    untouched for STALE_SECONDS, whose process no longer runs. Errors are ignored."""
+    untouched for STALE_SECONDS, whose process no longer runs. Errors are ignored.
+
+    A folder is swept at most once every SWEEP_EVERY seconds by one process: listing it
+    for every file written made writing n files into one folder cost O(n²)."""
+    key, now = os.fspath(folder), time.time()
+    if now - _SWEPT.get(key, -SWEEP_EVERY) < SWEEP_EVERY:
+        return
+    _SWEPT[key] = now
     try:
-        found = [p for p in folder.iterdir() if p.name.startswith(TMP_PREFIX)]
+        with os.scandir(folder) as entries:
+            found = [Path(e.path) for e in entries if e.name.startswith(TMP_PREFIX)]
     except OSError:
         return
-    now = time.time()
     for path in found:
         pid = path.name[len(TMP_PREFIX):].split("-", 1)[0]
         try:
