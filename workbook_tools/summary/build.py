@@ -36,7 +36,7 @@ SUMMARY_FIELDS = {
     },
     "visit-record": {"customer_id", "date", "salesperson"},
     "visit-plan": {"plan_id", "salesperson", "planned_date", "customer_id", "status"},
-    "trade": {"trade_id", "date", "customer_id", "amount", "paid_date", "paid_amount", "salesperson"},
+    "trade": {"date", "customer_id", "amount", "paid_date", "paid_amount", "salesperson"},   # not 交易编号
     ACCOUNTS: {"customer_id", "source", *TRADE_KEYS},   # 客户分类: the computed trade figures
 }
 

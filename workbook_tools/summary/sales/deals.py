@@ -27,6 +27,7 @@ UNREGISTERED = "（不在客户档案中）"
 DEFAULT_VALUE_CLASSES = {"主力客户": 0.8, "一般客户": 0.95, "零散客户": 1.0}
 VALUE_CLASS = "value_class"
 GROUP_KEYS = ("category", "region", VALUE_CLASS)
+DEAL_KEYS = ("customer_id", "owner", "trade_amount", "trade_count", "category", "region")  # what deals read
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,9 @@ def in_period(dates: pd.Series, period: Period) -> pd.Series:
 def build_deals(customers: pd.DataFrame, trades: pd.DataFrame | None, as_of: dt.date,
                 classes: dict[str, float], choices: dict[str, Iterable[str]] | None = None) -> Deals:
     """The deals (see the module docstring); ``choices``: schema order of 客户类别 and 所属区域 values."""
-    registered = customers[customers["customer_id"].notna()].drop_duplicates("customer_id").reset_index(drop=True)
+    wanted = [k for k in DEAL_KEYS if k in customers.columns]   # not a copy of every loaded column
+    registered = customers.loc[customers["customer_id"].notna(), wanted].drop_duplicates("customer_id")
+    registered = registered.reset_index(drop=True)
     if trades is None:
         frame = pd.DataFrame({
             "customer_id": registered["customer_id"], "salesperson": registered["owner"],
