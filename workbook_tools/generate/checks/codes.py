@@ -3,7 +3,7 @@ formulas, in validate's order (identity.py, contact.py, text.py)."""
 
 from __future__ import annotations
 
-from workbook_tools.generate.checks.excel import Expr, all_digits, chain, condition, message, stripped
+from workbook_tools.generate.checks.excel import DIGITS, Expr, all_digits, chain, condition, message, stripped
 from workbook_tools.generate.checks.values import (
     USCC_ALPHABET, _SIMPLE_PATTERN, digits_only, shown,
 )
@@ -52,25 +52,28 @@ def id_card_checks(field: Field, x: str, n: str, settings: dict) -> tuple[str, s
 
 
 def uscc_bad_chars(n: str) -> str:
-    """The characters validate names in uscc-format, in order, each once (``_bad_uscc_chars``)."""
+    """The characters validate names in uscc-format, in order, each once (``_bad_uscc_chars``):
+    a character outside the alphabet at its first position in the code; a letter in 3–8 (digits
+    only there) at its first position from 3 on. FIND finds the first occurrence."""
     terms = []
-    for i in range(18):
-        c = f"MID({n},{i + 1},1)"
-        foreign = f'ISERROR(FIND({c},"{USCC_ALPHABET}"))'
-        if 2 <= i < 8:
-            bad = f'ISERROR(FIND({c},"0123456789"))'
-            seen = f"IF({foreign},ISNUMBER(FIND({c},LEFT({n},{i}))),ISNUMBER(FIND({c},MID({n},3,{i - 2}))))"
+    for k in range(1, 19):
+        c = f"MID({n},{k},1)"
+        if 3 <= k <= 8:
+            start = f'IF(ISERROR(FIND({c},"{USCC_ALPHABET}")),1,3)'
+            terms.append(f'IF(ISERROR(FIND({c},"{DIGITS}")),IF(FIND({c},{n},{start})={k},{c},""),"")')
         else:
-            bad, seen = foreign, f"ISNUMBER(FIND({c},LEFT({n},{i})))"
-        terms.append(f'IF(AND({bad},NOT({seen})),{c},"")')
+            terms.append(f'IF(ISERROR(FIND({c},"{USCC_ALPHABET}")),IF(FIND({c},{n})={k},{c},""),"")')
     return "&".join(terms)
 
 
 def uscc_wellformed(n: str) -> str:
-    """validate's _USCC pattern for an 18-character code: the alphabet, digits in 3–8."""
+    """validate's _USCC pattern for an 18-character code: the alphabet, digits in 3–8 (one
+    FIND per character, in the alphabet its position allows)."""
+    assert USCC_ALPHABET.startswith(DIGITS)
     positions = ",".join(str(i) for i in range(1, 19))
-    return (f'AND(SUMPRODUCT(ISNUMBER(FIND(MID({n},{{{positions}}},1),"{USCC_ALPHABET}"))*1)=18,'
-            f'{all_digits(f"MID({n},3,6)", 6)})')
+    sizes = ",".join(str(len(DIGITS) if 3 <= i <= 8 else len(USCC_ALPHABET)) for i in range(1, 19))
+    return (f'SUMPRODUCT(ISNUMBER(FIND(MID({n},{{{positions}}},1),'
+            f'LEFT("{USCC_ALPHABET}",{{{sizes}}})))*1)=18')
 
 
 def uscc_checks(field: Field, x: str, n: str) -> tuple[str, str]:

@@ -138,19 +138,29 @@ def blank(cell: str) -> str:
     return f'LEN({stripped(cell)})=0'
 
 
-def placeholder(cell: str, words: tuple[str, ...]) -> str:
-    """TRUE when the trimmed cell is one of the placeholders (无, 不详, / …) that mean empty;
-    a full-width form of an ASCII placeholder counts too (validate folds NFKC)."""
+def _listed(cell: str, words: tuple[str, ...], blank_too: bool) -> str:
+    """TRUE when the trimmed cell is one of ``words`` (or blank, with ``blank_too``): one FIND of
+    "|text|" in "|无|不详|…|" (with "||" in front for a blank). A "|" in the text is doubled, and
+    the list has no "||" but at its start, so a text can never match across two entries."""
     variants = []
     for w in words:
         for v in (w, "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in w)):
-            if v not in variants:
+            if v and "|" not in v and v not in variants:
                 variants.append(v)
-    text = stripped(cell)
-    listed = _text("|" + "|".join(v for v in variants if "|" not in v) + "|")
-    # IF, not AND: most cells are longer and skip the FINDs (validate also stops past 8 characters)
-    return (f'IF(LEN({cell})>{PLACEHOLDER_MAX},FALSE,'
-            f'AND(ISERROR(FIND("|",{text})),ISNUMBER(FIND("|"&{text}&"|",{listed}))))')
+    listed = _text("|" + ("|" if blank_too else "") + "|".join(variants) + "|")
+    return f'ISNUMBER(FIND("|"&SUBSTITUTE({stripped(cell)},"|","||")&"|",{listed}))'
+
+
+def placeholder(cell: str, words: tuple[str, ...]) -> str:
+    """TRUE when the trimmed cell is one of the placeholders (无, 不详, / …) that mean empty;
+    a full-width form of an ASCII placeholder counts too (validate folds NFKC). A cell longer
+    than PLACEHOLDER_MAX never is one (validate's rule; most cells skip the FIND)."""
+    return f'IF(LEN({cell})>{PLACEHOLDER_MAX},FALSE,{_listed(cell, words, False)})'
+
+
+def blank_or_placeholder(cell: str, words: tuple[str, ...]) -> str:
+    """``OR(blank(cell), placeholder(cell, words))`` in one FIND."""
+    return f'IF(LEN({cell})>{PLACEHOLDER_MAX},{blank(cell)},{_listed(cell, words, True)})'
 
 
 def iso_date(serial: str) -> str:

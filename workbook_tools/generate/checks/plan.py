@@ -15,7 +15,7 @@ from xlsxwriter.utility import xl_col_to_name
 from workbook_tools.generate.checks import codes, values
 from workbook_tools.generate.checks.groups import SharedCells
 from workbook_tools.generate.checks.excel import (
-    Expr, Texts, blank, chain, check_length, collect_texts, condition, iso_date, message, placeholder,
+    Expr, Texts, blank, blank_or_placeholder, chain, check_length, collect_texts, condition, iso_date, message, placeholder,
     verdict_messages,
     stripped,
 )
@@ -78,7 +78,9 @@ class CheckPlan:
             return f'LEFT({self.state[key]}§)=" "'
         if key in self.state:
             return f'OR({self.state[key]}§="",{self.state[key]}§="P")'
-        return f"OR({blank(self.x(key))},{self.is_placeholder(key)})"
+        if not self.placeholders:
+            return blank(self.x(key))
+        return blank_or_placeholder(self.x(key), self.placeholders)
 
     @property
     def normal_text(self) -> set[str]:

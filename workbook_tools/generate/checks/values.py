@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from workbook_tools.generate.checks.excel import (
-    Expr, all_digits, chain, condition, half_width, iso_date, message, stripped,
+    DIGITS, Expr, all_digits, chain, condition, half_width, iso_date, message, stripped,
 )
 from workbook_tools.schema.model import DATE_TYPES, Field
 
@@ -57,11 +57,11 @@ def normalised(field: Field, x: str) -> str | None:
 # --- dates -----------------------------------------------------------------------------------------
 
 def _text_date(x: str) -> dict[str, str]:
+    """A 2026-11-22 text date (the cell is not a number here): its shape test and parts."""
     t = f"TRIM({x})"
-    parts = f"LEFT({t},4)&MID({t},6,2)&MID({t},9,2)"
-    shape = (f'IF(ISTEXT({x}),AND(LEN({t})=10,MID({t},5,1)="-",MID({t},8,1)="-",'
-             f'{all_digits(parts, 8)}),FALSE)')
-    return {"shape": shape, "y": f"(LEFT({t},4)*1)", "m": f"(MID({t},6,2)*1)", "d": f"(MID({t},9,2)*1)"}
+    digits = f'SUMPRODUCT(ISNUMBER(FIND(MID({t},{{1,2,3,4,6,7,9,10}},1),"{DIGITS}"))*1)=8'
+    shape = f'AND(LEN({t})=10,MID({t},5,1)&MID({t},8,1)="--",{digits})'
+    return {"shape": shape, "y": f"LEFT({t},4)*1", "m": f"MID({t},6,2)*1", "d": f"MID({t},9,2)*1"}
 
 
 def date_cell(x: str, is_blank: str, is_placeholder: str) -> str:
