@@ -28,9 +28,13 @@ def _person(field: Field, x: str, n: str, settings: dict, old: bool) -> list[tup
     return [
         (condition("id-card-birth-date", y=y, m=m, d=d),
          message("id-card-birth-date", label=field.label, value=value, positions=positions)),
-        (condition("id-card-age", age=age, min=low, max=high),
+        (condition("id-card-age", age=age, middle=_number((low + high) / 2), half=_number((high - low) / 2)),
          message("id-card-age", label=field.label, value=value, birth=Expr(birth), min=low, max=high)),
     ]
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def id_card_checks(field: Field, x: str, n: str, settings: dict) -> tuple[str, str]:
@@ -61,8 +65,8 @@ def uscc_bad_chars(n: str) -> str:
         if 3 <= k <= 8:
             start = f'IF(ISERROR(FIND({c},"{USCC_ALPHABET}")),1,3)'
             terms.append(f'IF(ISERROR(FIND({c},"{DIGITS}")),IF(FIND({c},{n},{start})={k},{c},""),"")')
-        else:
-            terms.append(f'IF(ISERROR(FIND({c},"{USCC_ALPHABET}")),IF(FIND({c},{n})={k},{c},""),"")')
+        else:   # outside the alphabet and first in the code: found past it in alphabet & code
+            terms.append(f'IF(FIND({c},"{USCC_ALPHABET}"&{n})={len(USCC_ALPHABET) + k},{c},"")')
     return "&".join(terms)
 
 
@@ -100,7 +104,8 @@ def mobile_checks(field: Field, x: str, n: str) -> tuple[str, str]:
 def postal_checks(field: Field, x: str, n: str) -> tuple[str, str]:
     cond = condition("postal-code-invalid", n=n, digits6=all_digits(n, 6))
     errors = chain([(cond, message("postal-code-invalid", label=field.label, value=shown(field, x)))])
-    warnings = f'IF({cond},"",{chain([normalized_warning(field, x, n)])})'
+    changed, text = normalized_warning(field, x, n)      # tested first: most codes are as typed
+    warnings = f'IF({changed},IF({cond},"",{text}),"")'
     return errors, warnings
 
 

@@ -74,13 +74,14 @@ def lit(text: str) -> str:
 
 
 def message(code: str, **params: Any) -> str:
-    """The catalogue's message for ``code`` as a text expression: literal parameters are
-    formatted into the text, :class:`Expr` parameters are joined in with ``&``."""
+    """The catalogue's message for ``code``, after the "；" separator, as a text expression:
+    literal parameters are formatted into the text, :class:`Expr` parameters are joined in
+    with ``&`` (which turns a number or a date serial into text, as validate shows it)."""
     template = finding_type(code).message
     if _verdict:
         return '"!"'
     pieces: list[str] = []
-    text = ""
+    text = SEPARATOR          # every message starts with it (in its first literal text)
     for literal, name, spec, _ in _FORMATTER.parse(template):
         text += literal
         if name is None:
@@ -107,10 +108,11 @@ def condition(code: str, **refs: str) -> str:
 
 
 def chain(cases: list[tuple[str, str]], otherwise: str = '""') -> str:
-    """IF(c1, "；"&m1, IF(c2, "；"&m2, … otherwise)): the first case that holds."""
+    """IF(c1, m1, IF(c2, m2, … otherwise)): the first case that holds (each message
+    starts with the "；" separator)."""
     out = otherwise
     for cond, text in reversed(cases):
-        out = f'IF({cond},"{SEPARATOR}"&{text},{out})'
+        out = f'IF({cond},{text},{out})'
     return out
 
 

@@ -146,7 +146,7 @@ def _build(plan: CheckPlan, form: Form, data_sheet: str, settings: dict | None) 
 def _cell_checks(plan: CheckPlan, f: Field, ages: dict) -> tuple[str, str]:
     """The cell's error and warning formulas ('""' for none)."""
     errors, warnings = _field_checks(plan, f, ages)
-    if warnings != '""' and (plan.placeholders or f.key in plan.state):
+    if warnings != '""' and f.key not in plan.status and (plan.placeholders or f.key in plan.state):
         warnings = f'IF({plan.empty(f.key) if f.key in plan.state else plan.is_placeholder(f.key)},"",{warnings})'
     errors = _with_blank(plan, f, errors) + _rule_parts(plan, f) + _unique(plan, f)
     return (errors[3:] if errors.startswith('""&') else errors), warnings
@@ -204,7 +204,8 @@ def _with_blank(plan: CheckPlan, f: Field, checks: str) -> str:
     if not plan.placeholders:
         return f"IF({plan.is_blank(f.key)},{out},{checks})"
     if out == '""':
-        return f"IF({plan.empty(f.key)},{out},{checks})"
+        # a date's checks are "" for its blank ("") and placeholder ("P") status already
+        return checks if f.key in plan.status else f"IF({plan.empty(f.key)},{out},{checks})"
     return f"IF({plan.is_blank(f.key)},{out},IF({plan.is_placeholder(f.key)},{out_placeholder},{checks}))"
 
 
@@ -250,7 +251,7 @@ def _rule_parts(plan: CheckPlan, f: Field) -> str:
 
 def _shown_parsed(plan: CheckPlan, key: str) -> Expr:
     ref = f"{plan.normal[key]}§"
-    return Expr(iso_date(ref) if plan.form.field(key).type in DATE_TYPES else f'{ref}&""')
+    return Expr(iso_date(ref) if plan.form.field(key).type in DATE_TYPES else ref)
 
 
 def _compare(plan: CheckPlan, rule, labels: dict) -> str:
@@ -274,7 +275,7 @@ def _implies(plan: CheckPlan, rule, labels: dict) -> str:
     when = f"AND(ISNUMBER({ref}),{ref}{op}{value})"
     return chain([(condition("rule-implies", when=when, blank=plan.empty(rule.require)),
                    message("rule-implies", rule=rule.message, label=labels[rule.require],
-                           when_label=labels[key], when_value=Expr(f'{ref}&""')))])
+                           when_label=labels[key], when_value=Expr(ref)))])
 
 
 def _number_condition(plan: CheckPlan, condition_: tuple) -> str:
@@ -296,8 +297,8 @@ def _implies_value(plan: CheckPlan, rule, labels: dict) -> str:
     fails = f"AND(ISNUMBER({then_ref}),NOT({then}))"
     return chain([(condition("rule-implies-value", when=when, fails=fails),
                    message("rule-implies-value", rule=rule.message, label=labels[then_key],
-                           when_label=labels[key], when_value=Expr(f'{ref}&""'),
-                           value=Expr(f'{then_ref}&""')))])
+                           when_label=labels[key], when_value=Expr(ref),
+                           value=Expr(then_ref)))])
 
 
 def _unique(plan: CheckPlan, f: Field) -> str:

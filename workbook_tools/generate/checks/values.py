@@ -28,7 +28,7 @@ def shown(field: Field, x: str) -> Expr:
     """The cell as validate shows it in a message ({value})."""
     if field.type in DATE_TYPES:
         return Expr(f"IF(ISNUMBER({x}),{iso_date(x)},{x})")
-    return Expr(f"{x}&\"\"")
+    return Expr(x)          # joined with & into the message: its text
 
 
 def digits_only(text: str) -> str:
@@ -77,14 +77,16 @@ def date_cell(x: str, is_blank: str, is_placeholder: str) -> str:
 
 
 def date_checks(field: Field, x: str, n: str) -> tuple[str, str]:
-    """``n``: the field's :func:`date_cell`."""
+    """``n``: the field's :func:`date_cell`. Both formulas are "" for a blank or placeholder
+    date ("" and "P" are neither a number nor "R"/"I"), so they need no blank test."""
     label, value = field.label, shown(field, x)
-    future = [] if field.allow_future else [(
-        f"AND(ISNUMBER({n}),{condition('date-future', date=n)})",
-        message("date-future", label=label, value=value, as_of=Expr(iso_date("TODAY()"))))]
-    errors = chain([(f'{n}="R"', message("date-out-of-range", label=label, value=value)),
-                    (f'{n}="I"', message("date-impossible", label=label, value=value)),
-                    *future])
+    text = chain([(f'{n}="R"', message("date-out-of-range", label=label, value=value)),
+                  # only a text date can be impossible: shown as typed
+                  (f'{n}="I"', message("date-impossible", label=label, value=Expr(x)))])
+    future = '""' if field.allow_future else chain([(
+        condition("date-future", date=n),
+        message("date-future", label=label, value=value, as_of=Expr(iso_date("TODAY()"))))])
+    errors = f"IF(ISNUMBER({n}),{future},{text})"
     warn = chain([(f"AND(ISNUMBER({n}),ISTEXT({x}))", message("date-text", label=label, value=value, parsed=Expr(iso_date(n))))])
     return errors, warn
 
