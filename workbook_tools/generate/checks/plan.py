@@ -196,17 +196,25 @@ def _when(plan: CheckPlan, key: str, value: str) -> str:
 
 def _with_blank(plan: CheckPlan, f: Field, checks: str) -> str:
     """The field's checks behind its blank test: a blank cell gets the required findings
-    only; a placeholder (无 …) is blank too, but named in the required findings."""
+    only; a placeholder (无 …) is blank too, but named in the required findings. A valid
+    choice is recognised first (values.choice_tested_first)."""
     x, used = plan.x(f.key), f"{IN_USE}§"
     out, out_placeholder = _required_parts(plan, f, used, None), _required_parts(plan, f, used, x)
+    valid = None
+    if f.type == "choice" and checks != '""' and values.choice_tested_first(f, plan.placeholders):
+        invalid, checks = values.choice_parts(f, x)      # reached only by an invalid choice
+        valid = f"NOT({invalid})"
     if out == '""' and checks == '""':
         return '""'
     if not plan.placeholders:
-        return f"IF({plan.is_blank(f.key)},{out},{checks})"
-    if out == '""':
-        # a date's checks are "" for its blank ("") and placeholder ("P") status already
-        return checks if f.key in plan.status else f"IF({plan.empty(f.key)},{out},{checks})"
-    return f"IF({plan.is_blank(f.key)},{out},IF({plan.is_placeholder(f.key)},{out_placeholder},{checks}))"
+        inner = f"IF({plan.is_blank(f.key)},{out},{checks})"
+    elif out == '""' and (f.key in plan.status or f.type in NUMBER_TYPES):
+        inner = checks   # "" for a blank or placeholder date status, and for a non-number
+    elif out == '""':
+        inner = f"IF({plan.empty(f.key)},{out},{checks})"
+    else:
+        inner = f"IF({plan.is_blank(f.key)},{out},IF({plan.is_placeholder(f.key)},{out_placeholder},{checks}))"
+    return inner if valid is None else f'IF({valid},"",{inner})'
 
 
 def _required_parts(plan: CheckPlan, f: Field, used: str, shown: str | None) -> str:

@@ -123,10 +123,24 @@ def choice_is(x: str, keys) -> str:
     return f"SUMPRODUCT(({choice_text(x)}={{{quoted}}})*1)>0"
 
 
-def choice_checks(field: Field, x: str) -> tuple[str, str]:
+def choice_parts(field: Field, x: str) -> tuple[str, str]:
+    """The choice-invalid condition and message of a choice cell."""
     keys = list(field.choice_lookup())
     quoted = ",".join('"' + k.replace('"', '""') + '"' for k in keys)
     cond = condition("choice-invalid", t=choice_text(x), keys=f"{{{quoted}}}")
     text = message("choice-invalid", label=field.label, value=shown(field, x),
                    allowed="、".join(field.choice_values))
-    return chain([(cond, text)]), '""'
+    return cond, text
+
+
+def choice_checks(field: Field, x: str) -> tuple[str, str]:
+    return chain([choice_parts(field, x)]), '""'
+
+
+def choice_tested_first(field: Field, placeholders: tuple[str, ...]) -> bool:
+    """Whether a valid choice can be recognised before the blank and placeholder tests (most
+    filled cells are valid: they then skip both): no blank or placeholder text is a choice."""
+    keys = {k.lower() for k in field.choice_lookup()}
+    wide = {p: "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in p) for p in placeholders}
+    texts = {t.replace(" ", "").replace("　", "").lower() for p in placeholders for t in (p, wide[p])}
+    return "" not in keys and not texts & keys
