@@ -59,8 +59,8 @@ def normalised(field: Field, x: str) -> str | None:
 def _text_date(x: str) -> dict[str, str]:
     """A 2026-11-22 text date (the cell is not a number here): its shape test and parts."""
     t = f"TRIM({x})"
-    digits = f'SUMPRODUCT(ISNUMBER(FIND(MID({t},{{1,2,3,4,6,7,9,10}},1),"{DIGITS}"))*1)=8'
-    shape = f'AND(LEN({t})=10,MID({t},5,1)&MID({t},8,1)="--",{digits})'
+    allowed = ",".join('"-"' if i in (5, 8) else f'"{DIGITS}"' for i in range(1, 11))
+    shape = f'AND(LEN({t})=10,SUMPRODUCT(ISNUMBER(FIND(MID({t},{{1,2,3,4,5,6,7,8,9,10}},1),{{{allowed}}}))*1)=10)'
     return {"shape": shape, "y": f"LEFT({t},4)*1", "m": f"MID({t},6,2)*1", "d": f"MID({t},9,2)*1"}
 
 
