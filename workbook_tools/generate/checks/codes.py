@@ -17,10 +17,10 @@ def normalized_warning(field: Field, x: str, n: str) -> tuple[str, str]:
 
 def _person(field: Field, x: str, n: str, settings: dict, old: bool) -> list[tuple[str, str]]:
     if old:
-        y, m, d = f'(("19"&MID({n},7,2))*1)', f"(MID({n},9,2)*1)", f"(MID({n},11,2)*1)"
+        y, m, d = f'("19"&MID({n},7,2))*1', f"MID({n},9,2)*1", f"MID({n},11,2)*1"
         birth, positions = f'"19"&MID({n},7,2)&"-"&MID({n},9,2)&"-"&MID({n},11,2)', "7–12"
     else:
-        y, m, d = f"(MID({n},7,4)*1)", f"(MID({n},11,2)*1)", f"(MID({n},13,2)*1)"
+        y, m, d = f"MID({n},7,4)*1", f"MID({n},11,2)*1", f"MID({n},13,2)*1"     # products: no brackets needed
         birth, positions = f'MID({n},7,4)&"-"&MID({n},11,2)&"-"&MID({n},13,2)', "7–14"
     age = f"(YEAR(TODAY())-{y}-(MONTH(TODAY())*100+DAY(TODAY())<{m}*100+{d}))"
     low, high = settings.get("min", 0), settings.get("max", 120)

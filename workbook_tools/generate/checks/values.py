@@ -87,7 +87,8 @@ def date_checks(field: Field, x: str, n: str) -> tuple[str, str]:
         condition("date-future", date=n),
         message("date-future", label=label, value=value, as_of=Expr(iso_date("TODAY()"))))])
     errors = f"IF(ISNUMBER({n}),{future},{text})"
-    warn = chain([(f"AND(ISNUMBER({n}),ISTEXT({x}))", message("date-text", label=label, value=value, parsed=Expr(iso_date(n))))])
+    warn = chain([(f"AND(ISNUMBER({n}),ISTEXT({x}))",          # a text date: shown as typed
+                   message("date-text", label=label, value=Expr(x), parsed=Expr(iso_date(n))))])
     return errors, warn
 
 
