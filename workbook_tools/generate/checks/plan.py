@@ -15,9 +15,8 @@ from xlsxwriter.utility import xl_col_to_name
 from workbook_tools.generate.checks import codes, values
 from workbook_tools.generate.checks.groups import SharedCells
 from workbook_tools.generate.checks.excel import (
-    Expr, Texts, blank, blank_or_placeholder, chain, check_length, collect_texts, condition, iso_date, message, placeholder,
-    verdict_messages,
-    stripped,
+    Expr, Texts, blank, blank_or_placeholder, chain, check_length, collect_texts, condition, iso_date,
+    message, placeholder, stripped, verdict_messages,
 )
 from workbook_tools.schema.model import DATE_TYPES, NUMBER_TYPES, Field, Form
 from workbook_tools.schema.settings import DEFAULT_PLACEHOLDERS
