@@ -3,7 +3,7 @@ formulas, in validate's order (identity.py, contact.py, text.py)."""
 
 from __future__ import annotations
 
-from workbook_tools.generate.checks.excel import Expr, all_digits, chain, condition, message, stripped
+from workbook_tools.generate.checks.excel import DIGITS, Expr, all_digits, chain, condition, message, stripped
 from workbook_tools.generate.checks.values import (
     USCC_ALPHABET, _SIMPLE_PATTERN, digits_only, shown,
 )
@@ -17,10 +17,10 @@ def normalized_warning(field: Field, x: str, n: str) -> tuple[str, str]:
 
 def _person(field: Field, x: str, n: str, settings: dict, old: bool) -> list[tuple[str, str]]:
     if old:
-        y, m, d = f'(("19"&MID({n},7,2))*1)', f"(MID({n},9,2)*1)", f"(MID({n},11,2)*1)"
+        y, m, d = f'("19"&MID({n},7,2))*1', f"MID({n},9,2)*1", f"MID({n},11,2)*1"
         birth, positions = f'"19"&MID({n},7,2)&"-"&MID({n},9,2)&"-"&MID({n},11,2)', "7–12"
     else:
-        y, m, d = f"(MID({n},7,4)*1)", f"(MID({n},11,2)*1)", f"(MID({n},13,2)*1)"
+        y, m, d = f"MID({n},7,4)*1", f"MID({n},11,2)*1", f"MID({n},13,2)*1"     # products: no brackets needed
         birth, positions = f'MID({n},7,4)&"-"&MID({n},11,2)&"-"&MID({n},13,2)', "7–14"
     age = f"(YEAR(TODAY())-{y}-(MONTH(TODAY())*100+DAY(TODAY())<{m}*100+{d}))"
     low, high = settings.get("min", 0), settings.get("max", 120)
@@ -28,9 +28,13 @@ def _person(field: Field, x: str, n: str, settings: dict, old: bool) -> list[tup
     return [
         (condition("id-card-birth-date", y=y, m=m, d=d),
          message("id-card-birth-date", label=field.label, value=value, positions=positions)),
-        (condition("id-card-age", age=age, min=low, max=high),
+        (condition("id-card-age", age=age, middle=_number((low + high) / 2), half=_number((high - low) / 2)),
          message("id-card-age", label=field.label, value=value, birth=Expr(birth), min=low, max=high)),
     ]
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def id_card_checks(field: Field, x: str, n: str, settings: dict) -> tuple[str, str]:
@@ -52,25 +56,28 @@ def id_card_checks(field: Field, x: str, n: str, settings: dict) -> tuple[str, s
 
 
 def uscc_bad_chars(n: str) -> str:
-    """The characters validate names in uscc-format, in order, each once (``_bad_uscc_chars``)."""
+    """The characters validate names in uscc-format, in order, each once (``_bad_uscc_chars``):
+    a character outside the alphabet at its first position in the code; a letter in 3–8 (digits
+    only there) at its first position from 3 on. FIND finds the first occurrence."""
     terms = []
-    for i in range(18):
-        c = f"MID({n},{i + 1},1)"
-        foreign = f'ISERROR(FIND({c},"{USCC_ALPHABET}"))'
-        if 2 <= i < 8:
-            bad = f'ISERROR(FIND({c},"0123456789"))'
-            seen = f"IF({foreign},ISNUMBER(FIND({c},LEFT({n},{i}))),ISNUMBER(FIND({c},MID({n},3,{i - 2}))))"
-        else:
-            bad, seen = foreign, f"ISNUMBER(FIND({c},LEFT({n},{i})))"
-        terms.append(f'IF(AND({bad},NOT({seen})),{c},"")')
+    for k in range(1, 19):
+        c = f"MID({n},{k},1)"
+        if 3 <= k <= 8:
+            start = f'IF(ISERROR(FIND({c},"{USCC_ALPHABET}")),1,3)'
+            terms.append(f'IF(ISERROR(FIND({c},"{DIGITS}")),IF(FIND({c},{n},{start})={k},{c},""),"")')
+        else:   # outside the alphabet and first in the code: found past it in alphabet & code
+            terms.append(f'IF(FIND({c},"{USCC_ALPHABET}"&{n})={len(USCC_ALPHABET) + k},{c},"")')
     return "&".join(terms)
 
 
 def uscc_wellformed(n: str) -> str:
-    """validate's _USCC pattern for an 18-character code: the alphabet, digits in 3–8."""
+    """validate's _USCC pattern for an 18-character code: the alphabet, digits in 3–8 (one
+    FIND per character, in the alphabet its position allows)."""
+    assert USCC_ALPHABET.startswith(DIGITS)
     positions = ",".join(str(i) for i in range(1, 19))
-    return (f'AND(SUMPRODUCT(ISNUMBER(FIND(MID({n},{{{positions}}},1),"{USCC_ALPHABET}"))*1)=18,'
-            f'{all_digits(f"MID({n},3,6)", 6)})')
+    sizes = ",".join(str(len(DIGITS) if 3 <= i <= 8 else len(USCC_ALPHABET)) for i in range(1, 19))
+    return (f'SUMPRODUCT(ISNUMBER(FIND(MID({n},{{{positions}}},1),'
+            f'LEFT("{USCC_ALPHABET}",{{{sizes}}})))*1)=18')
 
 
 def uscc_checks(field: Field, x: str, n: str) -> tuple[str, str]:
@@ -97,7 +104,8 @@ def mobile_checks(field: Field, x: str, n: str) -> tuple[str, str]:
 def postal_checks(field: Field, x: str, n: str) -> tuple[str, str]:
     cond = condition("postal-code-invalid", n=n, digits6=all_digits(n, 6))
     errors = chain([(cond, message("postal-code-invalid", label=field.label, value=shown(field, x)))])
-    warnings = f'IF({cond},"",{chain([normalized_warning(field, x, n)])})'
+    changed, text = normalized_warning(field, x, n)      # tested first: most codes are as typed
+    warnings = f'IF({changed},IF({cond},"",{text}),"")'
     return errors, warnings
 
 

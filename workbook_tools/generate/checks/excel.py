@@ -74,13 +74,14 @@ def lit(text: str) -> str:
 
 
 def message(code: str, **params: Any) -> str:
-    """The catalogue's message for ``code`` as a text expression: literal parameters are
-    formatted into the text, :class:`Expr` parameters are joined in with ``&``."""
+    """The catalogue's message for ``code``, after the "；" separator, as a text expression:
+    literal parameters are formatted into the text, :class:`Expr` parameters are joined in
+    with ``&`` (which turns a number or a date serial into text, as validate shows it)."""
     template = finding_type(code).message
     if _verdict:
         return '"!"'
     pieces: list[str] = []
-    text = ""
+    text = SEPARATOR          # every message starts with it (in its first literal text)
     for literal, name, spec, _ in _FORMATTER.parse(template):
         text += literal
         if name is None:
@@ -107,10 +108,11 @@ def condition(code: str, **refs: str) -> str:
 
 
 def chain(cases: list[tuple[str, str]], otherwise: str = '""') -> str:
-    """IF(c1, "；"&m1, IF(c2, "；"&m2, … otherwise)): the first case that holds."""
+    """IF(c1, m1, IF(c2, m2, … otherwise)): the first case that holds (each message
+    starts with the "；" separator)."""
     out = otherwise
     for cond, text in reversed(cases):
-        out = f'IF({cond},"{SEPARATOR}"&{text},{out})'
+        out = f'IF({cond},{text},{out})'
     return out
 
 
@@ -138,19 +140,29 @@ def blank(cell: str) -> str:
     return f'LEN({stripped(cell)})=0'
 
 
-def placeholder(cell: str, words: tuple[str, ...]) -> str:
-    """TRUE when the trimmed cell is one of the placeholders (无, 不详, / …) that mean empty;
-    a full-width form of an ASCII placeholder counts too (validate folds NFKC)."""
+def _listed(cell: str, words: tuple[str, ...], blank_too: bool) -> str:
+    """TRUE when the trimmed cell is one of ``words`` (or blank, with ``blank_too``): one FIND of
+    "|text|" in "|无|不详|…|" (with "||" in front for a blank). A "|" in the text is doubled, and
+    the list has no "||" but at its start, so a text can never match across two entries."""
     variants = []
     for w in words:
         for v in (w, "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in w)):
-            if v not in variants:
+            if v and "|" not in v and v not in variants:
                 variants.append(v)
-    text = stripped(cell)
-    listed = _text("|" + "|".join(v for v in variants if "|" not in v) + "|")
-    # IF, not AND: most cells are longer and skip the FINDs (validate also stops past 8 characters)
-    return (f'IF(LEN({cell})>{PLACEHOLDER_MAX},FALSE,'
-            f'AND(ISERROR(FIND("|",{text})),ISNUMBER(FIND("|"&{text}&"|",{listed}))))')
+    listed = _text("|" + ("|" if blank_too else "") + "|".join(variants) + "|")
+    return f'ISNUMBER(FIND("|"&SUBSTITUTE({stripped(cell)},"|","||")&"|",{listed}))'
+
+
+def placeholder(cell: str, words: tuple[str, ...]) -> str:
+    """TRUE when the trimmed cell is one of the placeholders (无, 不详, / …) that mean empty;
+    a full-width form of an ASCII placeholder counts too (validate folds NFKC). A cell longer
+    than PLACEHOLDER_MAX never is one (validate's rule; most cells skip the FIND)."""
+    return f'IF(LEN({cell})>{PLACEHOLDER_MAX},FALSE,{_listed(cell, words, False)})'
+
+
+def blank_or_placeholder(cell: str, words: tuple[str, ...]) -> str:
+    """``OR(blank(cell), placeholder(cell, words))`` in one FIND."""
+    return f'IF(LEN({cell})>{PLACEHOLDER_MAX},{blank(cell)},{_listed(cell, words, True)})'
 
 
 def iso_date(serial: str) -> str:

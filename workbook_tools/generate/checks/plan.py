@@ -15,9 +15,8 @@ from xlsxwriter.utility import xl_col_to_name
 from workbook_tools.generate.checks import codes, values
 from workbook_tools.generate.checks.groups import SharedCells
 from workbook_tools.generate.checks.excel import (
-    Expr, Texts, blank, chain, check_length, collect_texts, condition, iso_date, message, placeholder,
-    verdict_messages,
-    stripped,
+    Expr, Texts, blank, blank_or_placeholder, chain, check_length, collect_texts, condition, iso_date,
+    message, placeholder, stripped, verdict_messages,
 )
 from workbook_tools.schema.model import DATE_TYPES, NUMBER_TYPES, Field, Form
 from workbook_tools.schema.settings import DEFAULT_PLACEHOLDERS
@@ -78,7 +77,9 @@ class CheckPlan:
             return f'LEFT({self.state[key]}§)=" "'
         if key in self.state:
             return f'OR({self.state[key]}§="",{self.state[key]}§="P")'
-        return f"OR({blank(self.x(key))},{self.is_placeholder(key)})"
+        if not self.placeholders:
+            return blank(self.x(key))
+        return blank_or_placeholder(self.x(key), self.placeholders)
 
     @property
     def normal_text(self) -> set[str]:
@@ -144,7 +145,7 @@ def _build(plan: CheckPlan, form: Form, data_sheet: str, settings: dict | None) 
 def _cell_checks(plan: CheckPlan, f: Field, ages: dict) -> tuple[str, str]:
     """The cell's error and warning formulas ('""' for none)."""
     errors, warnings = _field_checks(plan, f, ages)
-    if warnings != '""' and (plan.placeholders or f.key in plan.state):
+    if warnings != '""' and f.key not in plan.status and (plan.placeholders or f.key in plan.state):
         warnings = f'IF({plan.empty(f.key) if f.key in plan.state else plan.is_placeholder(f.key)},"",{warnings})'
     errors = _with_blank(plan, f, errors) + _rule_parts(plan, f) + _unique(plan, f)
     return (errors[3:] if errors.startswith('""&') else errors), warnings
@@ -194,16 +195,25 @@ def _when(plan: CheckPlan, key: str, value: str) -> str:
 
 def _with_blank(plan: CheckPlan, f: Field, checks: str) -> str:
     """The field's checks behind its blank test: a blank cell gets the required findings
-    only; a placeholder (无 …) is blank too, but named in the required findings."""
+    only; a placeholder (无 …) is blank too, but named in the required findings. A valid
+    choice is recognised first (values.choice_tested_first)."""
     x, used = plan.x(f.key), f"{IN_USE}§"
     out, out_placeholder = _required_parts(plan, f, used, None), _required_parts(plan, f, used, x)
+    valid = None
+    if f.type == "choice" and checks != '""' and values.choice_tested_first(f, plan.placeholders):
+        invalid, checks = values.choice_parts(f, x)      # reached only by an invalid choice
+        valid = f"NOT({invalid})"
     if out == '""' and checks == '""':
         return '""'
     if not plan.placeholders:
-        return f"IF({plan.is_blank(f.key)},{out},{checks})"
-    if out == '""':
-        return f"IF({plan.empty(f.key)},{out},{checks})"
-    return f"IF({plan.is_blank(f.key)},{out},IF({plan.is_placeholder(f.key)},{out_placeholder},{checks}))"
+        inner = f"IF({plan.is_blank(f.key)},{out},{checks})"
+    elif out == '""' and (f.key in plan.status or f.type in NUMBER_TYPES):
+        inner = checks   # "" for a blank or placeholder date status, and for a non-number
+    elif out == '""':
+        inner = f"IF({plan.empty(f.key)},{out},{checks})"
+    else:
+        inner = f"IF({plan.is_blank(f.key)},{out},IF({plan.is_placeholder(f.key)},{out_placeholder},{checks}))"
+    return inner if valid is None else f'IF({valid},"",{inner})'
 
 
 def _required_parts(plan: CheckPlan, f: Field, used: str, shown: str | None) -> str:
@@ -248,7 +258,7 @@ def _rule_parts(plan: CheckPlan, f: Field) -> str:
 
 def _shown_parsed(plan: CheckPlan, key: str) -> Expr:
     ref = f"{plan.normal[key]}§"
-    return Expr(iso_date(ref) if plan.form.field(key).type in DATE_TYPES else f'{ref}&""')
+    return Expr(iso_date(ref) if plan.form.field(key).type in DATE_TYPES else ref)
 
 
 def _compare(plan: CheckPlan, rule, labels: dict) -> str:
@@ -272,7 +282,7 @@ def _implies(plan: CheckPlan, rule, labels: dict) -> str:
     when = f"AND(ISNUMBER({ref}),{ref}{op}{value})"
     return chain([(condition("rule-implies", when=when, blank=plan.empty(rule.require)),
                    message("rule-implies", rule=rule.message, label=labels[rule.require],
-                           when_label=labels[key], when_value=Expr(f'{ref}&""')))])
+                           when_label=labels[key], when_value=Expr(ref)))])
 
 
 def _number_condition(plan: CheckPlan, condition_: tuple) -> str:
@@ -294,8 +304,8 @@ def _implies_value(plan: CheckPlan, rule, labels: dict) -> str:
     fails = f"AND(ISNUMBER({then_ref}),NOT({then}))"
     return chain([(condition("rule-implies-value", when=when, fails=fails),
                    message("rule-implies-value", rule=rule.message, label=labels[then_key],
-                           when_label=labels[key], when_value=Expr(f'{ref}&""'),
-                           value=Expr(f'{then_ref}&""')))])
+                           when_label=labels[key], when_value=Expr(ref),
+                           value=Expr(then_ref)))])
 
 
 def _unique(plan: CheckPlan, f: Field) -> str:

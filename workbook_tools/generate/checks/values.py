@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from workbook_tools.generate.checks.excel import (
-    Expr, all_digits, chain, condition, half_width, iso_date, message, stripped,
+    DIGITS, Expr, all_digits, chain, condition, half_width, iso_date, message, stripped,
 )
 from workbook_tools.schema.model import DATE_TYPES, Field
 
@@ -28,7 +28,7 @@ def shown(field: Field, x: str) -> Expr:
     """The cell as validate shows it in a message ({value})."""
     if field.type in DATE_TYPES:
         return Expr(f"IF(ISNUMBER({x}),{iso_date(x)},{x})")
-    return Expr(f"{x}&\"\"")
+    return Expr(x)          # joined with & into the message: its text
 
 
 def digits_only(text: str) -> str:
@@ -57,11 +57,11 @@ def normalised(field: Field, x: str) -> str | None:
 # --- dates -----------------------------------------------------------------------------------------
 
 def _text_date(x: str) -> dict[str, str]:
+    """A 2026-11-22 text date (the cell is not a number here): its shape test and parts."""
     t = f"TRIM({x})"
-    parts = f"LEFT({t},4)&MID({t},6,2)&MID({t},9,2)"
-    shape = (f'IF(ISTEXT({x}),AND(LEN({t})=10,MID({t},5,1)="-",MID({t},8,1)="-",'
-             f'{all_digits(parts, 8)}),FALSE)')
-    return {"shape": shape, "y": f"(LEFT({t},4)*1)", "m": f"(MID({t},6,2)*1)", "d": f"(MID({t},9,2)*1)"}
+    allowed = ",".join('"-"' if i in (5, 8) else f'"{DIGITS}"' for i in range(1, 11))
+    shape = f'AND(LEN({t})=10,SUMPRODUCT(ISNUMBER(FIND(MID({t},{{1,2,3,4,5,6,7,8,9,10}},1),{{{allowed}}}))*1)=10)'
+    return {"shape": shape, "y": f"LEFT({t},4)*1", "m": f"MID({t},6,2)*1", "d": f"MID({t},9,2)*1"}
 
 
 def date_cell(x: str, is_blank: str, is_placeholder: str) -> str:
@@ -77,15 +77,18 @@ def date_cell(x: str, is_blank: str, is_placeholder: str) -> str:
 
 
 def date_checks(field: Field, x: str, n: str) -> tuple[str, str]:
-    """``n``: the field's :func:`date_cell`."""
+    """``n``: the field's :func:`date_cell`. Both formulas are "" for a blank or placeholder
+    date ("" and "P" are neither a number nor "R"/"I"), so they need no blank test."""
     label, value = field.label, shown(field, x)
-    future = [] if field.allow_future else [(
-        f"AND(ISNUMBER({n}),{condition('date-future', date=n)})",
-        message("date-future", label=label, value=value, as_of=Expr(iso_date("TODAY()"))))]
-    errors = chain([(f'{n}="R"', message("date-out-of-range", label=label, value=value)),
-                    (f'{n}="I"', message("date-impossible", label=label, value=value)),
-                    *future])
-    warn = chain([(f"AND(ISNUMBER({n}),ISTEXT({x}))", message("date-text", label=label, value=value, parsed=Expr(iso_date(n))))])
+    text = chain([(f'{n}="R"', message("date-out-of-range", label=label, value=value)),
+                  # only a text date can be impossible: shown as typed
+                  (f'{n}="I"', message("date-impossible", label=label, value=Expr(x)))])
+    future = '""' if field.allow_future else chain([(
+        condition("date-future", date=n),
+        message("date-future", label=label, value=value, as_of=Expr(iso_date("TODAY()"))))])
+    errors = f"IF(ISNUMBER({n}),{future},{text})"
+    warn = chain([(f"AND(ISNUMBER({n}),ISTEXT({x}))",          # a text date: shown as typed
+                   message("date-text", label=label, value=Expr(x), parsed=Expr(iso_date(n))))])
     return errors, warn
 
 
@@ -121,10 +124,24 @@ def choice_is(x: str, keys) -> str:
     return f"SUMPRODUCT(({choice_text(x)}={{{quoted}}})*1)>0"
 
 
-def choice_checks(field: Field, x: str) -> tuple[str, str]:
+def choice_parts(field: Field, x: str) -> tuple[str, str]:
+    """The choice-invalid condition and message of a choice cell."""
     keys = list(field.choice_lookup())
     quoted = ",".join('"' + k.replace('"', '""') + '"' for k in keys)
     cond = condition("choice-invalid", t=choice_text(x), keys=f"{{{quoted}}}")
     text = message("choice-invalid", label=field.label, value=shown(field, x),
                    allowed="、".join(field.choice_values))
-    return chain([(cond, text)]), '""'
+    return cond, text
+
+
+def choice_checks(field: Field, x: str) -> tuple[str, str]:
+    return chain([choice_parts(field, x)]), '""'
+
+
+def choice_tested_first(field: Field, placeholders: tuple[str, ...]) -> bool:
+    """Whether a valid choice can be recognised before the blank and placeholder tests (most
+    filled cells are valid: they then skip both): no blank or placeholder text is a choice."""
+    keys = {k.lower() for k in field.choice_lookup()}
+    wide = {p: "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in p) for p in placeholders}
+    texts = {t.replace(" ", "").replace("　", "").lower() for p in placeholders for t in (p, wide[p])}
+    return "" not in keys and not texts & keys
