@@ -5,6 +5,7 @@ compact rows must give what the same rows as dicts give."""
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,16 @@ def test_rows_share_one_key_index_and_odd_rows_stay_dicts():
     assert RowValues.of(odd, REG_KEYS) is odd
     assert in_order(a, REG_KEYS) == [a.get(k) for k in REG_KEYS] == in_order(dict(a), REG_KEYS)
     assert in_order(a, ["fax", "customer_id"]) == [None, "A"]
+
+
+def test_pickled_rows_come_back_sharing_the_key_index():
+    """A weekly run's result crosses processes (tests/capped.py, the reading child)."""
+    row = SourceRow("registration", RowValues.of({"customer_id": "A"}, REG_KEYS), {}, EMPTY, "a.xlsx", "表", 2, ())
+    row.raw = row.values
+    back = pickle.loads(pickle.dumps([row, row.values], protocol=pickle.HIGHEST_PROTOCOL))
+    assert back[0].values == row.values and back[0].values._index is key_index(REG_KEYS)
+    assert back[0].extras is EMPTY and back[0].raw is back[0].values is back[1] and back[0].errors == ()
+    assert not EMPTY and dict(EMPTY) == {} and EMPTY.get("x") is None and "x" not in EMPTY
 
 
 def _as_dicts(rows):

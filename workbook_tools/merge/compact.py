@@ -12,10 +12,8 @@ contract: missing keys count as empty). It cannot be changed: build a dict to ch
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any, Iterator, Sequence
 
-EMPTY: Mapping[str, Any] = MappingProxyType({})   # shared empty extras of a clean row
 NO_ERRORS: tuple[str, ...] = ()                    # shared empty errors of a clean row
 
 _INDEXES: dict[tuple[str, ...], dict[str, int]] = {}
@@ -75,6 +73,38 @@ class RowValues(Mapping):
 
     def __repr__(self) -> str:
         return f"RowValues({dict(self.items())!r})"
+
+    def __reduce__(self):
+        """Unpickled rows share the key index again (a weekly run's result crosses processes)."""
+        return _restore, (tuple(self._index), self._values)
+
+
+def _restore(keys: tuple[str, ...], values: tuple) -> RowValues:
+    return RowValues(key_index(keys), values)
+
+
+class _Empty(Mapping):
+    """The one read-only empty mapping: the extras of a row without unknown columns."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str) -> Any:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return "EMPTY"
+
+    def __reduce__(self) -> str:
+        return "EMPTY"
+
+
+EMPTY: Mapping[str, Any] = _Empty()   # shared empty extras of a clean row
 
 
 def in_order(values: Mapping[str, Any], keys: Sequence[str], index: dict[str, int] | None = None
