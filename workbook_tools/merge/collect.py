@@ -17,6 +17,7 @@ from typing import Any, Iterator, Sequence
 from workbook_tools.errors import UnreadableWorkbook, WorkbookToolsError
 from workbook_tools.io.continuation import header_mismatch, split_name
 from workbook_tools.io.reader import read_workbook
+from workbook_tools.merge.compact import EMPTY, NO_ERRORS, RowValues
 from workbook_tools.merge.packed import ReadRows, repeated_hashes
 from workbook_tools.merge.rows import (
     InputFile, SourceRow, header_drift_from_table, is_empty, norm_id, previous_from_rows, source_order,
@@ -80,12 +81,16 @@ def add_table(result: Any, file: str, into: ReadRows) -> None:
     form, sheet = result.table.form.key, result.table.sheet
     packed = into.packed.get(form)
     loose = into.loose
+    keys = result.table.form.keys
     share_text(result, into.shared)
     for row, parsed, raw, extra, errors in _records(result):
         if packed is not None and not errors:
             packed.add(parsed, extra, file, sheet, row)
-        else:
+        elif errors:
             loose.append(SourceRow(form, parsed, raw, extra, file, sheet, row, errors))
+        else:  # a clean registration row: values compacted, empty parts shared (merge/compact.py)
+            values = RowValues.of(parsed, keys)
+            loose.append(SourceRow(form, values, values, extra or EMPTY, file, sheet, row, NO_ERRORS))
 
 
 SHARED_RATIO = 0.1   # a free-text column with at most this share of distinct values is shared

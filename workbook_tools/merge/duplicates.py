@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
+from array import array
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
@@ -46,33 +48,29 @@ class SuspectedDuplicate:
 
 
 class _Pairs:
-    """Evidence per pair of ids; a pair is ordered by the customers' master positions."""
+    """Evidence per pair of customers, by their master positions (i < j)."""
 
-    def __init__(self, customers: Sequence[Any]) -> None:
-        self.position = {c.id: i for i, c in enumerate(customers)}
-        self.evidence: dict[tuple[str, str], list[str]] = defaultdict(list)
+    def __init__(self) -> None:
+        self.evidence: dict[tuple[int, int], list[str]] = defaultdict(list)
 
-    def add(self, a: str, b: str, text: str) -> None:
-        pair = (a, b) if self.position[a] <= self.position[b] else (b, a)
-        self.evidence[pair].append(text)
+    def add(self, a: int, b: int, text: str) -> None:
+        self.evidence[(a, b) if a <= b else (b, a)].append(text)
 
-    def add_all(self, a: str, b: str, texts: list[str]) -> None:
+    def add_all(self, a: int, b: int, texts: list[str]) -> None:
         """Add each text not already listed for the pair (an identifier may repeat a contact)."""
-        pair = (a, b) if self.position[a] <= self.position[b] else (b, a)
-        have = self.evidence[pair]
+        have = self.evidence[(a, b) if a <= b else (b, a)]
         have.extend(t for t in texts if t not in have)
 
-
-    def add_groups(self, groups: Iterable[list[str]], label: str) -> None:
+    def add_groups(self, groups: Iterable[list[int]], label: str) -> None:
         """All pairs of a small group; a large group (a shared placeholder value?) as a star."""
-        for ids in groups:
-            if len(ids) < 2:
+        for group in groups:
+            if len(group) < 2:
                 continue
-            ids = sorted(ids, key=self.position.__getitem__)
-            if len(ids) <= MAX_GROUP:
-                pairs, text = itertools.combinations(ids, 2), label
+            group = sorted(group)
+            if len(group) <= MAX_GROUP:
+                pairs, text = itertools.combinations(group, 2), label
             else:
-                pairs, text = ((ids[0], o) for o in ids[1:]), f"{label}（共{len(ids)}个客户）"
+                pairs, text = ((group[0], o) for o in group[1:]), f"{label}（共{len(group)}个客户）"
             for a, b in pairs:
                 self.add(a, b, text)
 
@@ -82,17 +80,15 @@ def find_suspected_duplicates(customers: Sequence[Any], form: Form, threshold: f
                               placeholders: Iterable[str] | None = None) -> list[SuspectedDuplicate]:
     """``customers``: objects with ``.id`` and ``.values`` (field key → value), in master
     order; pairs are listed in that order. ``industry_words`` / ``placeholders``: the
-    schema settings (defaults: schema/settings.py)."""
-    pairs = _Pairs(customers)
+    schema settings (defaults: schema/settings.py). Customers are known by their position
+    while matching (no dict of every customer's id or name: benchmarks/README.md)."""
+    pairs = _Pairs()
     for type_, label in IDENTIFIERS:
         for f in form.fields:
             if f.type == type_:
                 pairs.add_groups(_groups(customers, f.key), label)
-    all_names = _normalised_names(customers, form)
-    companies = _company_names(customers, form, all_names)
-    profiles = build_profiles(customers, form, set(companies), industry_words=industry_words,
+    profiles = build_profiles(customers, form, _company_ids(customers, form), industry_words=industry_words,
                               placeholders=placeholders)
-    all_names.update((p.cid, p.core) for p in profiles if p.core)
     profiles = [p for p in profiles if p.core]
     by_core: dict[str, list[Profile]] = defaultdict(list)
     for p in profiles:
@@ -101,17 +97,31 @@ def find_suspected_duplicates(customers: Sequence[Any], form: Form, threshold: f
         _same_core(pairs, group)
     named = set()
     for a, b, evidence in judged(profiles, candidate_pairs(profiles)):
-        pairs.add_all(a.cid, b.cid, evidence)
-        named.add((a.cid, b.cid))
+        pairs.add_all(a.index, b.index, evidence)
+        named.add((a.index, b.index))
     for core_a, core_b, score in similar_names(list(by_core), threshold):
         a, b = by_core[core_a][0], by_core[core_b][0]
-        if (a.cid, b.cid) not in named and (b.cid, a.cid) not in named:
+        if (a.index, b.index) not in named and (b.index, a.index) not in named:
             evidence = judge(a, b, f"{SIMILAR_NAME} {score:.1f}")
             if evidence:
-                pairs.add_all(a.cid, b.cid, evidence)
-    pos = pairs.position
-    return [SuspectedDuplicate(a, b, tuple(ev), _score(all_names.get(a), all_names.get(b)))
-            for (a, b), ev in sorted(pairs.evidence.items(), key=lambda kv: (pos[kv[0][0]], pos[kv[0][1]]))]
+                pairs.add_all(a.index, b.index, evidence)
+    name = _Names(customers, form, profiles)
+    return [SuspectedDuplicate(customers[a].id, customers[b].id, tuple(ev), _score(name(a), name(b)))
+            for (a, b), ev in sorted(pairs.evidence.items())]
+
+
+class _Names:
+    """The name a pair's score compares: a company's folded core, else the normalised name."""
+
+    def __init__(self, customers: Sequence[Any], form: Form, profiles: list[Profile]) -> None:
+        self.customers, self.key, self.profiles = customers, _name_key(form), profiles
+        self.indexes = array("q", (p.index for p in profiles))   # ascending: master order
+
+    def __call__(self, position: int) -> str | None:
+        at = bisect_left(self.indexes, position)
+        if at < len(self.indexes) and self.indexes[at] == position:
+            return self.profiles[at].core
+        return normalize_company_name(str(self.customers[position].values.get(self.key) or "")) or None
 
 
 def _same_core(pairs: "_Pairs", group: list[Profile]) -> None:
@@ -126,7 +136,7 @@ def _same_core(pairs: "_Pairs", group: list[Profile]) -> None:
     for a, b in combos:
         evidence = judge(a, b)
         if evidence:
-            pairs.add_all(a.cid, b.cid, [evidence[0] + suffix, *evidence[1:]])
+            pairs.add_all(a.index, b.index, [evidence[0] + suffix, *evidence[1:]])
 
 
 def _code(value: Any) -> str:
@@ -137,35 +147,25 @@ def _code(value: Any) -> str:
     return unicodedata.normalize("NFKC", code_text(value)).replace(" ", "").upper()
 
 
-def _groups(customers: Iterable[Any], field_key: str) -> Iterable[list[str]]:
-    """Ids grouped by the normalised value of one identifier field."""
-    groups: dict[str, list[str]] = defaultdict(list)
-    for c in customers:
+def _groups(customers: Iterable[Any], field_key: str) -> Iterable[list[int]]:
+    """Positions of the customers grouped by the normalised value of one identifier field."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(customers):
         value = c.values.get(field_key)
         if value is not None:
             key = _code(value)
             if key:
-                groups[key].append(c.id)
+                groups[key].append(i)
     return groups.values()
 
 
-def _normalised_names(customers: Iterable[Any], form: Form) -> dict[str, str]:
+def _company_ids(customers: Iterable[Any], form: Form) -> set[str]:
+    """Ids of the company customers (客户类型 not 个人) with a name."""
     key = _name_key(form)
-    out = {}
-    for c in customers:
-        norm = normalize_company_name(str(c.values.get(key) or ""))
-        if norm:
-            out[c.id] = norm
-    return out
-
-
-def _company_names(customers: Sequence[Any], form: Form, names: dict[str, str]) -> dict[str, str]:
-    """id → normalised name, company customers only (客户类型 not 个人)."""
     type_key = "customer_type" if "customer_type" in form.keys else None
-    if type_key is None:
-        return names
-    persons = {c.id for c in customers if c.values.get(type_key) == PERSON}
-    return {cid: n for cid, n in names.items() if cid not in persons}
+    return {c.id for c in customers
+            if (type_key is None or c.values.get(type_key) != PERSON)
+            and normalize_company_name(str(c.values.get(key) or ""))}
 
 
 def _name_key(form: Form) -> str:

@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from typing import Iterable, Iterator, Sequence
+from operator import attrgetter
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 from rapidfuzz import process
@@ -51,28 +52,33 @@ _CHUNK = 2048
 
 def candidate_pairs(profiles: Sequence[Profile]) -> set[tuple[int, int]]:
     """Pairs (i < j, positions in ``profiles``) whose names may match: one edit apart in a
-    shared block, or the same base with one name dropping industry words."""
-    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, p in enumerate(profiles):
-        for key in _keys(p):
-            blocks[key].append(i)
+    shared block, or the same base with one name dropping industry words. The blocks of
+    one kind of key at a time: all kinds at once held ≈ 1 KB a company (tuples, lists)."""
     cores = [p.core for p in profiles]
     found: set[tuple[int, int]] = set()
-    for block in blocks.values():
-        if len(block) > 1:
-            found.update(_close(block, cores))
+    for key_of in _KEYS:
+        blocks: dict[str, list[int]] = defaultdict(list)
+        for i, p in enumerate(profiles):
+            key = key_of(p)
+            if key:
+                blocks[key].append(i)
+        for block in blocks.values():
+            if len(block) > 1:
+                found.update(_close(block, cores))
+        del blocks
     found.update(_dropped_words(profiles))
     return found
 
 
-def _keys(p: Profile) -> Iterator[tuple[str, str]]:
-    if len(p.base) >= MID_BASE - 1:   # 3: its partner may have the character it lost
-        yield "a", p.base[:2]
-        yield "z", p.base[-2:]
-        yield "p", initials(p.base)
-    for kind, value in (("t", p.tel), ("d", p.address_key), ("m", p.email), ("c", p.contact)):
-        if value:
-            yield kind, value
+def _named(part: Callable[[str], str]) -> Callable[[Profile], str]:
+    """A key from the base, for bases long enough (3: its partner may have the character it lost)."""
+    return lambda p: part(p.base) if len(p.base) >= MID_BASE - 1 else ""
+
+
+_KEYS: tuple[Callable[[Profile], str], ...] = (
+    _named(lambda base: base[:2]), _named(lambda base: base[-2:]), _named(lambda base: initials(base)),
+    attrgetter("tel"), attrgetter("address_key"), attrgetter("email"), attrgetter("contact"),
+)
 
 
 def _close(block: list[int], cores: list[str]) -> Iterator[tuple[int, int]]:

@@ -16,6 +16,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from workbook_tools.merge.compact import EMPTY, NO_ERRORS, RowValues
 from workbook_tools.schema.model import Field, Schema, normalize_header
 from workbook_tools.schema.settings import placeholder_test
 
@@ -35,13 +36,15 @@ class SourceRow:
 
     ``values`` hold canonical values: an empty cell is ``None`` (the merge also treats ''
     as empty, but expects strings already trimmed). Dict order does not matter; missing
-    keys count as empty. The merge never modifies a SourceRow it is given.
+    keys count as empty. The merge never modifies a SourceRow it is given. Rows read by
+    merge_files carry a read-only mapping (merge/compact.RowValues, the values as a tuple in
+    field order) and shared empty ``extras`` / ``errors``: build a new row to change one.
     """
 
     form: str                 # schema form key: "registration" | "visit-record" | "visit-plan" | "complaint"
-    values: dict[str, Any]    # field key → canonical value (str / date / int / float); None when empty
-    raw: dict[str, Any]       # field key → the value as read (for the 待修正 sheet)
-    extras: dict[str, Any]    # unknown column header (as staff wrote it) → raw value
+    values: Mapping[str, Any]  # field key → canonical value (str / date / int / float); None when empty
+    raw: Mapping[str, Any]    # field key → the value as read (for the 待修正 sheet)
+    extras: Mapping[str, Any]  # unknown column header (as staff wrote it) → raw value
     file: str                 # file name (provenance); must equal InputFile.name
     sheet: str
     row: int                  # 1-based sheet row
@@ -184,7 +187,9 @@ def previous_from_rows(header: Sequence[Any], rows: Iterable[Sequence[Any]], sch
     for offset, cells in enumerate(rows, start=header_row + 1):
         values, extras = master_row(header, keys, cells, form, placeholder)
         if norm_id(values.get(form.id_field)):
-            out.append(SourceRow("registration", values, values, extras, file, sheet, offset))
+            values = RowValues.of(values, form.keys)
+            out.append(SourceRow("registration", values, values, extras or EMPTY, file, sheet, offset,
+                                 NO_ERRORS))
     return out
 
 

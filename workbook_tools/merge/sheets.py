@@ -7,6 +7,7 @@ from typing import Any, Iterator
 
 from workbook_tools.accounts import COLUMNS as ACCOUNT_COLUMNS, KEYS as ACCOUNT_KEYS, SHEET as ACCOUNTS
 from workbook_tools.generate.card_sheet import LookupCard, LookupField, LookupTable
+from workbook_tools.merge.compact import in_order, key_index
 from workbook_tools.merge.conflicts import CONFLICT_RULE
 from workbook_tools.merge.packed import PackedRows
 from workbook_tools.merge.records import RecordTable
@@ -81,10 +82,12 @@ def customers_table(result: MergeResult, form: Form) -> Table:
     columns = (field_columns(form) + [Column(h, "text", 14) for h in result.extra_cols.labels]
                + PROVENANCE_COLUMNS)
 
+    index = key_index(keys)
+
     def rows() -> Iterator[list[Any]]:
         for c in result.customers:
-            values, extras = c.values, c.extras
-            yield ([values.get(k) for k in keys] + [extras.get(k) for k in extra_keys]
+            extras = c.extras
+            yield (in_order(c.values, keys, index) + [extras.get(k) for k in extra_keys]
                    + provenance(c.provenance))
     return Table(MASTER_SHEET, columns, rows(), count=len(result.customers)).fit_head()
 
