@@ -19,6 +19,12 @@ class Column:
     width: float = 12
 
 
+def fitted(col: Column, values: Iterable[Any], most: float = 60) -> Column:
+    """``col`` widened to its widest value (display cells + 2, at most ``most``)."""
+    need = max((cell_len(_shown(v)) for v in values if v is not None), default=0) + 2
+    return Column(col.header, col.kind, max(col.width, min(need, most)))
+
+
 @dataclass(slots=True)
 class Table:
     name: str
@@ -35,8 +41,7 @@ class Table:
         self.rows, self.count = rows, len(rows)
         for c, col in enumerate(self.columns):
             if col.kind in ("text", "code"):
-                need = max((cell_len(_shown(r[c])) for r in rows if r[c] is not None), default=0) + 2
-                self.columns[c] = Column(col.header, col.kind, max(col.width, min(need, most)))
+                self.columns[c] = fitted(col, (r[c] for r in rows), most)
         return self
 
     def fit_head(self, sample: int = 2000, most: float = 60) -> "Table":
