@@ -227,3 +227,21 @@ def test_no_customers_and_no_trades():
     lines = compute_accounts(customers, [], [], SCHEMA, AS_OF).rows
     assert [(r["source"], r["trade_count"], r["value_class"], r["notes"] is not None) for r in lines] == [
         ("录入", 3, "无交易金额", True), ("无", None, "无交易金额", False)]
+
+
+def test_rounded_is_pythons_round():
+    """figures.rounded: NumPy where it is safe, Python's round where the product could cross a
+    half (2.675 → 2.67 in Python, 2.68 in np.round), non-finite and huge values."""
+    from workbook_tools.accounts.figures import rounded
+    import numpy as np
+
+    rng = np.random.default_rng(16)
+    values = np.concatenate([
+        rng.uniform(-1e6, 1e6, 20000), np.round(rng.uniform(0, 1e5, 20000), 3),
+        np.arange(-2000, 2000) / 1000 + 0.005, rng.uniform(0, 1, 5000) * 10.0 ** rng.integers(-8, 16, 5000),
+        [2.675, 1.005, 0.125, 0.375, -2.675, 0.0, -0.0, np.nan, np.inf, -np.inf, 2.0 ** 60, 1e300]])
+    for digits in (1, 2, 4):
+        got = rounded(values, digits)
+        want = np.array([round(v, digits) for v in values.tolist()])
+        assert np.array_equal(got, want, equal_nan=True) and np.array_equal(np.signbit(got), np.signbit(want))
+    assert rounded(np.array([2.675]), 2)[0] == 2.67 != np.round(2.675, 2)

@@ -26,21 +26,31 @@ def numbers(values: Sequence[Any]) -> np.ndarray:
     """``as_number`` of every value as float64 (None, text, bool → 0.0)."""
     if set(map(type, values)) <= _NUMBER_TYPES:
         out = np.array(values, dtype="float64") if values else np.zeros(0)
-        none = np.fromiter(map(operator.is_, values, repeat(None)), bool, len(values))
-        out[none] = 0.0
+        out[~given(values)] = 0.0
         return out
     return np.fromiter(map(as_number, values), "float64", len(values))
 
 
-def ordinals(values: Sequence[Any]) -> np.ndarray:
-    """``as_day(value).toordinal()`` of every value as int32, NO_DAY where not a date."""
+class _Ordinals(dict):
+    """date / datetime / None → ordinal (NO_DAY for None), computed once per distinct value."""
+
+    def __missing__(self, value: Any) -> int:
+        out = self[value] = NO_DAY if value is None else value.toordinal()
+        return out
+
+
+def ordinals(values: Sequence[Any], cache: dict | None = None) -> np.ndarray:
+    """``as_day(value).toordinal()`` of every value as int32, NO_DAY where not a date. ``cache``:
+    a dict from :func:`ordinal_cache` shared between calls (a column holds few distinct days)."""
     if set(map(type, values)) <= _DAY_TYPES:
-        days = np.array(values, dtype="datetime64[D]") if values else np.zeros(0, "datetime64[D]")
-        out = days.astype("int64") + dt.date(1970, 1, 1).toordinal()
-        out[np.isnat(days)] = NO_DAY
-        return out.astype("int32")
+        cache = ordinal_cache() if cache is None else cache
+        return np.fromiter(map(cache.__getitem__, values), "int32", len(values))
     return np.fromiter((d.toordinal() if d is not None else NO_DAY for d in map(as_day, values)),
                        "int32", len(values))
+
+
+def ordinal_cache() -> dict:
+    return _Ordinals()
 
 
 def group_index(values: Sequence[Any], groups: Mapping[str, int], norm: Callable[[Any], str],
@@ -59,12 +69,23 @@ def group_index(values: Sequence[Any], groups: Mapping[str, int], norm: Callable
             if group is None:
                 group = memo[value] = groups.get(norm(value), -1)
         found[i] = group
-    return found.astype("int64")
+    return found.astype("int32")
 
 
 def normal_keys(groups: Mapping[str, int], norm: Callable[[Any], str]) -> dict[Any, int]:
     """The keys of ``groups`` that ``norm`` leaves unchanged: as raw values they need no call."""
     return {key: g for key, g in groups.items() if norm(key) == key}
+
+
+def raw_groups(ids: Sequence[Any], groups: np.ndarray) -> dict[Any, int]:
+    """A memo for :func:`group_index` from raw 客户编号 values and the groups their
+    normalisations have (trades usually quote an id exactly as the customer's row has it)."""
+    return dict(zip(ids, groups.tolist()))
+
+
+def given(values: Sequence[Any]) -> np.ndarray:
+    """True where a value is not None."""
+    return np.fromiter(map(operator.is_not, values, repeat(None)), bool, len(values))
 
 
 @dataclass(slots=True)
@@ -80,19 +101,22 @@ class TradeColumns:
     paid_day: np.ndarray
 
 
-def trade_columns(trades: Any, groups: Mapping[str, int], norm: Callable[[Any], str]) -> TradeColumns:
+def trade_columns(trades: Any, groups: Mapping[str, int], norm: Callable[[Any], str],
+                  memo: dict[Any, int] | None = None) -> TradeColumns:
     """``trades``: mappings by field key, or an object with ``keys`` (field keys) and
-    ``value_tuples()`` (each row's values in that order, e.g. merge.packed.PackedRows)."""
-    memo = normal_keys(groups, norm)
+    ``value_tuples()`` (each row's values in that order, e.g. merge.packed.PackedRows).
+    ``memo``: see :func:`group_index`."""
+    memo, days = normal_keys(groups, norm) if memo is None else memo, ordinal_cache()
     parts: list[TradeColumns] = []
     for cid, day, amount, paid, due, paid_day in _slices(trades):
         group = group_index(cid, groups, norm, memo)
         keep = group >= 0
-        columns = (group, ordinals(day), numbers(amount), numbers(paid), ordinals(due), ordinals(paid_day))
+        columns = (group, ordinals(day, days), numbers(amount), numbers(paid), ordinals(due, days),
+                   ordinals(paid_day, days))
         parts.append(TradeColumns(*(c[keep] for c in columns)))
     if not parts:
         empty = np.zeros(0, "int32")
-        return TradeColumns(empty.astype("int64"), empty, np.zeros(0), np.zeros(0), empty, empty)
+        return TradeColumns(empty, empty, np.zeros(0), np.zeros(0), empty, empty)
     return TradeColumns(*(np.concatenate(c) for c in zip(*((p.group, p.day, p.amount, p.paid, p.due, p.paid_day)
                                                           for p in parts))))
 
@@ -111,7 +135,8 @@ def _slices(trades: Any) -> Iterator[tuple[Sequence[Any], ...]]:
         yield tuple(list(columns[w]) if w is not None else [None] * len(chunk) for w in where)
 
 
-def id_counts(rows: Any, groups: Mapping[str, int], norm: Callable[[Any], str], n: int) -> np.ndarray:
+def id_counts(rows: Any, groups: Mapping[str, int], norm: Callable[[Any], str], n: int,
+              memo: dict[Any, int] | None = None) -> np.ndarray:
     """Rows per group (e.g. 投诉条数), from mappings or value tuples as in :func:`trade_columns`."""
     if hasattr(rows, "value_tuples") and hasattr(rows, "keys"):
         keys = list(rows.keys)
@@ -121,7 +146,7 @@ def id_counts(rows: Any, groups: Mapping[str, int], norm: Callable[[Any], str], 
         values: Iterable[Any] = (t[at] for t in rows.value_tuples())
     else:
         values = (v.get("customer_id") for v in rows)
-    memo = normal_keys(groups, norm)
+    memo = normal_keys(groups, norm) if memo is None else memo
     out = np.zeros(n, "int64")
     it = iter(values)
     while chunk := list(islice(it, SLICE)):

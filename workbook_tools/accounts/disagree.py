@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from workbook_tools.accounts.columns import NO_DAY, ordinals
+from workbook_tools.accounts.columns import NO_DAY, given, numbers, ordinals
 from workbook_tools.accounts.model import SHEET, Accounts, day_values
 from workbook_tools.accounts.trades import as_day
 from workbook_tools.schema.catalogue import finding_type as one   # one(code): the catalogue entry
@@ -29,14 +29,17 @@ def _differ(a: Accounts, key: str) -> np.ndarray:
     """Traded lines whose typed value (not None) is not the computed one: numbers equal
     within 0.005 (a typed bool or text never is), dates equal as days."""
     typed, computed = a.typed[key], a.computed[key]
-    given = a.traded & np.fromiter((v is not None for v in typed), bool, len(typed))
+    present = a.traded & given(typed)
     if key in NUMBERS:
-        number = np.fromiter((isinstance(v, (int, float)) and not isinstance(v, bool) for v in typed), bool,
-                             len(typed))
-        value = np.array([v if ok else 0.0 for v, ok in zip(typed, number.tolist())], dtype="float64")
+        if set(map(type, typed)) <= {int, float, type(None)}:
+            number, value = given(typed), numbers(typed)
+        else:
+            number = np.fromiter((isinstance(v, (int, float)) and not isinstance(v, bool) for v in typed), bool,
+                                 len(typed))
+            value = np.array([v if ok else 0.0 for v, ok in zip(typed, number.tolist())], dtype="float64")
         same = number & (np.abs(value - computed) < 0.005)
-        return given & ~same
-    return given & (computed != NO_DAY) & (ordinals(typed) != computed)
+        return present & ~same
+    return present & (computed != NO_DAY) & (ordinals(typed) != computed)
 
 
 def disagreements(a: Accounts, labels: dict[str, str]) -> dict[str, list[Finding]]:

@@ -42,8 +42,23 @@ class GroupFigures:
 
 
 def rounded(values: np.ndarray, digits: int = 2) -> np.ndarray:
-    """Python's ``round(x, digits)`` of every value (correctly rounded, unlike ``np.round``)."""
-    return np.array(list(map(round, values.tolist(), repeat(digits))), dtype="float64")
+    """Python's ``round(x, digits)`` of every value, bit for bit.
+
+    Python rounds the exact binary value half-even to ``digits`` decimals, r / 10**digits
+    with r an integer, and returns the double nearest to that, as the IEEE division r / 10.0**digits
+    does. ``np.rint(x * 10.0**digits)`` finds the same r unless the product's own rounding
+    (half an ulp) can cross a .5 boundary: values whose scaled fraction lies within a few
+    ulps of .5 (and non-finite or huge ones) go through Python's ``round``."""
+    values = np.asarray(values, dtype="float64")
+    scale = 10.0 ** digits
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = values * scale
+        out = np.rint(scaled) / scale
+        near_half = np.abs(scaled - np.floor(scaled) - 0.5) <= 8 * np.spacing(np.abs(scaled))
+        risky = near_half | ~np.isfinite(scaled) | (np.abs(scaled) >= 2.0 ** 52)
+    if risky.any():
+        out[risky] = list(map(round, values[risky].tolist(), repeat(digits)))
+    return out
 
 
 def group_figures(t: TradeColumns, n: int, as_of: dt.date, rules: CreditRules) -> GroupFigures:

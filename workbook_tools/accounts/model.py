@@ -83,6 +83,17 @@ class Accounts:
             return self.coded[key].values(start, stop)
         return _DECODE[key](self, start, stop)
 
+    def distinct(self, key: str) -> list[Any]:
+        """The distinct values of column ``key`` (in no particular order)."""
+        if key in self.coded:
+            coded = self.coded[key]
+            return [coded.labels[i] for i in np.unique(coded.codes).tolist()]
+        values = self.column(key)
+        try:
+            return list(set(values))
+        except TypeError:   # an unhashable value
+            return values
+
     def lines(self, keys: tuple[str, ...] = KEYS, start: int = 0, stop: int | None = None) -> Iterator[list[Any]]:
         """Rows start … stop: each a list of the ``keys`` columns' values."""
         stop = len(self) if stop is None else min(stop, len(self))

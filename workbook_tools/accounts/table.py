@@ -10,13 +10,14 @@ checks it on generated trades); the table is held as columns (accounts.model.Acc
 from __future__ import annotations
 
 import datetime as dt
+from itertools import repeat
 from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from workbook_tools.accounts.classes import DEFAULT_CLASSES, NO_AMOUNT, class_index, ranked_shares
-from workbook_tools.accounts.columns import id_counts, numbers, ordinals, trade_columns
+from workbook_tools.accounts.columns import given, id_counts, raw_groups, trade_columns
 from workbook_tools.accounts.credit import review_status
 from workbook_tools.accounts.disagree import disagreements
 from workbook_tools.accounts.figures import GroupFigures, group_figures, rounded
@@ -46,10 +47,11 @@ def compute_accounts(customers: Iterable[tuple[str, Mapping[str, Any]]], trades:
     out = Accounts()
     out.given, out.typed = _registration(customers)
     groups: dict[str, int] = {}
-    of = np.array([groups.setdefault(k, len(groups)) if k else -1 for k in map(norm, out.given["customer_id"])],
-                  dtype="int64")
-    figures = group_figures(trade_columns(trades, groups, norm), len(groups), as_of, rules)
-    scores = credit_scores(figures, id_counts(complaints, groups, norm, len(groups)), rules)
+    ids = out.given["customer_id"]
+    of = np.array([groups.setdefault(k, len(groups)) if k else -1 for k in map(norm, ids)], dtype="int64")
+    memo = raw_groups(ids, of)
+    figures = group_figures(trade_columns(trades, groups, norm, memo), len(groups), as_of, rules)
+    scores = credit_scores(figures, id_counts(complaints, groups, norm, len(groups), memo), rules)
     at = np.where(of >= 0, of, len(groups))          # customers without an id: the extra empty group
     pick = lambda a: np.append(a, np.zeros(1, a.dtype))[at]
     out.traded = pick(figures.count) > 0
@@ -69,16 +71,15 @@ def compute_accounts(customers: Iterable[tuple[str, Mapping[str, Any]]], trades:
 
 def _registration(customers: Iterable[tuple[str, Mapping[str, Any]]]) -> tuple[dict, dict]:
     """The registration values the table shows (lists, master order)."""
-    given: dict[str, list] = {"customer_id": [], **{k: [] for k, _ in _GIVEN}, "review_date": []}
-    typed: dict[str, list] = {k: [] for k in TRADE_FIELDS}
-    lists = [(given[k], f) for k, f in _GIVEN] + [(typed[k], k) for k in TRADE_FIELDS]
-    reviewed = given["review_date"]
-    for cid, values in customers:
-        given["customer_id"].append(cid)
-        for column, key in lists:
-            column.append(values.get(key))
-        reviewed.append(as_day(values.get("credit_reviewed")))
-    return given, typed
+    ids, values = [], []
+    for cid, v in customers:
+        ids.append(cid)
+        values.append(v)
+    get = (lambda key: list(map(dict.get, values, repeat(key)))) if all(type(v) is dict for v in values) \
+        else (lambda key: [v.get(key) for v in values])
+    given = {"customer_id": ids, **{column: get(key) for column, key in _GIVEN},
+             "review_date": list(map(as_day, get("credit_reviewed")))}
+    return given, {key: get(key) for key in TRADE_FIELDS}
 
 
 def _computed(f: GroupFigures, s, pick) -> dict[str, np.ndarray]:
@@ -101,7 +102,7 @@ def _sources(out: Accounts) -> np.ndarray:
     """2: 统计 (traded), 1: 录入 (a typed trade figure), 0: 无."""
     typed = np.zeros(len(out), bool)
     for values in out.typed.values():
-        typed |= np.fromiter((v is not None for v in values), bool, len(values))
+        typed |= given(values)
     return np.where(out.traded, 2, np.where(typed, 1, 0)).astype("int8")
 
 

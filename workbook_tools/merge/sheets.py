@@ -136,7 +136,7 @@ def accounts_table(result: MergeResult) -> Table:
     accounts, found = result.accounts, result.accounts.disagreements
     for c, (key, _, kind) in enumerate(ACCOUNT_COLUMNS):
         if kind in ("text", "code"):
-            columns[c] = fitted(columns[c], accounts.column(key))
+            columns[c] = fitted(columns[c], accounts.distinct(key))
 
     def rows() -> Iterator[list[Any]]:
         for line in accounts.lines(ACCOUNT_KEYS):

@@ -21,8 +21,20 @@ class Column:
 
 def fitted(col: Column, values: Iterable[Any], most: float = 60) -> Column:
     """``col`` widened to its widest value (display cells + 2, at most ``most``)."""
-    need = max((cell_len(_shown(v)) for v in values if v is not None), default=0) + 2
-    return Column(col.header, col.kind, max(col.width, min(need, most)))
+    return Column(col.header, col.kind, max(col.width, min(widest(values) + 2, most)))
+
+
+def widest(values: Iterable[Any]) -> int:
+    """The most display cells (rich's cell_len) any value takes, None not counted. A character
+    takes 0–2 cells, so only texts at least half as long as the widest found need measuring."""
+    texts = sorted(set(v if type(v) is str else _shown(v) for v in values if v is not None), key=len, reverse=True)
+    best = 0
+    for text in texts:
+        if 2 * len(text) <= best:
+            break
+        if len(text) > best or not text.isascii():   # an ASCII character takes at most one cell
+            best = max(best, cell_len(text))
+    return best
 
 
 @dataclass(slots=True)
