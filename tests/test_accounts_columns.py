@@ -245,3 +245,14 @@ def test_rounded_is_pythons_round():
         want = np.array([round(v, digits) for v in values.tolist()])
         assert np.array_equal(got, want, equal_nan=True) and np.array_equal(np.signbit(got), np.signbit(want))
     assert rounded(np.array([2.675]), 2)[0] == 2.67 != np.round(2.675, 2)
+
+
+def test_ids_as_numbers_text_variants_and_unhashable_values():
+    """A trade's 客户编号 is grouped by its normalised text: 'hd0001 ', 'ＨＤ0001' and 'HD0001'
+    are one customer, 1234.0 is '1234'; an unhashable value is normalised, not refused."""
+    customers = [("HD0001", {}), ("1234", {}), ("", {})]
+    trades = [{"customer_id": cid, "amount": 100, "date": AS_OF}
+              for cid in ("HD0001", "hd0001 ", "ＨＤ0001", 1234.0, "1234", ["x"], None, "")]
+    lines = compute_accounts(customers, trades, [], SCHEMA, AS_OF, norm=norm_id).rows
+    assert [(r["customer_id"], r["trade_count"], r["trade_amount"]) for r in lines] == [
+        ("HD0001", 3, 300.0), ("1234", 2, 200.0), ("", None, None)]

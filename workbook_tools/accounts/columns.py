@@ -56,9 +56,13 @@ def ordinal_cache() -> dict:
 def group_index(values: Sequence[Any], groups: Mapping[str, int], norm: Callable[[Any], str],
                 memo: dict[Any, int]) -> np.ndarray:
     """The group of every 客户编号 value (``groups``: normalised 客户编号 → group; -1 when
-    empty or unknown). ``memo`` holds raw values already normalised (shared between calls);
-    seed it with :func:`normal_keys` so that most values need no ``norm`` call."""
-    found = np.array(list(map(memo.get, values)), dtype="float64") if values else np.zeros(0)
+    empty or unknown). ``memo``: raw value → group, filled as values are normalised (shared
+    between calls); seed it with :func:`raw_groups` or :func:`normal_keys` so that most values
+    need no ``norm`` call."""
+    try:
+        found = np.array(list(map(memo.get, values)), dtype="float64") if values else np.zeros(0)
+    except TypeError:   # an unhashable value among them: look each up below
+        found = np.full(len(values), np.nan)
     for i in np.flatnonzero(np.isnan(found)).tolist():
         value = values[i]
         try:

@@ -56,7 +56,7 @@ def compute_accounts(customers: Iterable[tuple[str, Mapping[str, Any]]], trades:
     pick = lambda a: np.append(a, np.zeros(1, a.dtype))[at]
     out.traded = pick(figures.count) > 0
     out.computed = _computed(figures, scores, pick)
-    grade = np.where(out.traded, pick(scores.grade), len(rules.grades))
+    grade = np.where(out.traded, pick(scores.grade), len(rules.grades)).astype("int16")
     out.coded["grade"] = Coded(grade, [g.name for g in rules.grades] + [None])
     out.coded["grade_typed"] = Coded(grade, [g.typed or None for g in rules.grades] + [None])
     agrees = _agreement(out, grade, [g.typed for g in rules.grades] + [""])
