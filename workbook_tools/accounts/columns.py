@@ -20,6 +20,7 @@ SLICE = 8192        # rows transposed at a time
 TRADE_KEYS = ("customer_id", "date", "amount", "paid_amount", "due_date", "paid_date")
 _NUMBER_TYPES = frozenset({int, float, type(None)})
 _DAY_TYPES = frozenset({dt.date, dt.datetime, type(None)})
+_UNSEEN = -2        # group_index: not in the memo yet
 
 
 def numbers(values: Sequence[Any]) -> np.ndarray:
@@ -60,10 +61,10 @@ def group_index(values: Sequence[Any], groups: Mapping[str, int], norm: Callable
     between calls); seed it with :func:`raw_groups` or :func:`normal_keys` so that most values
     need no ``norm`` call."""
     try:
-        found = np.array(list(map(memo.get, values)), dtype="float64") if values else np.zeros(0)
+        found = np.fromiter(map(memo.get, values, repeat(_UNSEEN)), "int32", len(values))
     except TypeError:   # an unhashable value among them: look each up below
-        found = np.full(len(values), np.nan)
-    for i in np.flatnonzero(np.isnan(found)).tolist():
+        found = np.full(len(values), _UNSEEN, dtype="int32")
+    for i in np.flatnonzero(found == _UNSEEN).tolist():
         value = values[i]
         try:
             group = memo.get(value)
@@ -73,7 +74,7 @@ def group_index(values: Sequence[Any], groups: Mapping[str, int], norm: Callable
             if group is None:
                 group = memo[value] = groups.get(norm(value), -1)
         found[i] = group
-    return found.astype("int32")
+    return found
 
 
 def normal_keys(groups: Mapping[str, int], norm: Callable[[Any], str]) -> dict[Any, int]:
@@ -121,22 +122,39 @@ def trade_columns(trades: Any, groups: Mapping[str, int], norm: Callable[[Any], 
     if not parts:
         empty = np.zeros(0, "int32")
         return TradeColumns(empty, empty, np.zeros(0), np.zeros(0), empty, empty)
-    return TradeColumns(*(np.concatenate(c) for c in zip(*((p.group, p.day, p.amount, p.paid, p.due, p.paid_day)
-                                                          for p in parts))))
+    columns = [list(c) for c in zip(*((p.group, p.day, p.amount, p.paid, p.due, p.paid_day) for p in parts))]
+    parts.clear()
+    joined = []
+    for i, pieces in enumerate(columns):   # one column at a time: its pieces freed as it is joined
+        joined.append(np.concatenate(pieces))
+        columns[i] = None
+    return TradeColumns(*joined)
 
 
 def _slices(trades: Any) -> Iterator[tuple[Sequence[Any], ...]]:
-    """The TRADE_KEYS columns of ``trades``, SLICE rows at a time."""
+    """The TRADE_KEYS columns of ``trades``, SLICE rows (or a packed block) at a time."""
     if hasattr(trades, "value_tuples") and hasattr(trades, "keys"):
         keys = list(trades.keys)
         where = [keys.index(k) if k in keys else None for k in TRADE_KEYS]
-        rows: Iterator[Sequence[Any]] = trades.value_tuples()
+        chunks = _tuple_chunks(trades, keys)
     else:
         where = list(range(len(TRADE_KEYS)))
         rows = (tuple(map(v.get, TRADE_KEYS)) for v in trades)
-    while chunk := list(islice(rows, SLICE)):
-        columns = list(zip(*chunk))
-        yield tuple(list(columns[w]) if w is not None else [None] * len(chunk) for w in where)
+        chunks = iter(lambda: list(islice(rows, SLICE)), [])
+    for chunk in chunks:
+        if chunk:
+            columns = list(zip(*chunk))
+            yield tuple(columns[w] if w is not None else (None,) * len(chunk) for w in where)
+
+
+def _tuple_chunks(rows: Any, keys: list[str]) -> Iterator[list[tuple]]:
+    """Value tuples a packed block at a time (``blocks_with_items``), else SLICE at a time."""
+    if not hasattr(rows, "blocks_with_items"):
+        it = rows.value_tuples()
+        yield from iter(lambda: list(islice(it, SLICE)), [])
+        return
+    for _, items in rows.blocks_with_items():
+        yield [v if v.__class__ is tuple else tuple(map(v.get, keys)) for v, _, _ in items]
 
 
 def id_counts(rows: Any, groups: Mapping[str, int], norm: Callable[[Any], str], n: int,

@@ -69,8 +69,8 @@ def group_figures(t: TradeColumns, n: int, as_of: dt.date, rules: CreditRules) -
         return np.bincount(g[where], None if weights is None else weights[where], minlength=n)
 
     every = np.ones(len(g), bool)
-    gap = t.amount - t.paid
-    open_amount = np.where(gap > 0.0, gap, 0.0)       # max(0.0, amount - paid)
+    open_amount = t.amount - t.paid
+    open_amount[~(open_amount > 0.0)] = 0.0            # max(0.0, amount - paid)
     dated = t.day != NO_DAY
     window = dated & (t.day >= months_back(as_of, rules.window_months).toordinal()) & (t.day <= today)
     due = np.where(t.due != NO_DAY, t.due, np.where(dated, t.day + rules.default_due_days, NO_DAY))

@@ -46,17 +46,9 @@ def compute_accounts(customers: Iterable[tuple[str, Mapping[str, Any]]], trades:
     rules = credit_rules(schema)
     out = Accounts()
     out.given, out.typed = _registration(customers)
-    groups: dict[str, int] = {}
-    ids = out.given["customer_id"]
-    of = np.array([groups.setdefault(k, len(groups)) if k else -1 for k in map(norm, ids)], dtype="int64")
-    memo = raw_groups(ids, of)
-    figures = group_figures(trade_columns(trades, groups, norm, memo), len(groups), as_of, rules)
-    scores = credit_scores(figures, id_counts(complaints, groups, norm, len(groups), memo), rules)
-    at = np.where(of >= 0, of, len(groups))          # customers without an id: the extra empty group
-    pick = lambda a: np.append(a, np.zeros(1, a.dtype))[at]
-    out.traded = pick(figures.count) > 0
-    out.computed = _computed(figures, scores, pick)
-    grade = np.where(out.traded, pick(scores.grade), len(rules.grades)).astype("int16")
+    out.computed, grade = _figures(out.given["customer_id"], trades, complaints, norm, as_of, rules)
+    out.traded = out.computed.pop("traded")
+    grade = np.where(out.traded, grade, len(rules.grades)).astype("int16")
     out.coded["grade"] = Coded(grade, [g.name for g in rules.grades] + [None])
     out.coded["grade_typed"] = Coded(grade, [g.typed or None for g in rules.grades] + [None])
     agrees = _agreement(out, grade, [g.typed for g in rules.grades] + [""])
@@ -80,6 +72,26 @@ def _registration(customers: Iterable[tuple[str, Mapping[str, Any]]]) -> tuple[d
     given = {"customer_id": ids, **{column: get(key) for column, key in _GIVEN},
              "review_date": list(map(as_day, get("credit_reviewed")))}
     return given, {key: get(key) for key in TRADE_FIELDS}
+
+
+def _figures(ids: list, trades: Any, complaints: Any, norm: Callable[[Any], str], as_of: dt.date, rules
+             ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The computed columns (and each line's grade index) per customer; the per-trade columns,
+    the id look-ups and the per-group figures are freed on return."""
+    groups: dict[str, int] = {}
+    of = np.array([groups.setdefault(k, len(groups)) if k else -1 for k in map(norm, ids)], dtype="int64")
+    memo, n = raw_groups(ids, of), len(groups)
+    complained = id_counts(complaints, groups, norm, n, memo)
+    columns = trade_columns(trades, groups, norm, memo)
+    del memo, groups
+    figures = group_figures(columns, n, as_of, rules)
+    del columns
+    scores = credit_scores(figures, complained, rules)
+    at = np.where(of >= 0, of, len(figures.count))       # customers without an id: the extra empty group
+
+    def pick(a: np.ndarray) -> np.ndarray:
+        return np.append(a, np.zeros(1, a.dtype))[at]
+    return {**_computed(figures, scores, pick), "traded": pick(figures.count) > 0}, pick(scores.grade)
 
 
 def _computed(f: GroupFigures, s, pick) -> dict[str, np.ndarray]:
