@@ -13,7 +13,7 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from workbook_tools.accounts import KEYS, compute_accounts
+from workbook_tools.accounts import KEYS, Accounts, compute_accounts
 from workbook_tools.accounts.classes import DEFAULT_CLASSES, value_classes
 from workbook_tools.accounts.credit import credit_score, review_status
 from workbook_tools.accounts.trades import as_day, trade_figures
@@ -223,6 +223,7 @@ def test_lines_columns_and_one_customer():
 def test_no_customers_and_no_trades():
     empty = compute_accounts([], [], [], SCHEMA, AS_OF)
     assert len(empty) == 0 and empty.rows == [] and empty.findings == []
+    assert Accounts().column("customer_id") == [] and Accounts().distinct("score") == []
     customers = [("HD0001", {"trade_count": 3, "credit": "A"}), ("HD0002", {})]
     lines = compute_accounts(customers, [], [], SCHEMA, AS_OF).rows
     assert [(r["source"], r["trade_count"], r["value_class"], r["notes"] is not None) for r in lines] == [

@@ -77,6 +77,8 @@ class Accounts:
     def column(self, key: str, start: int = 0, stop: int | None = None) -> list[Any]:
         """Column ``key`` (accounts.table.KEYS) of rows start … stop as Python values."""
         stop = len(self) if stop is None else min(stop, len(self))
+        if stop <= start:
+            return []
         if key in self.given:
             return self.given[key][start:stop]
         if key in self.coded:
