@@ -97,6 +97,7 @@ def merge_phases(timer: PhaseTimer) -> PhaseTimer:
     timer.patch(core, "upsert", "merge_rows: upsert customers")
     timer.patch(core, "build_records", "merge_rows: visit/plan/complaint records")
     timer.patch(core, "find_suspected_duplicates", "merge_rows: suspected duplicates (names)")
+    timer.patch(core, "compute_accounts", "merge_rows: 客户分类 (compute_accounts)")
     timer.patch(core, "change_log", "merge_rows: change log")
     timer.patch("workbook_tools.merge.files", "write_master", "write: package, report sheets")
     timer.patch("workbook_tools.merge.master_writer", "master_sheets", "write: master_sheets (table rows)")

@@ -104,3 +104,17 @@ def test_a_text_only_column_takes_the_bulk_path_with_the_same_bytes():
     assert value_cells("A", rows, ["a&b", None, "\x07"], ' s="2"', dates) == [
         '<c r="A2" s="2" t="inlineStr"><is><t>a&amp;b</t></is></c>', "",
         '<c r="A4" s="2" t="inlineStr"><is><t>_x0007_</t></is></c>']
+
+
+def test_number_and_date_columns_take_the_bulk_path_with_the_same_bytes():
+    """A column of only numbers (or only dates) and None is written in one comprehension: the
+    cells of the value-by-value loop (forced here by a text value at the end), nan/inf and
+    dates before 1900 included."""
+    dates = (style_attr(8), style_attr(9))
+    numbers = [1, 2.5, None, 12345678901234567, float("nan"), -0.0, float("-inf"), 10**20, 0.1 + 0.2, 3.0]
+    days = [dt.date(2026, 12, 4), None, dt.date(1899, 12, 31), dt.date(1900, 1, 1), dt.date(9999, 12, 31)]
+    for values in (numbers, days):
+        rows = [str(r) for r in range(2, 3 + len(values))]
+        looped = value_cells("C", rows, values + ["x"], ' s="6"', dates)[:-1]
+        assert value_cells("C", rows[:-1], values, ' s="6"', dates) == looped
+        assert [c for c in looped if c]

@@ -1,146 +1,157 @@
 """compute_accounts: every customer's line of the master's 客户分类 sheet — trade figures computed
 from 交易记录 (typed values kept and marked 录入 when a customer has none), 价值分类, ABC, the
 computed 信用评估 next to the typed 信誉等级, 建议信用限度 and the 复评 status — and a finding
-(``trade-figure-disagrees``) for each typed figure the records contradict."""
+(``trade-figure-disagrees``) for each typed figure the records contradict.
+
+Computed column-wise (accounts.columns → figures → scores): the result is the same, value for
+value, as accounts.trades / accounts.credit give one customer at a time (tests/test_accounts_columns.py
+checks it on generated trades); the table is held as columns (accounts.model.Accounts)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, Callable, Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
-from workbook_tools.accounts.classes import DEFAULT_CLASSES, value_classes
-from workbook_tools.accounts.credit import credit_score, review_status
-from workbook_tools.accounts.trades import TradeFigures, as_day, trade_figures
-from workbook_tools.schema.catalogue import finding_type as one   # one(code): the catalogue entry
+from workbook_tools.accounts.classes import DEFAULT_CLASSES, NO_AMOUNT, class_index, ranked_shares
+from workbook_tools.accounts.columns import given, id_counts, raw_groups, trade_columns
+from workbook_tools.accounts.credit import review_status
+from workbook_tools.accounts.disagree import disagreements
+from workbook_tools.accounts.figures import GroupFigures, group_figures, rounded
+from workbook_tools.accounts.model import (
+    COLUMNS, COMPUTED, HEADERS, KEYS, NO_RECORDS, NONE, SHEET, TYPED, Accounts, Coded,
+)
+from workbook_tools.accounts.scores import credit_scores
+from workbook_tools.accounts.trades import as_day
 from workbook_tools.schema.credit import credit_rules
 from workbook_tools.schema.model import Schema
-from workbook_tools.validate.findings import Finding
 
-SHEET = "客户分类"
-COMPUTED, TYPED, NONE = "统计", "录入", "无"
+__all__ = ["COLUMNS", "COMPUTED", "HEADERS", "KEYS", "NO_RECORDS", "NONE", "SHEET", "TYPED", "Accounts",
+           "compute_accounts"]
 DISAGREES = "trade-figure-disagrees"
-# (column key, header, kind): the registration fields first, then credit.COLUMN_KEYS
-COLUMNS = (
-    ("customer_id", "客户编号", "code"), ("customer_name", "客户名称", "text"), ("region", "所属区域", "text"),
-    ("owner", "负责业务员", "text"), ("source", "数据来源", "text"), ("trade_count", "交易次数", "number"),
-    ("trade_amount", "交易金额(元)", "number"), ("first_trade_date", "首次交易日期", "date"),
-    ("last_trade_date", "最近交易日期", "date"), ("paid_amount", "回款金额(元)", "number"),
-    ("unpaid_amount", "未回款金额(元)", "number"), ("overdue_amount", "逾期金额(元)", "number"),
-    ("on_time_rate", "按期回款率", "pct"), ("value_class", "价值分类", "text"), ("abc", "ABC分类", "text"),
-    ("score", "信用得分", "number"), ("grade", "信用评估", "text"), ("grade_typed", "对应信誉等级", "text"),
-    ("typed_credit", "信誉等级(录入)", "text"), ("grade_agrees", "评级是否一致", "text"),
-    ("monthly_amount", "月均交易金额(元)", "number"), ("credit_limit", "建议信用限度(元)", "number"),
-    ("review_date", "信誉评定日期", "date"), ("review_due", "需复评", "text"), ("notes", "核对说明", "prose"),
-)
-HEADERS = {key: header for key, header, _ in COLUMNS}
-KEYS = tuple(key for key, _, _ in COLUMNS)
 TRADE_FIELDS = ("trade_count", "trade_amount", "first_trade_date", "last_trade_date")
-NO_RECORDS = "无交易记录：交易次数、交易金额、交易日期为登记表录入值"
+_GIVEN = (("customer_name", "customer_name"), ("region", "region"), ("owner", "owner"), ("typed_credit", "credit"))
 
 
-@dataclass(slots=True)
-class Accounts:
-    rows: list[dict[str, Any]] = field(default_factory=list)   # column key → value, master order
-    disagreements: dict[str, list[Finding]] = field(default_factory=dict)   # 客户编号 → its findings
-
-    @property
-    def findings(self) -> list[Finding]:
-        return [f for found in self.disagreements.values() for f in found]
-
-    def of(self, customer_id: str) -> dict[str, Any] | None:
-        for row in self.rows:
-            if row["customer_id"] == customer_id:
-                return row
-        return None
-
-
-def compute_accounts(customers: Iterable[tuple[str, Mapping[str, Any]]], trades: Iterable[Mapping[str, Any]],
-                     complaints: Iterable[Mapping[str, Any]], schema: Schema, as_of: dt.date,
+def compute_accounts(customers: Iterable[tuple[str, Mapping[str, Any]]], trades: Any, complaints: Any,
+                     schema: Schema, as_of: dt.date,
                      norm: Callable[[Any], str] = lambda v: "" if v is None else str(v).strip().upper()
                      ) -> Accounts:
     """``customers``: (客户编号 as written, registration values by key) in master order; ``trades`` and
-    ``complaints``: the master's record values by field key. ``norm`` normalises a 客户编号."""
+    ``complaints``: the master's record rows — mappings by field key, or an object with ``keys``
+    and ``value_tuples()`` (merge.packed.PackedRows: no dict per row). ``norm`` normalises a 客户编号."""
     rules = credit_rules(schema)
-    figures = trade_figures(trades, as_of, rules, key=lambda v: norm(v.get("customer_id")))
-    n_complaints = Counter(norm(v.get("customer_id")) for v in complaints)
     out = Accounts()
-    for cid, values in customers:
-        key = norm(cid)
-        row = _row(cid, values, figures.get(key), n_complaints.get(key, 0), rules, as_of)
-        found = _disagreements(cid, values, figures.get(key), schema)
-        if found:
-            out.disagreements[cid] = found
-        out.rows.append(row)
-    _classes(out.rows, schema, rules)
+    out.given, out.typed = _registration(customers)
+    out.computed, grade = _figures(out.given["customer_id"], trades, complaints, norm, as_of, rules)
+    out.traded = out.computed.pop("traded")
+    grade = np.where(out.traded, grade, len(rules.grades)).astype("int16")
+    out.coded["grade"] = Coded(grade, [g.name for g in rules.grades] + [None])
+    out.coded["grade_typed"] = Coded(grade, [g.typed or None for g in rules.grades] + [None])
+    agrees = _agreement(out, grade, [g.typed for g in rules.grades] + [""])
+    out.coded["grade_agrees"] = Coded(agrees, [None, "一致", "不一致"])
+    out.coded["source"] = Coded(_sources(out), [NONE, TYPED, COMPUTED])
+    out.given["review_due"] = _reviews(out, agrees, as_of, rules)
+    _classes(out, schema, rules)
+    reg = schema.form("registration")
+    out.disagreements = disagreements(out, {k: reg.field(k).label for k in TRADE_FIELDS if k in reg.keys})
     return out
 
 
-def _row(cid: str, values: Mapping[str, Any], t: TradeFigures | None, complaints: int, rules, as_of) -> dict:
-    row: dict[str, Any] = dict.fromkeys(KEYS)
-    row.update(customer_id=cid, customer_name=values.get("customer_name"), region=values.get("region"),
-               owner=values.get("owner"), typed_credit=values.get("credit"),
-               review_date=as_day(values.get("credit_reviewed")))
-    if t is None:
-        typed = {k: values.get(k) for k in TRADE_FIELDS}
-        row.update(typed, source=TYPED if any(v is not None for v in typed.values()) else NONE,
-                   notes=NO_RECORDS if any(v is not None for v in typed.values()) else None)
-        row["first_trade_date"], row["last_trade_date"] = as_day(typed["first_trade_date"]), as_day(
-            typed["last_trade_date"])
-        if row["typed_credit"]:
-            row["review_due"] = review_status(row["review_date"], as_of, rules, False)
-        return row
-    score = credit_score(t, complaints, rules)
-    agrees = None if not row["typed_credit"] or not score.grade.typed else row["typed_credit"] == score.grade.typed
-    row.update(source=COMPUTED, trade_count=t.count, trade_amount=t.amount, first_trade_date=t.first,
-               last_trade_date=t.last, paid_amount=t.paid, unpaid_amount=t.unpaid, overdue_amount=t.overdue,
-               on_time_rate=None if t.on_time_rate is None else round(t.on_time_rate, 4),
-               score=score.score, grade=score.grade.name, grade_typed=score.grade.typed or None,
-               grade_agrees=None if agrees is None else ("一致" if agrees else "不一致"),
-               monthly_amount=score.monthly_amount, credit_limit=score.limit,
-               review_due=review_status(row["review_date"], as_of, rules, agrees is False))
-    return row
+def _registration(customers: Iterable[tuple[str, Mapping[str, Any]]]) -> tuple[dict, dict]:
+    """The registration values the table shows (lists, master order)."""
+    ids, values = [], []
+    for cid, v in customers:
+        ids.append(cid)
+        values.append(v)
+    get = (lambda key: list(map(dict.get, values, repeat(key)))) if all(type(v) is dict for v in values) \
+        else (lambda key: [v.get(key) for v in values])
+    given = {"customer_id": ids, **{column: get(key) for column, key in _GIVEN},
+             "review_date": list(map(as_day, get("credit_reviewed")))}
+    return given, {key: get(key) for key in TRADE_FIELDS}
 
 
-def _same(typed: Any, computed: Any) -> bool:
-    if isinstance(computed, float) or isinstance(computed, int):
-        return isinstance(typed, (int, float)) and not isinstance(typed, bool) and abs(typed - computed) < 0.005
-    return as_day(typed) == computed
+def _figures(ids: list, trades: Any, complaints: Any, norm: Callable[[Any], str], as_of: dt.date, rules
+             ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The computed columns (and each line's grade index) per customer; the per-trade columns,
+    the id look-ups and the per-group figures are freed on return."""
+    groups: dict[str, int] = {}
+    of = np.array([groups.setdefault(k, len(groups)) if k else -1 for k in map(norm, ids)], dtype="int64")
+    memo, n = raw_groups(ids, of), len(groups)
+    complained = id_counts(complaints, groups, norm, n, memo)
+    columns = trade_columns(trades, groups, norm, memo)
+    del memo, groups
+    figures = group_figures(columns, n, as_of, rules)
+    del columns
+    scores = credit_scores(figures, complained, rules)
+    at = np.where(of >= 0, of, len(figures.count))       # customers without an id: the extra empty group
+
+    def pick(a: np.ndarray) -> np.ndarray:
+        return np.append(a, np.zeros(1, a.dtype))[at]
+    return {**_computed(figures, scores, pick), "traded": pick(figures.count) > 0}, pick(scores.grade)
 
 
-def _shown(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return as_day(value).isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _computed(f: GroupFigures, s, pick) -> dict[str, np.ndarray]:
+    rate = np.zeros(len(f.count))
+    np.divide(f.on_time_deals, f.due_deals, out=rate, where=f.due_deals > 0)
+    return {"trade_count": pick(f.count), "trade_amount": pick(f.amount), "first_trade_date": pick(f.first),
+            "last_trade_date": pick(f.last), "paid_amount": pick(f.paid), "unpaid_amount": pick(f.unpaid),
+            "overdue_amount": pick(f.overdue), "on_time_rate": pick(rounded(rate, 4)),
+            "rated": pick(f.due_deals) > 0, "score": pick(s.score), "monthly_amount": pick(s.monthly),
+            "credit_limit": pick(s.limit)}
 
 
-def _disagreements(cid: str, values: Mapping[str, Any], t: TradeFigures | None, schema: Schema) -> list[Finding]:
-    if t is None:
-        return []
-    reg, kind = schema.form("registration"), one("trade-figure-disagrees")
-    computed = {"trade_count": t.count, "trade_amount": t.amount, "first_trade_date": t.first,
-                "last_trade_date": t.last}
-    out = []
-    for key, value in computed.items():
-        typed = values.get(key)
-        if typed is None or value is None or _same(typed, value) or key not in reg.keys:
+def _agreement(out: Accounts, grade: np.ndarray, typed_of: list[str]) -> np.ndarray:
+    """0: not compared (no 信誉等级 typed, or the grade has none), 1: 一致, 2: 不一致."""
+    return np.array([0 if not c or not typed_of[g] else (1 if c == typed_of[g] else 2)
+                     for c, g in zip(out.given["typed_credit"], grade.tolist())], dtype="int8")
+
+
+def _sources(out: Accounts) -> np.ndarray:
+    """2: 统计 (traded), 1: 录入 (a typed trade figure), 0: 无."""
+    typed = np.zeros(len(out), bool)
+    for values in out.typed.values():
+        typed |= given(values)
+    return np.where(out.traded, 2, np.where(typed, 1, 0)).astype("int8")
+
+
+def _reviews(out: Accounts, agrees: np.ndarray, as_of: dt.date, rules) -> list[str | None]:
+    """需复评 of every line (one string object per distinct outcome)."""
+    memo: dict[tuple, str] = {}
+    due: list[str | None] = []
+    for reviewed, traded, credit, agree in zip(out.given["review_date"], out.traded.tolist(),
+                                               out.given["typed_credit"], agrees.tolist()):
+        if not traded and not credit:
+            due.append(None)
             continue
-        label = reg.field(key).label
-        message = kind.render(customer_id=cid, label=label, value=_shown(typed), computed=_shown(value),
-                              count=t.count)
-        out.append(Finding(kind.severity, kind.code, SHEET, None, None, label, _shown(typed), message))
-    return out
+        key = (reviewed, traded and agree == 2)
+        text = memo.get(key)
+        if text is None:
+            text = memo[key] = review_status(reviewed, as_of, rules, key[1])
+        due.append(text)
+    return due
 
 
-def _classes(rows: list[dict[str, Any]], schema: Schema, rules) -> None:
-    frame = pd.DataFrame({"customer_id": [r["customer_id"] for r in rows],
-                          "trade_amount": [r["trade_amount"] for r in rows]}, dtype=object)
-    classes = schema.settings.get("value_classes") or DEFAULT_CLASSES
-    for column, names in (("value_class", classes), ("abc", rules.abc)):
-        for row, label in zip(rows, value_classes(frame, names).tolist()):
-            row[column] = label
+def _classes(out: Accounts, schema: Schema, rules) -> None:
+    """价值分类 and ABC from one ranking of the 交易金额 shown (computed, else typed)."""
+    frame = pd.DataFrame({"customer_id": pd.Series(out.given["customer_id"], dtype=object),
+                          "trade_amount": _amounts(out)})
+    index, before = ranked_shares(frame)
+    position = index.to_numpy()
+    for column, classes in (("value_class", schema.settings.get("value_classes") or DEFAULT_CLASSES),
+                            ("abc", rules.abc)):
+        codes = np.full(len(out), len(classes), dtype="int16")
+        codes[position] = class_index(before, classes)
+        out.coded[column] = Coded(codes, [*classes, NO_AMOUNT])
+
+
+def _amounts(out: Accounts) -> Any:
+    """The 交易金额 column as floats when the typed ones are plain numbers, else as objects."""
+    typed = out.typed["trade_amount"]
+    if set(map(type, typed)) <= {int, float, type(None)}:
+        plain = np.array([np.nan if v is None else v for v in typed], dtype="float64") if typed else np.zeros(0)
+        return np.where(out.traded, out.computed["trade_amount"], plain)
+    return pd.Series(out.column("trade_amount"), dtype=object)

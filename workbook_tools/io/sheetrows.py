@@ -19,6 +19,8 @@ from xlsxwriter.utility import xl_col_to_name
 from workbook_tools.io.sheetxml import EPOCH, ZIP64_FROM_CELLS, any_special, plain_text, string_cell, value_cell
 
 _TEXT_TYPES = {str, type(None)}  # a column of these is written in one comprehension
+_NUMBER_TYPES = {int, float, type(None)}   # … and of these
+_DATE_TYPES = {dt.date, type(None)}        # … and of these
 
 __all__ = ["SheetRows", "number_cells", "row_xml", "style_attr", "text_cells", "value_cells"]
 
@@ -61,8 +63,15 @@ def value_cells(letter: str, rows: list[str], values: Iterable[Any], s: str, dat
     pre, text, number = f'<c r="{letter}', f'"{s} t="inlineStr"><is><t>', f'"{s}><v>'
     date = f'"{dates[0]}><v>'
     values = values if isinstance(values, (list, tuple)) else list(values)
-    if set(map(type, values)) <= _TEXT_TYPES and not any_special([v for v in values if v is not None]):
+    types = set(map(type, values))
+    if types <= _TEXT_TYPES and not any_special([v for v in values if v is not None]):
         return ["" if v is None else f"{pre}{r}{text}{v}</t></is></c>" for r, v in zip(rows, values)]
+    if as_text is None and types <= _NUMBER_TYPES:   # the loop's number case; nan/inf the long way
+        return ["" if v is None else f"{pre}{r}{number}{v:.16G}</v></c>" if v - v == 0.0
+                else value_cell(letter + r, s, v, dates) for r, v in zip(rows, values)]
+    if as_text is None and types <= _DATE_TYPES:     # the loop's date case
+        return ["" if v is None else f"{pre}{r}{date}{(v - EPOCH).days}</v></c>" if v.year >= 1900
+                else value_cell(letter + r, s, v, dates) for r, v in zip(rows, values)]
     out: list[str] = []
     add = out.append
     for r, v in zip(rows, values):

@@ -13,7 +13,7 @@ from workbook_tools.merge.packed import PackedRows
 from workbook_tools.merge.records import RecordTable
 from workbook_tools.merge.result import MergeResult
 from workbook_tools.merge.summary_sheet import continuation_section, summary_report
-from workbook_tools.merge.tables import Column, Report, Table
+from workbook_tools.merge.tables import Column, Report, Table, fitted
 from workbook_tools.merge.rows import (
     MASTER_SHEET, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, SourceRow, display,
 )
@@ -136,12 +136,17 @@ def accounts_table(result: MergeResult) -> Table:
     """客户分类: one line per customer (master order), computed by workbook_tools.accounts."""
     widths = {"text": 12, "code": 11, "number": 12, "date": 12, "pct": 10, "prose": 40}
     columns = [Column(header, kind, widths[kind]) for _, header, kind in ACCOUNT_COLUMNS]
-    found = result.accounts.disagreements
-    rows = [[row[key] for key in ACCOUNT_KEYS] for row in result.accounts.rows]
-    for line in rows:
-        if line[0] in found:
-            line[-1] = "；".join(f.message for f in found[line[0]])
-    return Table(ACCOUNTS, columns, rows, ACCOUNTS_NOTE, count=len(rows)).fit()
+    accounts, found = result.accounts, result.accounts.disagreements
+    for c, (key, _, kind) in enumerate(ACCOUNT_COLUMNS):
+        if kind in ("text", "code"):
+            columns[c] = fitted(columns[c], accounts.distinct(key))
+
+    def rows() -> Iterator[list[Any]]:
+        for line in accounts.lines(ACCOUNT_KEYS):
+            if line[0] in found:
+                line[-1] = "；".join(f.message for f in found[line[0]])
+            yield line
+    return Table(ACCOUNTS, columns, rows(), ACCOUNTS_NOTE, count=len(accounts))
 
 
 def quarantine_table(result: MergeResult, schema: Schema) -> Table:

@@ -19,6 +19,24 @@ class Column:
     width: float = 12
 
 
+def fitted(col: Column, values: Iterable[Any], most: float = 60) -> Column:
+    """``col`` widened to its widest value (display cells + 2, at most ``most``)."""
+    return Column(col.header, col.kind, max(col.width, min(widest(values) + 2, most)))
+
+
+def widest(values: Iterable[Any]) -> int:
+    """The most display cells (rich's cell_len) any value takes, None not counted. A character
+    takes 0–2 cells, so only texts at least half as long as the widest found need measuring."""
+    texts = sorted(set(v if type(v) is str else _shown(v) for v in values if v is not None), key=len, reverse=True)
+    best = 0
+    for text in texts:
+        if 2 * len(text) <= best:
+            break
+        if len(text) > best or not text.isascii():   # an ASCII character takes at most one cell
+            best = max(best, cell_len(text))
+    return best
+
+
 @dataclass(slots=True)
 class Table:
     name: str
@@ -35,8 +53,7 @@ class Table:
         self.rows, self.count = rows, len(rows)
         for c, col in enumerate(self.columns):
             if col.kind in ("text", "code"):
-                need = max((cell_len(_shown(r[c])) for r in rows if r[c] is not None), default=0) + 2
-                self.columns[c] = Column(col.header, col.kind, max(col.width, min(need, most)))
+                self.columns[c] = fitted(col, (r[c] for r in rows), most)
         return self
 
     def fit_head(self, sample: int = 2000, most: float = 60) -> "Table":
