@@ -155,3 +155,11 @@ def test_files_it_does_not_read(tmp_path, varied):
                 dst.writestr(info, data.replace(old, new, 1) if info.filename.endswith("sheet1.xml") else data)
         with pytest.raises(NotStreamable), XlsxStream(changed) as book:
             book.head("值", 5)
+
+
+def test_column_index_agrees_with_openpyxl_for_every_column():
+    from openpyxl.utils import get_column_letter
+
+    from workbook_tools.io.stream import column_index
+
+    assert all(column_index(get_column_letter(i)) == i - 1 for i in range(1, 16385))

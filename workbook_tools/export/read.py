@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from python_calamine import CalamineWorkbook
 
@@ -53,26 +53,25 @@ def read_master(path: str | Path, schema: Schema, forms: set[str],
         book = CalamineWorkbook.from_path(str(sniffed.path))
     except Exception as exc:
         raise unreadable(path, "corrupt", what=str(exc)[:80]) from None
-    out: dict[str, SheetRows] = {}
-    for sheet, form_key in MASTER_SHEETS.items():
-        if form_key in forms and sheet in book.sheet_names:
-            table = _read_table(book, sheet, schema.form(form_key), wanted)
-            if table is not None:
-                out[form_key] = table
-    if "registration" not in out:
-        raise unreadable(path, "not_workbook", what="没有“客户档案”工作表，不是客户档案总表")
-    return out
+    return _tables(path, book.sheet_names, lambda sheet, form: _read_table(book, sheet, form, wanted), schema, forms)
 
 
 def _streamed(path: str | Path, schema: Schema, forms: set[str],
               wanted: Callable[[str], bool] | None) -> dict[str, SheetRows]:
-    out: dict[str, SheetRows] = {}
     with XlsxStream(path) as book:
-        for sheet, form_key in MASTER_SHEETS.items():
-            if form_key in forms and sheet in book.sheet_names:
-                table = _stream_table(book, sheet, schema.form(form_key), wanted)
-                if table is not None:
-                    out[form_key] = table
+        return _tables(path, book.sheet_names, lambda sheet, form: _stream_table(book, sheet, form, wanted),
+                       schema, forms)
+
+
+def _tables(path: str | Path, names: list[str], read: Callable[[str, Any], SheetRows | None], schema: Schema,
+            forms: set[str]) -> dict[str, SheetRows]:
+    """The master tables of ``forms`` that the workbook has, each read by ``read(sheet, form)``."""
+    out: dict[str, SheetRows] = {}
+    for sheet, form_key in MASTER_SHEETS.items():
+        if form_key in forms and sheet in names:
+            table = read(sheet, schema.form(form_key))
+            if table is not None:
+                out[form_key] = table
     if "registration" not in out:
         raise unreadable(path, "not_workbook", what="没有“客户档案”工作表，不是客户档案总表")
     return out

@@ -99,12 +99,12 @@ def row_xml(rows: Sequence[str], columns: Sequence[list[str]]) -> str:
                    if cells)
 
 
-class SheetRows:
-    """Blocks of cells collected for one sheet, emitted as ``<row>`` XML in row and column
-    order (a SheetPart for io.sheetxml.splice). ``heights``: 0-based row → height in points."""
+class SheetExtent:
+    """What io.sheetxml.splice asks of a sheet's cells besides its rows: the extent of its
+    ``blocks`` (``max_row`` / ``max_col``, 0-based; -1 when empty) and the row ``heights``."""
 
     def __init__(self) -> None:
-        self.blocks: list[tuple[int, int, list[str]]] = []  # (first row, first column, row strings)
+        self.blocks: list = []
         self.max_row = -1
         self.max_col = -1
         self.heights: dict[int, float] = {}
@@ -117,6 +117,13 @@ class SheetRows:
     @property
     def large(self) -> bool:
         return (self.max_row + 1) * (self.max_col + 1) > ZIP64_FROM_CELLS
+
+
+class SheetRows(SheetExtent):
+    """Blocks of cells collected for one sheet, emitted as ``<row>`` XML in row and column
+    order (a SheetPart for io.sheetxml.splice). ``heights``: 0-based row → height in points."""
+
+    blocks: list[tuple[int, int, list[str]]]  # (first row, first column, row strings)
 
     def chunks(self) -> Iterator[bytes]:
         if self.blocks:

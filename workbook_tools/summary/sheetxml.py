@@ -21,8 +21,7 @@ import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
 from workbook_tools.io import sheetxml
-from workbook_tools.io.sheetrows import SheetRows, number_cells, text_cells
-from workbook_tools.io.sheetxml import ZIP64_FROM_CELLS
+from workbook_tools.io.sheetrows import SheetExtent, SheetRows, number_cells, text_cells
 from workbook_tools.summary.tables import Table
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -33,7 +32,7 @@ WINDOW_ROWS = 20_000  # sheet rows whose cells are built at a time
 Build = Callable[[int, int], list[list[str]]]   # (first, stop) block rows → cell strings per column
 
 
-class TableRows:
+class TableRows(SheetExtent):
     """The cells of one sheet as blocks built on demand (an io.sheetxml SheetPart).
 
     A block is a rectangle of adjacent columns from a first row down whose cell strings
@@ -42,26 +41,13 @@ class TableRows:
     ``<row>`` XML window by window (io.sheetrows.SheetRows orders each window's cells).
     ``heights``: 0-based row → height in points."""
 
-    def __init__(self) -> None:
-        self.blocks: list[tuple[int, int, int, int, Build]] = []   # first row, first/last column, rows, build
-        self.max_row = -1
-        self.max_col = -1
-        self.heights: dict[int, float] = {}
+    blocks: list[tuple[int, int, int, int, Build]]   # first row, first/last column, rows, build
 
     def add_block(self, first_row: int, first_col: int, last_col: int, n_rows: int, build: Build) -> None:
         if n_rows > 0 and last_col >= first_col:
             self.blocks.append((first_row, first_col, last_col, n_rows, build))
             self.max_row = max(self.max_row, first_row + n_rows - 1)
             self.max_col = max(self.max_col, last_col)
-
-    @property
-    def last_cell(self) -> str | None:
-        """The bottom-right cell (for ``<dimension>``); None when there are no cells."""
-        return f"{xl_col_to_name(max(self.max_col, 0))}{self.max_row + 1}" if self.blocks else None
-
-    @property
-    def large(self) -> bool:
-        return (self.max_row + 1) * (self.max_col + 1) > ZIP64_FROM_CELLS
 
     def chunks(self) -> Iterator[bytes]:
         if not self.blocks:

@@ -8,7 +8,11 @@ cells raises NotStreamable, and the caller reads the file with calamine instead.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
+
 from workbook_tools.io.stream.text import unescape
 
 _EPOCH = dt.datetime(1899, 12, 30)
@@ -24,21 +28,10 @@ class NotStreamable(Exception):
     """The part is not in the form the stream reader reads (the caller uses calamine)."""
 
 
+@functools.lru_cache(maxsize=16384)
 def column_index(letters: str) -> int:
-    """"A" → 0, "Z" → 25, "AA" → 26."""
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-def column_letters(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+    """"A" → 0, "Z" → 25, "AA" → 26 (XlsxWriter's conversion, cached: called per cell)."""
+    return xl_cell_to_rowcol(letters + "1")[1]
 
 
 def cell_pattern(columns: list[int] | None) -> re.Pattern:
@@ -46,7 +39,7 @@ def cell_pattern(columns: list[int] | None) -> re.Pattern:
     then the content as one of: a plain inline text, a plain <v> value, anything else (the
     other two b""); all three b"" for ``<c …/>``."""
     letters = rb"[A-Z]{1,3}" if columns is None else b"|".join(
-        sorted((column_letters(c).encode() for c in columns), key=len, reverse=True))
+        sorted((xl_col_to_name(c).encode() for c in columns), key=len, reverse=True))
     # attributes hold no "/" or ">"; the content is matched up to "</c>" without backtracking
     return re.compile(rb'<c r="(' + letters + rb')([0-9]+)"([^>/]*)(?:/>|><is><t>([^<]*)</t></is></c>'
                       rb'|><v>([^<]*)</v></c>|>([^<]*(?:<(?!/c>)[^<]*)*)</c>)')
