@@ -85,3 +85,18 @@ def test_summary_is_the_same_through_both_reads_and_any_window(master, schema, t
     monkeypatch.setattr(forms, "STREAM", False)
     monkeypatch.setattr(sheetxml, "WINDOW_ROWS", 10**6)
     assert summary("calamine.xlsx") == streamed
+
+
+def test_fields_read_for_presence_only_give_the_same_quality_sheet(master, schema):
+    from workbook_tools.summary.build import SUMMARY_FIELDS, presence_only, summary_fields
+    from workbook_tools.summary.quality import quality_sheet
+
+    keys = presence_only(schema, SUMMARY_FIELDS)
+    assert keys and set(keys) <= {f.key for f in schema.form("registration").fields if f.important}
+    texts = load_master(master, schema, fields=summary_fields(schema))
+    flags = load_master(master, schema, fields=summary_fields(schema), presence=keys)
+    assert all(str(flags.customers[k].dtype) == "boolean" for k in keys)
+    assert (flags.customers[keys].notna() == texts.customers[keys].notna()).all().all()
+    assert texts.customers[keys].isna().any().any()   # the sample leaves some of them blank
+    for a, b in zip(quality_sheet(texts, schema, DAY).tables(), quality_sheet(flags, schema, DAY).tables()):
+        pd.testing.assert_frame_equal(a.frame, b.frame)

@@ -47,6 +47,13 @@ def summary_fields(schema: Schema) -> dict[str, set[str]]:
     return {**SUMMARY_FIELDS, "registration": SUMMARY_FIELDS["registration"] | important}
 
 
+def presence_only(schema: Schema, *used: Mapping[str, Iterable[str]]) -> list[str]:
+    """The important registration fields that none of ``used`` reads for their values: 档案质量
+    only asks whether they are filled (load_master's ``presence``)."""
+    read = set().union(*(part.get("registration", ()) for part in used))
+    return sorted({f.key for f in schema.form("registration").fields if f.important} - read)
+
+
 def require_fields(data: MasterData, fields: Mapping[str, Iterable[str]], caller: str) -> None:
     """Raise ValueError when a pre-loaded master lacks a column ``caller`` reads
     (load it with the union of the callers' fields)."""
@@ -145,7 +152,8 @@ def build_summary(master_path: str | Path, out_path: str | Path, *, schema: Sche
     t0 = time.perf_counter()
     if data is None:
         with opened(master_path, password) as plain:
-            data = load_master(plain, schema, fields=summary_fields(schema))
+            data = load_master(plain, schema, fields=summary_fields(schema),
+                               presence=presence_only(schema, SUMMARY_FIELDS))
         data = with_archived_visits(data, archived_of(history), schema)
     else:
         require_fields(data, summary_fields(schema), "build_summary")

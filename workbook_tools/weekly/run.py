@@ -24,7 +24,9 @@ from workbook_tools.plan import PlanResult, build_plans
 from workbook_tools.plan.build import PLAN_FIELDS
 from workbook_tools.schema.model import Schema
 from workbook_tools.summary.archived import with_archived_visits
-from workbook_tools.summary.build import SummaryResult, archived_of, build_summary, merge_fields, summary_fields
+from workbook_tools.summary.build import (
+    SUMMARY_FIELDS, SummaryResult, archived_of, build_summary, merge_fields, presence_only, summary_fields,
+)
 from workbook_tools.summary.load import MasterData, load_master
 from workbook_tools.validate.annotate import annotate_workbook, annotated_path
 from workbook_tools.validate.findings import FileReport
@@ -83,7 +85,8 @@ def find_previous(output_root: Path, week: str) -> Path | None:
 
 def load_for_summary_and_plans(master: str | Path, schema: Schema) -> MasterData:
     """The master read once, with the columns both build_summary and build_plans need."""
-    return load_master(master, schema, fields=merge_fields(summary_fields(schema), PLAN_FIELDS))
+    return load_master(master, schema, fields=merge_fields(summary_fields(schema), PLAN_FIELDS),
+                       presence=presence_only(schema, SUMMARY_FIELDS, PLAN_FIELDS))
 
 
 def run_weekly(folder: str | Path, *, out_dir: str | Path | None = None,

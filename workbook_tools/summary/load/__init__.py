@@ -81,13 +81,16 @@ def file_sha256(path: str | Path) -> str:
 
 
 def load_master(path: str | Path, schema: Schema, *,
-                fields: Mapping[str, Iterable[str]] | None = None, workers: int = 2) -> MasterData:
+                fields: Mapping[str, Iterable[str]] | None = None, workers: int = 2,
+                presence: Iterable[str] = ()) -> MasterData:
     """Read the master's 客户档案, 拜访记录, 拜访计划, 待修正 and 疑似重复 sheets, 交易记录
     when the schema has the trade form and ``fields`` asks for it (or is None), and 客户分类
     when ``fields`` has the key ``accounts`` (or is None).
 
     ``fields`` (form key → field keys) limits the columns parsed; by default every field.
     ``workers`` > 1 reads sheets concurrently (see :func:`_run`); 1 reads them in order.
+    ``presence``: registration fields read only to know whether they are filled (档案质量):
+    their columns become filled flags (see :func:`filled_flags`), not a million texts.
     """
     path = Path(path)
     open_book(path).close()  # fail early, in Chinese, on a missing or unreadable file
@@ -110,14 +113,26 @@ def load_master(path: str | Path, schema: Schema, *,
     missing = tuple(name for key in ("visits", "plans", "quarantine", "pairs") for name in done[key][1])
     problems = tuple(p for key in ("customers", "visits", "plans", "quarantine", "pairs") for p in done[key][2])
     (q_total, q_region, q_owner), _, _ = done["quarantine"]
+    customers = filled_flags(done.pop("customers")[0], presence)
     release_memory()
     return MasterData(
-        path=path, sha256=done["sha256"], customers=done["customers"][0], visits=done["visits"][0],
+        path=path, sha256=done["sha256"], customers=customers, visits=done["visits"][0],
         plans=done["plans"][0], quarantined=q_total, quarantined_by_region=q_region,
         quarantined_by_owner=q_owner, duplicate_pairs=done["pairs"][0], missing_sheets=missing,
         trades=done["trades"][0] if "trades" in done and not done["trades"][1] else None,
         problems=problems, accounts=done.get("accounts"),
     )
+
+
+def filled_flags(frame: pd.DataFrame, keys: Iterable[str]) -> pd.DataFrame:
+    """``frame`` with each column of ``keys`` replaced by True where filled and <NA> where blank
+    (pandas' nullable boolean: 2 bytes a row), so ``notna()`` counts exactly as before."""
+    flags = {}
+    for key in keys:
+        if key in frame.columns:
+            filled = frame[key].notna().to_numpy()
+            flags[key] = pd.Series(pd.arrays.BooleanArray(filled.copy(), ~filled), index=frame.index)
+    return frame.assign(**flags) if flags else frame
 
 
 def release_memory() -> None:
