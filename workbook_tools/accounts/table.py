@@ -10,7 +10,6 @@ checks it on generated trades); the table is held as columns (accounts.model.Acc
 from __future__ import annotations
 
 import datetime as dt
-from itertools import repeat
 from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
@@ -63,15 +62,23 @@ def compute_accounts(customers: Iterable[tuple[str, Mapping[str, Any]]], trades:
 
 def _registration(customers: Iterable[tuple[str, Mapping[str, Any]]]) -> tuple[dict, dict]:
     """The registration values the table shows (lists, master order)."""
-    ids, values = [], []
+    keys = [key for _, key in _GIVEN] + ["credit_reviewed", *TRADE_FIELDS]
+    ids: list[str] = []
+    got: dict[str, list] = {key: [] for key in keys}
+    # one value object per distinct value in the repeated columns (a decoded row's values are
+    # its own copies); read row by row: a packed row (merge/compact.py) is decoded once
+    shared = [{} if key in _REPEATED else None for key in keys]
+    adds = [got[key].append for key in keys]
     for cid, v in customers:
         ids.append(cid)
-        values.append(v)
-    get = (lambda key: list(map(dict.get, values, repeat(key)))) if all(type(v) is dict for v in values) \
-        else (lambda key: [v.get(key) for v in values])
-    given = {"customer_id": ids, **{column: get(key) for column, key in _GIVEN},
-             "review_date": list(map(as_day, get("credit_reviewed")))}
-    return given, {key: get(key) for key in TRADE_FIELDS}
+        for add, seen, value in zip(adds, shared, map(v.get, keys)):
+            add(value if seen is None or value is None else seen.setdefault(value, value))
+    given = {"customer_id": ids, **{column: got[key] for column, key in _GIVEN},
+             "review_date": list(map(as_day, got["credit_reviewed"]))}
+    return given, {key: got[key] for key in TRADE_FIELDS}
+
+
+_REPEATED = {"region", "owner", "credit", "credit_reviewed", "first_trade_date", "last_trade_date"}
 
 
 def _figures(ids: list, trades: Any, complaints: Any, norm: Callable[[Any], str], as_of: dt.date, rules

@@ -88,8 +88,8 @@ def add_table(result: Any, file: str, into: ReadRows) -> None:
             packed.add(parsed, extra, file, sheet, row)
         elif errors:
             loose.append(SourceRow(form, parsed, raw, extra, file, sheet, row, errors))
-        else:  # a clean registration row: values compacted, empty parts shared (merge/compact.py)
-            values = RowValues.of(parsed, keys)
+        else:  # a clean registration row: values packed, empty parts shared (merge/compact.py)
+            values = RowValues.packed(parsed, keys, into.spill)
             loose.append(SourceRow(form, values, values, extra or EMPTY, file, sheet, row, NO_ERRORS))
 
 

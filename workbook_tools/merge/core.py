@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any, Iterable, Mapping, Sequence
 
 from workbook_tools.accounts import compute_accounts
-from workbook_tools.io.gcpause import gc_paused
+from workbook_tools.io.gcpause import gc_paused, release_memory
 from workbook_tools.merge.changes import change_log
 from workbook_tools.merge.duplicates import find_suspected_duplicates
 from workbook_tools.merge.extras import ExtraColumns
@@ -55,6 +55,7 @@ def _merge(rows, schema, previous, run_date, settings, inputs, visit_cutoff=None
     customers, conflicts = upsert(clean["registration"], prev, reg, _id_of(reg), extra_cols)
     _attach_quarantined(customers, quarantined, reg)
     ordered = sort_customers(customers.values(), reg)
+    del customers   # the dict of every id: ≈ 0.1 KB a customer until the result is written
     threshold = float(settings.get("fuzzy_threshold", DEFAULT_THRESHOLD))
     q_counts = Counter(r.form for r in quarantined)
     visits = build_records(schema.form("visit-record"), clean["visit-record"], q_counts["visit-record"],
@@ -68,12 +69,15 @@ def _merge(rows, schema, previous, run_date, settings, inputs, visit_cutoff=None
     # exist, the two do not add up in the peak memory (benchmarks/README.md, one million)
     duplicates = find_suspected_duplicates(ordered, reg, threshold, industry_words=settings.get("industry_words"),
                                            placeholders=settings.get("empty_placeholders"))
+    release_memory(collect=False)
+    accounts = compute_accounts(((c.id, c.values) for c in ordered), trades.rows, complaints.rows, schema,
+                                run_date, norm=norm_id)
+    release_memory(collect=False)
     return MergeResult(
         run_date=run_date, schema_name=schema.name, schema_version=schema.version,
         settings=settings, customers=ordered, extra_cols=extra_cols,
         visits=visits, plans=plans, complaints=complaints, trades=trades, quarantined=quarantined,
-        accounts=compute_accounts(((c.id, c.values) for c in ordered), trades.rows, complaints.rows, schema,
-                                  run_date, norm=norm_id),
+        accounts=accounts,
         conflicts=conflicts,
         duplicates=duplicates,
         changes=None if previous is None else change_log(ordered, reg, extra_cols.headers, run_date),

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Sequence
 from workbook_tools.errors import OutputError, WorkbookToolsError, shown
 from workbook_tools.io.atomic import refuse_inputs
 from workbook_tools.io.crypto import encrypt_in_place, opened
-from workbook_tools.io.gcpause import gc_paused
+from workbook_tools.io.gcpause import gc_paused, release_memory
 from workbook_tools.io.reader import MASTER_FORM
 from workbook_tools.io.stamp import read_version_stamp
 from workbook_tools.merge.collect import flag_duplicate_ids, load_previous
@@ -105,12 +105,14 @@ def merge_files(inputs: Iterable[str | Path], output: str | Path, *,
         offered = discover(paths, previous, lock.path, ignore)
         refuse_inputs(output, [p for p, reason in offered if reason is None])
         _refuse_existing(output, force, password)
-        prev = _load_previous(previous, schema, password) if previous is not None else None
+        # the inputs first: their worker processes fork from a small process (merge/workers.py)
         files, rows = read_inputs(offered, schema, as_of, progress, on_report)
+        prev = _load_previous(previous, schema, password) if previous is not None else None
         files, rows = drop_duplicate_submissions(files, rows, schema)
         if not any(f.skipped_reason is None for f in files):
             raise NothingToMerge(_nothing_message(files), files)
         flag_duplicate_ids(rows, schema)
+        release_memory(collect=False)
         run_date = run_date or dt.date.today()
         cutoff = run_date - dt.timedelta(weeks=visit_history_weeks) if store is not None else None
         result = merge_rows(rows, schema, previous=prev, run_date=run_date, inputs=files, visit_cutoff=cutoff)

@@ -20,7 +20,9 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from workbook_tools.merge.compact import RowValues
 from workbook_tools.merge.rows import SourceRow
+from workbook_tools.merge.spill import Spill
 
 BLOCK = 2000   # rows per block; tests lower it so that the block boundaries are exercised
 
@@ -31,19 +33,41 @@ Item = tuple[Any, Any, int]
 
 @dataclass(slots=True)
 class Block:
+    """``count`` rows of one sheet from ``first_row`` on, pickled: the bytes themselves, or
+    their reference in ``spill`` (merge/spill.py)."""
     file: str
     sheet: str
     first_row: int
     count: int
-    data: bytes
+    stored: bytes | int
+    spill: Spill | None = None
+
+    @property
+    def data(self) -> bytes:
+        return self.stored if self.spill is None else self.spill.get(self.stored)
+
+    def kept_in(self, spill: Spill | None) -> "Block":
+        """This block with its bytes in ``spill`` (None: in memory)."""
+        if spill is self.spill:
+            return self
+        data = self.data
+        return Block(self.file, self.sheet, self.first_row, self.count,
+                     data if spill is None else spill.put(data), spill)
+
+    def __getstate__(self):
+        """Pickled with its bytes (a spill stays in its process)."""
+        return (self.file, self.sheet, self.first_row, self.count, self.data, None)
+
+    def __setstate__(self, state):
+        self.file, self.sheet, self.first_row, self.count, self.stored, self.spill = state
 
 
 class PackedRows(Sequence[SourceRow]):
     """The clean rows of one form in source order (file, sheet, row — the order they are
     added in; ``sort`` restores it after rows from another table were added)."""
 
-    def __init__(self, form: str, keys: Sequence[str]):
-        self.form, self.keys = form, tuple(keys)
+    def __init__(self, form: str, keys: Sequence[str], spill: Spill | None = None):
+        self.form, self.keys, self.spill = form, tuple(keys), spill
         self._keyset = frozenset(self.keys)
         self.blocks: list[Block] = []
         self._open: list[Item] = []
@@ -82,8 +106,9 @@ class PackedRows(Sequence[SourceRow]):
     def _flush(self) -> None:
         if self._open:
             file, sheet = self._where
+            data = pickle.dumps(self._open, protocol=pickle.HIGHEST_PROTOCOL)
             self.blocks.append(Block(file, sheet, self._open[0][2], len(self._open),
-                                     pickle.dumps(self._open, protocol=pickle.HIGHEST_PROTOCOL)))
+                                     data if self.spill is None else self.spill.put(data), self.spill))
             self._open = []
 
     def close(self) -> "PackedRows":
@@ -91,6 +116,21 @@ class PackedRows(Sequence[SourceRow]):
         self._flush()
         self._where = None
         return self
+
+    def extend(self, other: "PackedRows") -> None:
+        """Add the blocks of ``other`` (the same form) after these."""
+        self.close()
+        other.close()
+        self.blocks += [b.kept_in(self.spill) for b in other.blocks]
+        self._len += other._len
+
+    def like(self) -> "PackedRows":
+        """An empty PackedRows of the same form, keeping its blocks where this one does."""
+        return PackedRows(self.form, self.keys, self.spill)
+
+    def __getstate__(self):
+        self.close()
+        return {**self.__dict__, "spill": None}
 
     # --- reading --------------------------------------------------------------------------
 
@@ -179,7 +219,7 @@ class PackedRows(Sequence[SourceRow]):
         """Rewrite the blocks at the given positions: ``change(block, position in the table,
         item)`` returns the item to keep (None drops it). Other blocks are kept as they are."""
         self.close()
-        out, start = PackedRows(self.form, self.keys), 0
+        out, start = self.like(), 0
         for i, block in enumerate(self.blocks):
             if i not in blocks:
                 out.close()
@@ -219,10 +259,12 @@ class ReadRows:
     forms the merge does not know) and ``packed`` clean record rows by form. Iterating gives
     every row (loose first); ``merge_rows`` accepts it in place of a list of SourceRows."""
 
-    def __init__(self, schema: Any):
+    def __init__(self, schema: Any, spill: bool = True):
         self.loose: list[SourceRow] = []
         self.shared: dict[str, str] = {}   # repeated free text, one object per value (collect.share_text)
-        self.packed = {k: PackedRows(k, schema.form(k).keys) for k in RECORD_FORMS if k in schema.form_keys}
+        self.spill = Spill() if spill else None   # where packed rows are kept (merge/spill.py)
+        self.packed = {k: PackedRows(k, schema.form(k).keys, self.spill)
+                       for k in RECORD_FORMS if k in schema.form_keys}
 
     @classmethod
     def from_rows(cls, rows: Iterable[SourceRow], schema: Any) -> "ReadRows":
@@ -237,6 +279,16 @@ class ReadRows:
             self.loose.append(row)
         else:
             packed.add(row.values, row.extras, row.file, row.sheet, row.row)
+
+    def absorb(self, other: "ReadRows") -> None:
+        """Add the rows of ``other`` (one file's, read in a worker: merge/workers.py) after these."""
+        if self.spill is not None:
+            for row in other.loose:
+                if row.raw is row.values and row.values.__class__ is RowValues:
+                    row.values = row.raw = row.values.kept_in(self.spill)
+        self.loose += other.loose
+        for form, packed in other.packed.items():
+            self.packed[form].extend(packed)
 
     def close(self) -> "ReadRows":
         """Blocks in source order (files are read in the order offered, not by name)."""

@@ -50,7 +50,7 @@ def move_older(table: RecordTable, cutoff: dt.date | None, key: str = "date") ->
     if cutoff is None:
         return
     rows: PackedRows = table.rows
-    keep, moved = PackedRows(rows.form, rows.keys), PackedRows(rows.form, rows.keys)
+    keep, moved = rows.like(), rows.like()
     at = rows.keys.index(key)
     for block, item in rows.items():
         day = item[0][at] if item[0].__class__ is tuple else item[0].get(key)
@@ -67,7 +67,7 @@ def build_records(form: Form, clean: PackedRows, quarantined: int,
     sharing a hash are compared (and only their blocks, or those with extra columns, are
     rewritten)."""
     added = pack_rows(form.key, form.keys, added)
-    rows = PackedRows(form.key, form.keys)
+    rows = clean.like()
     rows.blocks = sorted([*clean.close().blocks, *added.blocks], key=lambda b: (b.file, b.sheet, b.first_row))
     rows._len = len(clean) + len(added)
     table = RecordTable(form, rows, read=len(clean) + quarantined, added=len(added), quarantined=quarantined)

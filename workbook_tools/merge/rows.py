@@ -187,7 +187,7 @@ def previous_from_rows(header: Sequence[Any], rows: Iterable[Sequence[Any]], sch
     for offset, cells in enumerate(rows, start=header_row + 1):
         values, extras = master_row(header, keys, cells, form, placeholder)
         if norm_id(values.get(form.id_field)):
-            values = RowValues.of(values, form.keys)
+            values = RowValues.packed(values, form.keys)
             out.append(SourceRow("registration", values, values, extras or EMPTY, file, sheet, offset,
                                  NO_ERRORS))
     return out

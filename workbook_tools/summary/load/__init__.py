@@ -13,8 +13,6 @@ choice values canonicalised.
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import hashlib
 import multiprocessing
 import sys
@@ -25,7 +23,7 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-from workbook_tools.io.gcpause import gc_paused
+from workbook_tools.io.gcpause import gc_paused, release_memory
 from workbook_tools.errors import WorkbookToolsError
 from workbook_tools.schema.model import Form, Schema
 from workbook_tools.summary.computed import ACCOUNTS
@@ -133,22 +131,6 @@ def filled_flags(frame: pd.DataFrame, keys: Iterable[str]) -> pd.DataFrame:
             filled = frame[key].notna().to_numpy()
             flags[key] = pd.Series(pd.arrays.BooleanArray(filled.copy(), ~filled), index=frame.index)
     return frame.assign(**flags) if flags else frame
-
-
-def release_memory() -> None:
-    """Hand the memory freed while reading (chunks, calamine's lists) back to the system, so the
-    summary's own allocations do not stack on it: glibc keeps freed heap, pyarrow's pool too."""
-    gc.collect()
-    try:
-        import pyarrow
-
-        pyarrow.default_memory_pool().release_unused()
-    except ImportError:
-        pass
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (macOS, Windows, musl)
-        pass
 
 
 def _run(jobs: dict[str, tuple], workers: int, *, big: bool) -> dict:
