@@ -351,3 +351,16 @@ def test_plan_pending_list_continues(merged, schema, low_limit, tmp_path):
     report = validate_paths([tmp_path / "计划.xlsx"], schema, as_of=DAY)   # a returned plan: 待安排(2) is ours
     assert report.files[0].rows == plans.planned
     assert not [f for f in report.files[0].findings if "待安排" in f.sheet]
+
+
+def test_previous_in_chunks_reads_the_continuation_sheets(merged, schema, low_limit, monkeypatch):
+    from workbook_tools.merge import collect
+
+    _, run = merged
+    chunked = collect.load_previous(run.output, schema)
+    monkeypatch.setattr(collect, "_previous_streamed", lambda path, schema: None)
+    whole = collect.load_previous(run.output, schema)
+    assert chunked[0].values._spill is not None and len(chunked) == 118
+    assert {r.sheet for r in chunked} == {"客户档案", "客户档案(2)", "客户档案(3)"}
+    assert [(dict(r.values), dict(r.extras), r.sheet, r.row) for r in chunked] == \
+           [(dict(r.values), dict(r.extras), r.sheet, r.row) for r in whole]

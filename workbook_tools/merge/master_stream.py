@@ -95,6 +95,14 @@ def customer_tables(book: XlsxStream, schema: Schema) -> list[tuple[str, SheetTa
 
 def customers(path: Path, schema: Schema, tables: list[tuple[str, SheetTable]]) -> Iterator[tuple[dict, dict, str]]:
     """(values, extras, source file) of each customer, in sheet order."""
+    for _, _, values, extras, file in customer_rows(path, schema, tables):
+        yield values, extras, str(file) if file else path.name
+
+
+def customer_rows(path: Path, schema: Schema, tables: list[tuple[str, SheetTable]]
+                  ) -> Iterator[tuple[str, int, dict, dict, Any]]:
+    """(sheet, 1-based sheet row, values, extras, 来源文件 cell or None) of each customer
+    with a 客户编号, in sheet order."""
     form = schema.form("registration")
     placeholder = placeholder_test(schema.settings.get("empty_placeholders"))
     with XlsxStream(path) as book:
@@ -111,8 +119,7 @@ def customers(path: Path, schema: Schema, tables: list[tuple[str, SheetTable]]) 
             for row, cells in records(sheet_rows(book, sheet, width, first), start, end, mapped, key):
                 values, extras = master_row(header, keys, cells[start:end], form, placeholder)
                 if norm_id(values.get(form.id_field)):
-                    file = cells[source] if source is not None else ""
-                    yield values, extras, str(file) if file else path.name
+                    yield sheet, row, values, extras, cells[source] if source is not None else None
 
 
 def records(rows: Iterable[tuple[int, Sequence]], start: int, end: int, mapped: list[bool],

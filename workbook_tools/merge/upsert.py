@@ -4,8 +4,9 @@ folded field by field into one record per customer."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
+from workbook_tools.merge.compact import RowValues
 from workbook_tools.merge.conflicts import Conflict, field_conflict, priority, revision_key
 from workbook_tools.merge.extras import ExtraColumns
 from workbook_tools.merge.rows import SourceRow, is_empty
@@ -15,7 +16,7 @@ from workbook_tools.schema.model import Form
 @dataclass(slots=True)
 class MergedCustomer:
     id: str
-    values: dict[str, Any]
+    values: Mapping[str, Any]            # RowValues (merge/compact.py) or a dict
     extras: dict[str, Any]              # extra column key → value
     candidates: list[SourceRow]         # this week's clean rows and the previous record, winner first
     previous: SourceRow | None = None
@@ -95,6 +96,7 @@ def _fold(cid: str, group: list[SourceRow], prev: SourceRow | None, form: Form,
         candidates = [r for _, r in ranked]
     values = overlay([r.values for r in candidates])
     values[form.id_field] = cid
+    values = _kept_like(values, candidates, form)
     extras = overlay([r.extras for r in candidates]) if any(r.extras for r in candidates) else {}
     return MergedCustomer(cid, values, extras, candidates, prev, len(group))
 
@@ -125,3 +127,10 @@ def _conflicts(customer: MergedCustomer, form: Form, revised: str,
         if c:
             out.append(c)
     return out
+
+
+def _kept_like(values: dict[str, Any], candidates: list[SourceRow], form: Form) -> Mapping[str, Any]:
+    """A folded customer's values packed and spilled where its rows are (merge/compact.py): a
+    second week's merge folds nearly every customer with last week's record."""
+    spill = next((r.values._spill for r in candidates if r.values.__class__ is RowValues), None)
+    return values if spill is None else RowValues.packed(values, form.keys, spill)
