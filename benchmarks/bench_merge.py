@@ -122,7 +122,8 @@ def step_merge(a: dict) -> dict:
 
 def step_phases(a: dict) -> dict:
     """merge_files with every phase timed (benchmarks/phase_timer.py): wall and CPU seconds
-    per phase, validation per check family. The timers add ≈ 1 % (they wrap per table and
+    per phase, validation per check family; the files read in this process (the shipped
+    merge reads them in worker processes, merge/workers.py, whose phases no timer sees). The timers add ≈ 1 % (they wrap per table and
     per column, never per row)."""
     from phase_timer import PhaseTimer, merge_phases
     from workbook_tools.merge.files import merge_files
@@ -131,6 +132,7 @@ def step_phases(a: dict) -> dict:
     schema = load_schema()
     for change in a.get("off", []):
         OFF[change]()
+    os.environ["WORKBOOK_TOOLS_READ_WORKERS"] = "0"   # every phase in this process, where the timers are
     timer = merge_phases(PhaseTimer())
     start, cpu = time.perf_counter(), cpu_s()
     merge_files(a["inputs"], a["out"], schema=schema, as_of=AS_OF, run_date=RUN, force=True)

@@ -83,12 +83,14 @@ def find_suspected_duplicates(customers: Sequence[Any], form: Form, threshold: f
     schema settings (defaults: schema/settings.py). Customers are known by their position
     while matching (no dict of every customer's id or name: benchmarks/README.md)."""
     pairs = _Pairs()
-    for type_, label in IDENTIFIERS:
-        for f in form.fields:
-            if f.type == type_:
-                pairs.add_groups(_groups(customers, f.key), label)
-    profiles = build_profiles(customers, form, _company_ids(customers, form), industry_words=industry_words,
+    fields = [(f.key, label) for type_, label in IDENTIFIERS for f in form.fields if f.type == type_]
+    groups, companies = _scan(customers, form, [key for key, _ in fields])
+    for found, (_, label) in zip(groups, fields):
+        pairs.add_groups(found.values(), label)
+    del groups
+    profiles = build_profiles(customers, form, companies, industry_words=industry_words,
                               placeholders=placeholders)
+    del companies
     profiles = [p for p in profiles if p.core]
     by_core: dict[str, list[Profile]] = defaultdict(list)
     for p in profiles:
@@ -147,25 +149,25 @@ def _code(value: Any) -> str:
     return unicodedata.normalize("NFKC", code_text(value)).replace(" ", "").upper()
 
 
-def _groups(customers: Iterable[Any], field_key: str) -> Iterable[list[int]]:
-    """Positions of the customers grouped by the normalised value of one identifier field."""
-    groups: dict[str, list[int]] = defaultdict(list)
-    for i, c in enumerate(customers):
-        value = c.values.get(field_key)
-        if value is not None:
-            key = _code(value)
-            if key:
-                groups[key].append(i)
-    return groups.values()
-
-
-def _company_ids(customers: Iterable[Any], form: Form) -> set[str]:
-    """Ids of the company customers (客户类型 not 个人) with a name."""
-    key = _name_key(form)
+def _scan(customers: Iterable[Any], form: Form, keys: list[str]) -> tuple[list[dict[str, list[int]]], set[str]]:
+    """One read of each customer (a packed row is decoded once): the positions grouped by the
+    normalised value of each identifier field ``keys``, and the ids of the company customers
+    (客户类型 not 个人) with a name."""
+    groups: list[dict[str, list[int]]] = [defaultdict(list) for _ in keys]
+    name = _name_key(form)
     type_key = "customer_type" if "customer_type" in form.keys else None
-    return {c.id for c in customers
-            if (type_key is None or c.values.get(type_key) != PERSON)
-            and normalize_company_name(str(c.values.get(key) or ""))}
+    companies = set()
+    for i, c in enumerate(customers):
+        values = c.values
+        for found, value in zip(groups, map(values.get, keys)):
+            if value is not None:
+                key = _code(value)
+                if key:
+                    found[key].append(i)
+        if (type_key is None or values.get(type_key) != PERSON) and \
+                normalize_company_name(str(values.get(name) or "")):
+            companies.add(c.id)
+    return groups, companies
 
 
 def _name_key(form: Form) -> str:
