@@ -232,9 +232,11 @@ def report(results: dict[int, dict], args) -> None:
             x = r.get(name, {})
             return f"{1e6 * x['cpu'] / n:.0f} µs" if "cpu" in x else "—"
         print(f"{'CPU per customer, ' + name:30s}" + "".join(f"{per(results[n], n):>{w}s}" for n in sizes))
-    peak = max((r.get("peak_mb", 0) for res in results.values() for r in res.values() if isinstance(r, dict)),
-               default=0)
-    print(f"{'peak memory, all steps':30s}{peak:>{w}.0f} MB (target < 2048 MB: {'met' if peak < 2048 else 'NOT met'})")
+    ours = ("merge", "summary-plans", "history")   # the reads are the floor they are compared with
+    peak = max((r.get("peak_mb", 0) for res in results.values() for k, r in res.items()
+                if k in ours and isinstance(r, dict)), default=0)
+    print(f"{'peak memory, our steps':30s}{peak:>{w}.0f} MB (target < 2048 MB: {'met' if peak < 2048 else 'NOT met'}; "
+          "merge, summary + plans, history)")
     for n, res in results.items():
         for k, r in res.items():
             if isinstance(r, dict) and "error" in r:

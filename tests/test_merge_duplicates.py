@@ -111,6 +111,19 @@ def test_each_kind_of_evidence():
     ]
 
 
+def test_identifiers_are_grouped_by_value_even_when_every_hash_collides(monkeypatch):
+    """Shared identifiers are found by hash first (duplicates._scan); the groups are exact."""
+    from workbook_tools.merge import duplicates
+
+    rows = [reg("HD0001", "甲公司", mobile="13800000000"), reg("HD0002", "乙公司", mobile="13900000000"),
+            reg("HD0003", "丙公司", mobile="13800000000"), reg("HD0004", "丁公司", mobile="13900000000"),
+            reg("HD0005", "戊公司", mobile="13700000000")]
+    expected = [("HD0001", "HD0003", "相同手机", 0.0), ("HD0002", "HD0004", "相同手机", 0.0)]
+    assert pairs(rows) == expected
+    monkeypatch.setattr(duplicates, "hash", lambda value: 7, raising=False)   # every value collides
+    assert pairs(rows) == expected
+
+
 def test_several_kinds_of_evidence_on_one_pair_share_a_row():
     rows = [reg("HD0001", "北京星辰贸易有限公司", mobile="13800000000"),
             reg("HD0002", "星辰贸易（北京）有限公司", mobile="13800000000")]

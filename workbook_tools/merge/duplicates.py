@@ -22,6 +22,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from workbook_tools.merge.matching import candidate_pairs, judge, judged
+from workbook_tools.merge.packed import repeated_hashes
 from workbook_tools.validate.names import block_key, normalize_company_name
 from workbook_tools.merge.profiles import Profile, build_profiles
 from workbook_tools.merge.rows import code_text, is_empty
@@ -149,25 +150,40 @@ def _code(value: Any) -> str:
     return unicodedata.normalize("NFKC", code_text(value)).replace(" ", "").upper()
 
 
-def _scan(customers: Iterable[Any], form: Form, keys: list[str]) -> tuple[list[dict[str, list[int]]], set[str]]:
+def _scan(customers: Sequence[Any], form: Form, keys: list[str]) -> tuple[list[dict[str, list[int]]], set[str]]:
     """One read of each customer (a packed row is decoded once): the positions grouped by the
-    normalised value of each identifier field ``keys``, and the ids of the company customers
-    (客户类型 not 个人) with a name."""
-    groups: list[dict[str, list[int]]] = [defaultdict(list) for _ in keys]
+    normalised value of each identifier field ``keys`` — only values held by more than one
+    customer, found by hash first (a dict of a million numbers would be ≈ 0.2 GB a field) —
+    and the ids of the company customers (客户类型 not 个人) with a name."""
+    held = [(array("q"), array("q")) for _ in keys]    # (position, hash of the value) per field
     name = _name_key(form)
     type_key = "customer_type" if "customer_type" in form.keys else None
     companies = set()
     for i, c in enumerate(customers):
         values = c.values
-        for found, value in zip(groups, map(values.get, keys)):
+        for (positions, hashes), value in zip(held, map(values.get, keys)):
             if value is not None:
                 key = _code(value)
                 if key:
-                    found[key].append(i)
+                    positions.append(i)
+                    hashes.append(hash(key))
         if (type_key is None or values.get(type_key) != PERSON) and \
                 normalize_company_name(str(values.get(name) or "")):
             companies.add(c.id)
-    return groups, companies
+    return [_shared(customers, key, *pair) for key, pair in zip(keys, held)], companies
+
+
+def _shared(customers: Sequence[Any], key: str, positions: array, hashes: array) -> dict[str, list[int]]:
+    """Positions by normalised value, for the values whose hash more than one customer has
+    (compared exactly: a hash collision makes two groups, not one)."""
+    repeated = repeated_hashes(hashes)
+    groups: dict[str, list[int]] = defaultdict(list)
+    if repeated:
+        found = np.isin(np.frombuffer(hashes, dtype=np.int64), np.fromiter(repeated, dtype=np.int64))
+        at = np.frombuffer(positions, dtype=np.int64)[found]
+        for i in at.tolist():
+            groups[_code(customers[i].values.get(key))].append(i)
+    return groups
 
 
 def _name_key(form: Form) -> str:
