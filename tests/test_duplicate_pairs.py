@@ -105,3 +105,24 @@ def test_merge_lists_typos_with_their_evidence_in_the_duplicates_sheet_shape():
     result = merge_rows(rows, SCHEMA, run_date=date(2026, 11, 23))
     assert [(d.id_a, d.id_b, d.evidence_text, d.score) for d in result.duplicates] == [
         ("HD0001", "HD0002", "名称相差一字（合/和）；固定电话相同", 75.0)]
+
+
+def test_every_pair_at_once_gives_the_same_list_when_every_hash_collides_and_chunks_are_tiny(monkeypatch):
+    """The matcher groups companies by hash first (merge/profile_table.py, matching.py): the
+    groups are exact; its columns of profiles hold CHUNK companies a string: any CHUNK works."""
+    from workbook_tools.merge import duplicates, matching, profile_table
+
+    rows = [customer(f"{side}{n:03d}", pair[side.lower()]) for n, pair in enumerate(PAIRS) for side in "AB"]
+
+    def listed():
+        return [(d.id_a, d.id_b, d.evidence, d.score) for d in find_suspected_duplicates(
+            rows, FORM, SCHEMA.settings["fuzzy_threshold"], industry_words=SCHEMA.settings["industry_words"],
+            placeholders=SCHEMA.settings["empty_placeholders"])]
+
+    expected = listed()
+    assert len(expected) >= sum(p["same"] for p in PAIRS) - 1
+    for module in (duplicates, matching, profile_table):
+        monkeypatch.setattr(module, "hash", lambda value: 7, raising=False)
+    monkeypatch.setattr(duplicates, "CHUNK", 3)
+    monkeypatch.setattr(profile_table, "CHUNK", 3)
+    assert listed() == expected

@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import unicodedata
 from array import array
-from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
@@ -23,8 +22,9 @@ from rapidfuzz import fuzz, process
 
 from workbook_tools.merge.matching import candidate_pairs, judge, judged
 from workbook_tools.merge.packed import repeated_hashes
+from workbook_tools.merge.profile_table import ProfileTable, exact_groups, hash_groups
+from workbook_tools.merge.profiles import CHUNK, Profile, RowTexts, matcher_words, profile_rows
 from workbook_tools.validate.names import block_key, normalize_company_name
-from workbook_tools.merge.profiles import Profile, build_profiles
 from workbook_tools.merge.rows import code_text, is_empty
 from workbook_tools.schema.model import Form
 
@@ -81,34 +81,28 @@ def find_suspected_duplicates(customers: Sequence[Any], form: Form, threshold: f
                               placeholders: Iterable[str] | None = None) -> list[SuspectedDuplicate]:
     """``customers``: objects with ``.id`` and ``.values`` (field key → value), in master
     order; pairs are listed in that order. ``industry_words`` / ``placeholders``: the
-    schema settings (defaults: schema/settings.py). Customers are known by their position
-    while matching (no dict of every customer's id or name: benchmarks/README.md)."""
+    schema settings (defaults: schema/settings.py). Customers are known by their position,
+    companies by their number in a column table of profiles, grouped by hash first (no dict
+    of every customer's id, name or key: benchmarks/README.md)."""
     pairs = _Pairs()
     fields = [(f.key, label) for type_, label in IDENTIFIERS for f in form.fields if f.type == type_]
-    groups, companies = _scan(customers, form, [key for key, _ in fields])
+    groups, table = _scan(customers, form, [key for key, _ in fields], matcher_words(industry_words),
+                          RowTexts(form, placeholders))
     for found, (_, label) in zip(groups, fields):
         pairs.add_groups(found.values(), label)
     del groups
-    profiles = build_profiles(customers, form, companies, industry_words=industry_words,
-                              placeholders=placeholders)
-    del companies
-    profiles = [p for p in profiles if p.core]
-    by_core: dict[str, list[Profile]] = defaultdict(list)
-    for p in profiles:
-        by_core[p.core].append(p)
-    for group in by_core.values():
-        _same_core(pairs, group)
+    firsts = _same_cores(pairs, table)
     named = set()
-    for a, b, evidence in judged(profiles, candidate_pairs(profiles)):
+    for a, b, evidence in judged(table, candidate_pairs(table)):
         pairs.add_all(a.index, b.index, evidence)
         named.add((a.index, b.index))
-    for core_a, core_b, score in similar_names(list(by_core), threshold):
-        a, b = by_core[core_a][0], by_core[core_b][0]
+    for k, j, score in _similar_firsts(table, firsts, threshold):
+        a, b = table.profile(k), table.profile(j)
         if (a.index, b.index) not in named and (b.index, a.index) not in named:
             evidence = judge(a, b, f"{SIMILAR_NAME} {score:.1f}")
             if evidence:
                 pairs.add_all(a.index, b.index, evidence)
-    name = _Names(customers, form, profiles)
+    name = _Names(customers, form, table)
     return [SuspectedDuplicate(customers[a].id, customers[b].id, tuple(ev), _score(name(a), name(b)))
             for (a, b), ev in sorted(pairs.evidence.items())]
 
@@ -116,15 +110,26 @@ def find_suspected_duplicates(customers: Sequence[Any], form: Form, threshold: f
 class _Names:
     """The name a pair's score compares: a company's folded core, else the normalised name."""
 
-    def __init__(self, customers: Sequence[Any], form: Form, profiles: list[Profile]) -> None:
-        self.customers, self.key, self.profiles = customers, _name_key(form), profiles
-        self.indexes = array("q", (p.index for p in profiles))   # ascending: master order
+    def __init__(self, customers: Sequence[Any], form: Form, table: ProfileTable) -> None:
+        self.customers, self.key, self.table = customers, _name_key(form), table
+        self.positions = np.frombuffer(table.positions, dtype=np.int64)   # ascending: master order
 
     def __call__(self, position: int) -> str | None:
-        at = bisect_left(self.indexes, position)
-        if at < len(self.indexes) and self.indexes[at] == position:
-            return self.profiles[at].core
+        at = int(np.searchsorted(self.positions, position))
+        if at < len(self.positions) and self.positions[at] == position:
+            return self.table.core(at)
         return normalize_company_name(str(self.customers[position].values.get(self.key) or "")) or None
+
+
+def _same_cores(pairs: "_Pairs", table: ProfileTable) -> array:
+    """Judge the companies that share a name core (:func:`_same_core`); return the number of
+    each distinct core's first company, ascending."""
+    firsts = np.ones(len(table), dtype=bool)
+    for group in hash_groups(table.cores()):
+        for same in exact_groups(group, table.core):
+            firsts[same[1:]] = False
+            _same_core(pairs, [table.profile(k) for k in same])
+    return array("q", np.flatnonzero(firsts).tobytes())
 
 
 def _same_core(pairs: "_Pairs", group: list[Profile]) -> None:
@@ -150,15 +155,17 @@ def _code(value: Any) -> str:
     return unicodedata.normalize("NFKC", code_text(value)).replace(" ", "").upper()
 
 
-def _scan(customers: Sequence[Any], form: Form, keys: list[str]) -> tuple[list[dict[str, list[int]]], set[str]]:
+def _scan(customers: Sequence[Any], form: Form, keys: list[str], words: dict, texts: RowTexts
+          ) -> tuple[list[dict[str, list[int]]], ProfileTable]:
     """One read of each customer (a packed row is decoded once): the positions grouped by the
     normalised value of each identifier field ``keys`` — only values held by more than one
     customer, found by hash first (a dict of a million numbers would be ≈ 0.2 GB a field) —
-    and the ids of the company customers (客户类型 not 个人) with a name."""
+    and the profiles of the company customers (客户类型 not 个人) with a name, CHUNK at a time."""
     held = [(array("q"), array("q")) for _ in keys]    # (position, hash of the value) per field
     name = _name_key(form)
     type_key = "customer_type" if "customer_type" in form.keys else None
-    companies = set()
+    table, shared = ProfileTable(), {}
+    chunk: list[tuple[int, list[str]]] = []
     for i, c in enumerate(customers):
         values = c.values
         for (positions, hashes), value in zip(held, map(values.get, keys)):
@@ -169,8 +176,17 @@ def _scan(customers: Sequence[Any], form: Form, keys: list[str]) -> tuple[list[d
                     hashes.append(hash(key))
         if (type_key is None or values.get(type_key) != PERSON) and \
                 normalize_company_name(str(values.get(name) or "")):
-            companies.add(c.id)
-    return [_shared(customers, key, *pair) for key, pair in zip(keys, held)], companies
+            chunk.append((i, texts(values)))
+            if len(chunk) == CHUNK:
+                _profile(table, chunk, words, shared)
+    _profile(table, chunk, words, shared)
+    return [_shared(customers, key, *pair) for key, pair in zip(keys, held)], table.close()
+
+
+def _profile(table: ProfileTable, chunk: list, words: dict, shared: dict) -> None:
+    for row in profile_rows(chunk, words, shared):
+        table.add(row)
+    chunk.clear()
 
 
 def _shared(customers: Sequence[Any], key: str, positions: array, hashes: array) -> dict[str, list[int]]:
@@ -206,12 +222,34 @@ def similar_names(names: Sequence[str], threshold: float) -> Iterator[tuple[str,
         if len(name) >= 2:
             blocks[block_key(name)].append(name)
     for block in blocks.values():
-        if len(block) < 2:
-            continue
-        if len(block) <= 4:
-            yield from _small_block(block, threshold)
-        else:
-            yield from _big_block(block, threshold)
+        yield from _scored(block, threshold)
+
+
+def _scored(block: list[str], threshold: float) -> Iterator[tuple[str, str, float]]:
+    if len(block) < 2:
+        return
+    if len(block) <= 4:
+        yield from _small_block(block, threshold)
+    else:
+        yield from _big_block(block, threshold)
+
+
+def _similar_firsts(table: ProfileTable, firsts: array, threshold: float) -> Iterator[tuple[int, int, float]]:
+    """:func:`similar_names` of the distinct cores (``firsts``: the first company of each), as
+    (company, company, score); the blocks hold company numbers, their names read per block."""
+    blocks: dict[str, array] = {}
+    for k in firsts:
+        core = table.core(k)
+        if len(core) >= 2:
+            block = blocks.get(key := block_key(core))
+            if block is None:
+                block = blocks[key] = array("q")
+            block.append(k)
+    for block in blocks.values():
+        names = [table.core(k) for k in block]
+        number = dict(zip(names, block))
+        for a, b, score in _scored(names, threshold):
+            yield number[a], number[b], score
 
 
 def _small_block(block: list[str], threshold: float) -> Iterator[tuple[str, str, float]]:

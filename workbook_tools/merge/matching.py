@@ -28,8 +28,7 @@ are looked at (rapidfuzz Levenshtein, cdist on big blocks).
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
-from operator import attrgetter
+from array import array
 from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
@@ -37,7 +36,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from workbook_tools.merge.chinese import initials
-from workbook_tools.merge.profiles import Profile
+from workbook_tools.merge.profile_table import ProfileTable, address_key, exact_groups, hash_groups
+from workbook_tools.merge.profiles import Profile, landline_parts
 
 LONG_BASE = 6       # a base this long may match on the name alone
 MID_BASE = 4        # a base this long may match with the same city
@@ -50,68 +50,85 @@ _SMALL = 48         # blocks up to this size are compared pair by pair
 _CHUNK = 2048
 
 
-def candidate_pairs(profiles: Sequence[Profile]) -> set[tuple[int, int]]:
-    """Pairs (i < j, positions in ``profiles``) whose names may match: one edit apart in a
+def candidate_pairs(table: ProfileTable) -> set[tuple[int, int]]:
+    """Pairs (k < l, company numbers in ``table``) whose names may match: one edit apart in a
     shared block, or the same base with one name dropping industry words. The blocks of
-    one kind of key at a time: all kinds at once held ≈ 1 KB a company (tuples, lists)."""
-    cores = [p.core for p in profiles]
+    one kind of key at a time, found by hash first (no dict of every company's key)."""
     found: set[tuple[int, int]] = set()
-    for key_of in _KEYS:
-        blocks: dict[str, list[int]] = defaultdict(list)
-        for i, p in enumerate(profiles):
-            key = key_of(p)
-            if key:
-                blocks[key].append(i)
-        for block in blocks.values():
-            if len(block) > 1:
-                found.update(_close(block, cores))
-        del blocks
-    found.update(_dropped_words(profiles))
+    for column, part in _KEYS:
+        for group in hash_groups(table.keys(column, part)):
+            for block in exact_groups(group, table.key(column, part)):
+                found.update(_close(block, table.core))
+    found.update(_dropped_words(table))
     return found
 
 
-def _named(part: Callable[[str], str]) -> Callable[[Profile], str]:
+def _named(part: Callable[[str], str]) -> Callable[[str], str]:
     """A key from the base, for bases long enough (3: its partner may have the character it lost)."""
-    return lambda p: part(p.base) if len(p.base) >= MID_BASE - 1 else ""
+    return lambda base: part(base) if len(base) >= MID_BASE - 1 else ""
 
 
-_KEYS: tuple[Callable[[Profile], str], ...] = (
-    _named(lambda base: base[:2]), _named(lambda base: base[-2:]), _named(lambda base: initials(base)),
-    attrgetter("tel"), attrgetter("address_key"), attrgetter("email"), attrgetter("contact"),
+_KEYS: tuple[tuple[str, Callable[[str], str]], ...] = (
+    ("base", _named(lambda base: base[:2])), ("base", _named(lambda base: base[-2:])),
+    ("base", _named(initials)), ("phone", lambda phone: landline_parts(phone)[1]),
+    ("address", address_key), ("email", str), ("contact", str),
 )
 
 
-def _close(block: list[int], cores: list[str]) -> Iterator[tuple[int, int]]:
-    """Pairs of the block whose cores differ by exactly one edit (equal cores are the
-    exact groups' business), both at least MIN_TYPO_CORE long."""
-    block = [i for i in block if len(cores[i]) >= MIN_TYPO_CORE]
-    if len(block) <= _SMALL:
-        for i, j in itertools.combinations(block, 2):
-            a, b = cores[i], cores[j]
+def _close(block: list[int], core: Callable[[int], str]) -> Iterator[tuple[int, int]]:
+    """Pairs of the block (ascending numbers) whose cores differ by exactly one edit (equal
+    cores are the exact groups' business), both at least MIN_TYPO_CORE long."""
+    texts = [(k, text) for k, text in zip(block, map(core, block)) if len(text) >= MIN_TYPO_CORE]
+    if len(texts) <= _SMALL:
+        for (i, a), (j, b) in itertools.combinations(texts, 2):
             if a != b and abs(len(a) - len(b)) <= 1 and Levenshtein.distance(a, b, score_cutoff=1) == 1:
-                yield (i, j) if i < j else (j, i)
+                yield i, j
         return
-    texts = [cores[i] for i in block]
+    block = [k for k, _ in texts]
+    cores = [text for _, text in texts]
     for start in range(0, len(block), _CHUNK):
-        matrix = process.cdist(texts[start:start + _CHUNK], texts[start:], scorer=Levenshtein.distance,
+        matrix = process.cdist(cores[start:start + _CHUNK], cores[start:], scorer=Levenshtein.distance,
                                score_cutoff=1, dtype=np.int8, workers=-1 if len(block) > 4096 else 1)
         for r, c in np.argwhere(np.triu(matrix == 1, 1)):
-            i, j = block[start + r], block[start + c]
-            yield (i, j) if i < j else (j, i)
+            yield block[start + r], block[start + c]
 
 
-def _dropped_words(profiles: Sequence[Profile]) -> Iterator[tuple[int, int]]:
-    """Same base, one name's industry words a proper part (in order) of the other's."""
-    index: dict[tuple[str, tuple[str, ...]], list[int]] = defaultdict(list)
-    for i, p in enumerate(profiles):
-        index[p.base, p.words].append(i)
-    for i, p in enumerate(profiles):
-        if not p.words or len(p.words) > 4:
-            continue
-        for n in range(len(p.words)):
-            for fewer in itertools.combinations(p.words, n):
-                for j in index.get((p.base, fewer), ()):
-                    yield (i, j) if i < j else (j, i)
+def _dropped_words(table: ProfileTable) -> Iterator[tuple[int, int]]:
+    """Same base, one name's industry words a proper part (in order) of the other's: each
+    (base, fewer words) looked up by hash among the (base, words) of every company."""
+    words = table.word_tuple
+    own = np.fromiter((hash((base, words(k))) for k, base in enumerate(table.bases())), dtype=np.int64,
+                      count=len(table))
+    order = np.argsort(own, kind="stable")
+    own = own[order]
+    for k, j in _asked(table, own, order):
+        base, fewer = table.base(j), words(j)
+        if base == table.base(k) and len(fewer) < len(words(k)) \
+                and fewer in itertools.combinations(words(k), len(fewer)):
+            yield (k, j) if k < j else (j, k)
+
+
+def _asked(table: ProfileTable, own: np.ndarray, order: np.ndarray) -> Iterator[tuple[int, int]]:
+    """(k, j): the hash of company k's base with fewer of its words is company j's own (``own``
+    sorted, ``order`` its company numbers); asked _CHUNK * 32 at a time."""
+    asked, askers = array("q"), array("q")
+    words = table.word_tuple
+    for k, base in enumerate(table.bases()):
+        mine = words(k)
+        if mine and len(mine) <= 4:
+            for n in range(len(mine)):
+                for fewer in itertools.combinations(mine, n):
+                    asked.append(hash((base, fewer)))
+                    askers.append(k)
+        if len(asked) >= _CHUNK * 32 or k == len(table) - 1:
+            queries = np.frombuffer(asked, dtype=np.int64)
+            lo, hi = np.searchsorted(own, queries, "left"), np.searchsorted(own, queries, "right")
+            hit = np.flatnonzero(hi > lo)
+            for q, start, end in zip(hit.tolist(), lo[hit].tolist(), hi[hit].tolist()):
+                for j in order[start:end].tolist():
+                    yield askers[q], j
+            del queries
+            asked, askers = array("q"), array("q")
 
 
 def name_relation(a: Profile, b: Profile, similar: str = "") -> tuple[str, int] | None:
@@ -219,10 +236,14 @@ def judge(a: Profile, b: Profile, similar: str = "") -> list[str] | None:
     return [name]
 
 
-def judged(profiles: Sequence[Profile], pairs: Iterable[tuple[int, int]]
+def judged(table: ProfileTable, pairs: Iterable[tuple[int, int]]
            ) -> Iterator[tuple[Profile, Profile, list[str]]]:
-    for i, j in sorted(pairs):
-        a, b = profiles[i], profiles[j]
+    """The pairs (company numbers) that are suspected duplicates, in order, with their evidence."""
+    last, a = -1, None
+    for k, j in sorted(pairs):
+        if k != last:
+            last, a = k, table.profile(k)
+        b = table.profile(j)
         evidence = judge(a, b)
         if evidence:
             yield a, b, evidence

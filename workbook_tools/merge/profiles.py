@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from workbook_tools.merge.chinese import to_simplified
 from workbook_tools.validate.names import leading_places, normalize_company_name, place_key
@@ -26,7 +26,6 @@ _DIGITS = re.compile(r"\d+")
 @dataclass(slots=True)
 class Profile:
     index: int                   # position among the customers (master order)
-    cid: str
     plain: str                   # name core before 繁简 folding (to tell "same" from "same after folding")
     core: str                    # folded name core: 北京華夏電子有限公司 → 华夏电子
     base: str                    # core without trailing industry words: 华夏电子 → 华夏
@@ -72,55 +71,49 @@ def by_last_char(words: Sequence[str]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def build_profiles(customers: Sequence[Any], form: Form, ids: set[str], *,
-                   industry_words: Iterable[str] | None = None,
-                   placeholders: Iterable[str] | None = None) -> list[Profile]:
-    """Profiles of the customers whose id is in ``ids`` (company customers with a name), built
-    CHUNK at a time: each customer's row is read once (a packed row of merge/compact.py is
-    decoded once) and the names and addresses of a chunk are folded in one OpenCC call."""
+def matcher_words(industry_words: Iterable[str] | None) -> dict[str, tuple[str, ...]]:
+    """The industry words (schema setting, else the defaults) normalised and folded to 简体,
+    as :func:`by_last_char` of them."""
     words = sorted(set(industry_words if industry_words is not None else DEFAULT_INDUSTRY_WORDS),
                    key=len, reverse=True)
-    words = by_last_char([to_simplified([_norm(w)])[0] for w in words if _norm(w)])
-    empty = placeholder_test(placeholders)
-    fields = [_keys(form)[role] for role in ("name", "address", "phone", "email", "contact")]
-    out: list[Profile] = []
-    shared: dict = {}   # one object per distinct place set, area code, word tuple: ≈ 40 % of a profile
-    chunk: list[tuple[int, str, list[str]]] = []
-    for i, c in enumerate(customers):
-        if c.id in ids:
-            chunk.append((i, c.id, [_text(v, empty) for v in map(c.values.get, fields)]))
-            if len(chunk) == CHUNK:
-                out += _profiles(chunk, words, shared)
-                chunk = []
-    return out + _profiles(chunk, words, shared)
+    return by_last_char([to_simplified([_norm(w)])[0] for w in words if _norm(w)])
+
+
+class RowTexts:
+    """The texts a profile is built from, read from a customer's values: [name, address,
+    phone, e-mail, contact], placeholders (无, 不详 …) read as empty."""
+
+    def __init__(self, form: Form, placeholders: Iterable[str] | None = None) -> None:
+        self.fields = [_keys(form)[role] for role in ("name", "address", "phone", "email", "contact")]
+        self.empty = placeholder_test(placeholders)
+
+    def __call__(self, values: Any) -> list[str]:
+        empty = self.empty
+        return [_text(v, empty) for v in map(values.get, self.fields)]
 
 
 CHUNK = 8192   # companies profiled at a time
 
 
-def _profiles(chunk: list[tuple[int, str, list[str]]], words: dict, shared: dict) -> list[Profile]:
-    """Profiles of (position, 客户编号, [name, address, phone, e-mail, contact] texts)."""
-    folded = to_simplified([t[0] for _, _, t in chunk] + [_norm(t[1]) for _, _, t in chunk])
-    out = []
-    for n, (i, cid, (name, _, phone_text, email, contact)) in enumerate(chunk):
+def profile_rows(chunk: list[tuple[int, list[str]]], words: dict, shared: dict) -> Iterator[tuple]:
+    """For each (position, :class:`RowTexts`) of a chunk (one OpenCC call for its names and
+    addresses): (position, plain, core, words, provinces, cities, landline digits, address,
+    e-mail, contact) — a :class:`Profile`'s fields without the derived ones; equal word
+    tuples and place sets are one object (``shared``)."""
+    folded = to_simplified([t[0] for _, t in chunk] + [_norm(t[1]) for _, t in chunk])
+    for n, (i, (name, _, phone_text, email, contact)) in enumerate(chunk):
         places: list[str] = []
         plain = normalize_company_name(name)
         core = normalize_company_name(folded[n], places)
         core = plain if core == plain else core
-        base, found = strip_industry_words(core, words)
-        base = core if base == core else base
+        found = strip_industry_words(core, words)[1]
         addr_places, address = leading_places(folded[len(chunk) + n])
-        area, tel, phone = _landline(phone_text)
         levels = [place_key(p) for p in (*places, *addr_places)]
         provinces = frozenset(k for lvl, k in levels if lvl == "省")
         cities = frozenset(k for lvl, k in levels if lvl == "市" or k in MUNICIPALITIES)
-        out.append(Profile(
-            index=i, cid=cid, plain=plain, core=core, base=base, words=shared.setdefault(found, found),
-            provinces=shared.setdefault(provinces, provinces), cities=shared.setdefault(cities, cities),
-            area=shared.setdefault(area, area), tel=tel, phone=phone, address=address,
-            email=email.strip().lower(), contact=_norm(contact),
-        ))
-    return out
+        yield (i, plain, core, shared.setdefault(found, found), shared.setdefault(provinces, provinces),
+               shared.setdefault(cities, cities), _landline(phone_text), address,
+               email.strip().lower(), _norm(contact))
 
 
 def _keys(form: Form) -> dict[str, str]:
@@ -150,13 +143,21 @@ def _norm(text: str) -> str:
     return s if s.isalnum() else _NOT_WORD.sub("", s)
 
 
-def _landline(text: str) -> tuple[str, str, str]:
-    """(area code, area code + the first TEL_PREFIX digits, all digits) of a landline with
-    its area code; empty texts for anything else (a mobile, 400 numbers, no area code)."""
+def landline_parts(digits: str) -> tuple[str, str]:
+    """(area code, area code + the first TEL_PREFIX digits) of a landline's digits as
+    :func:`_landline` gives them ("" for both without a landline)."""
+    if not digits:
+        return "", ""
+    width = 3 if digits[1] in "12" else 4
+    return digits[:width], digits[: width + TEL_PREFIX]
+
+
+def _landline(text: str) -> str:
+    """The digits of a landline with its area code; "" for anything else (a mobile, 400
+    numbers, no area code)."""
     digits = "".join(_DIGITS.findall(text))
     if text.startswith("+86") or digits.startswith("86") and len(digits) > 11:
         digits = "0" + digits[2:]
     if not digits.startswith("0") or len(digits) < 10:
-        return "", "", ""
-    width = 3 if digits[1] in "12" else 4
-    return digits[:width], digits[: width + TEL_PREFIX], digits
+        return ""
+    return digits
