@@ -121,15 +121,15 @@ class _Names:
         return normalize_company_name(str(self.customers[position].values.get(self.key) or "")) or None
 
 
-def _same_cores(pairs: "_Pairs", table: ProfileTable) -> array:
-    """Judge the companies that share a name core (:func:`_same_core`); return the number of
-    each distinct core's first company, ascending."""
-    firsts = np.ones(len(table), dtype=bool)
-    for group in hash_groups(table.cores()):
+def _same_cores(pairs: "_Pairs", table: ProfileTable) -> bytes:
+    """Judge the companies that share a name core (:func:`_same_core`); return for each
+    company 1 if it is the first with its core, else 0."""
+    firsts = np.ones(len(table), dtype=np.uint8)
+    for group in hash_groups(table.hashes("core")):
         for same in exact_groups(group, table.core):
-            firsts[same[1:]] = False
+            firsts[same[1:]] = 0
             _same_core(pairs, [table.profile(k) for k in same])
-    return array("q", np.flatnonzero(firsts).tobytes())
+    return firsts.tobytes()
 
 
 def _same_core(pairs: "_Pairs", group: list[Profile]) -> None:
@@ -184,8 +184,7 @@ def _scan(customers: Sequence[Any], form: Form, keys: list[str], words: dict, te
 
 
 def _profile(table: ProfileTable, chunk: list, words: dict, shared: dict) -> None:
-    for row in profile_rows(chunk, words, shared):
-        table.add(row)
+    table.add(profile_rows(chunk, words, shared))
     chunk.clear()
 
 
@@ -234,12 +233,11 @@ def _scored(block: list[str], threshold: float) -> Iterator[tuple[str, str, floa
         yield from _big_block(block, threshold)
 
 
-def _similar_firsts(table: ProfileTable, firsts: array, threshold: float) -> Iterator[tuple[int, int, float]]:
-    """:func:`similar_names` of the distinct cores (``firsts``: the first company of each), as
-    (company, company, score); the blocks hold company numbers, their names read per block."""
+def _similar_firsts(table: ProfileTable, firsts: bytes, threshold: float) -> Iterator[tuple[int, int, float]]:
+    """:func:`similar_names` of the distinct cores (``firsts``: 1 for the first company of
+    each), as (company, company, score); the blocks hold company numbers, names read per block."""
     blocks: dict[str, array] = {}
-    for k in firsts:
-        core = table.core(k)
+    for k, core in itertools.compress(enumerate(table.cores()), firsts):
         if len(core) >= 2:
             block = blocks.get(key := block_key(core))
             if block is None:

@@ -36,8 +36,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from workbook_tools.merge.chinese import initials
-from workbook_tools.merge.profile_table import ProfileTable, address_key, exact_groups, hash_groups
-from workbook_tools.merge.profiles import Profile, landline_parts
+from workbook_tools.merge.profile_table import Part, ProfileTable, hash_groups
+from workbook_tools.merge.profiles import ADDRESS_KEY, ADDRESS_SHORTEST, Profile, landline_parts
 
 LONG_BASE = 6       # a base this long may match on the name alone
 MID_BASE = 4        # a base this long may match with the same city
@@ -53,52 +53,56 @@ _CHUNK = 2048
 def candidate_pairs(table: ProfileTable) -> set[tuple[int, int]]:
     """Pairs (k < l, company numbers in ``table``) whose names may match: one edit apart in a
     shared block, or the same base with one name dropping industry words. The blocks of
-    one kind of key at a time, found by hash first (no dict of every company's key)."""
+    one kind of key at a time, found by hash (a pair kept when the two keys are equal: the
+    same pairs as exact blocks, without a dict of every company's key)."""
     found: set[tuple[int, int]] = set()
-    for column, part in _KEYS:
-        for group in hash_groups(table.keys(column, part)):
-            for block in exact_groups(group, table.key(column, part)):
-                found.update(_close(block, table.core))
+    long_core = table.lengths("core") >= MIN_TYPO_CORE
+    for column, part, shortest in _KEYS:
+        key = table.key(column, part, shortest)
+        present = long_core & (table.lengths(column) >= shortest)
+        for group in hash_groups(table.hashes(column, part), present):
+            numbers = group.tolist()
+            found.update((k, j) for k, j in _close(list(zip(numbers, map(table.core, numbers))))
+                         if key(k) == key(j))
     found.update(_dropped_words(table))
     return found
 
 
-def _named(part: Callable[[str], str]) -> Callable[[str], str]:
-    """A key from the base, for bases long enough (3: its partner may have the character it lost)."""
-    return lambda base: part(base) if len(base) >= MID_BASE - 1 else ""
+def _tel(phone: str) -> str:
+    return landline_parts(phone)[1]
 
 
-_KEYS: tuple[tuple[str, Callable[[str], str]], ...] = (
-    ("base", _named(lambda base: base[:2])), ("base", _named(lambda base: base[-2:])),
-    ("base", _named(initials)), ("phone", lambda phone: landline_parts(phone)[1]),
-    ("address", address_key), ("email", str), ("contact", str),
+# (column, part, shortest): a key from the base for bases long enough (3: its partner may have
+# the character it lost), the landline prefix, the address's start, the e-mail, the contact
+_KEYS: tuple[tuple[str, Part, int], ...] = (
+    ("base", slice(0, 2), MID_BASE - 1), ("base", slice(-2, None), MID_BASE - 1),
+    ("base", initials, MID_BASE - 1), ("phone", _tel, 1),
+    ("address", slice(0, ADDRESS_KEY), ADDRESS_SHORTEST), ("email", None, 1), ("contact", None, 1),
 )
 
 
-def _close(block: list[int], core: Callable[[int], str]) -> Iterator[tuple[int, int]]:
-    """Pairs of the block (ascending numbers) whose cores differ by exactly one edit (equal
-    cores are the exact groups' business), both at least MIN_TYPO_CORE long."""
-    texts = [(k, text) for k, text in zip(block, map(core, block)) if len(text) >= MIN_TYPO_CORE]
-    if len(texts) <= _SMALL:
-        for (i, a), (j, b) in itertools.combinations(texts, 2):
+def _close(block: list[tuple[int, str]]) -> Iterator[tuple[int, int]]:
+    """Pairs of the block ((number, core), ascending numbers, cores at least MIN_TYPO_CORE long)
+    whose cores differ by exactly one edit (equal cores are the exact groups' business)."""
+    if len(block) <= _SMALL:
+        for (i, a), (j, b) in itertools.combinations(block, 2):
             if a != b and abs(len(a) - len(b)) <= 1 and Levenshtein.distance(a, b, score_cutoff=1) == 1:
                 yield i, j
         return
-    block = [k for k, _ in texts]
-    cores = [text for _, text in texts]
+    numbers = [k for k, _ in block]
+    cores = [core for _, core in block]
     for start in range(0, len(block), _CHUNK):
         matrix = process.cdist(cores[start:start + _CHUNK], cores[start:], scorer=Levenshtein.distance,
                                score_cutoff=1, dtype=np.int8, workers=-1 if len(block) > 4096 else 1)
         for r, c in np.argwhere(np.triu(matrix == 1, 1)):
-            yield block[start + r], block[start + c]
+            yield numbers[start + r], numbers[start + c]
 
 
 def _dropped_words(table: ProfileTable) -> Iterator[tuple[int, int]]:
     """Same base, one name's industry words a proper part (in order) of the other's: each
     (base, fewer words) looked up by hash among the (base, words) of every company."""
     words = table.word_tuple
-    own = np.fromiter((hash((base, words(k))) for k, base in enumerate(table.bases())), dtype=np.int64,
-                      count=len(table))
+    own = np.fromiter(map(hash, zip(table.bases(), table.word_tuples())), dtype=np.int64, count=len(table))
     order = np.argsort(own, kind="stable")
     own = own[order]
     for k, j in _asked(table, own, order):
@@ -112,15 +116,14 @@ def _asked(table: ProfileTable, own: np.ndarray, order: np.ndarray) -> Iterator[
     """(k, j): the hash of company k's base with fewer of its words is company j's own (``own``
     sorted, ``order`` its company numbers); asked _CHUNK * 32 at a time."""
     asked, askers = array("q"), array("q")
-    words = table.word_tuple
-    for k, base in enumerate(table.bases()):
-        mine = words(k)
+    last = len(table) - 1
+    for k, base, mine in zip(itertools.count(), table.bases(), table.word_tuples()):
         if mine and len(mine) <= 4:
             for n in range(len(mine)):
                 for fewer in itertools.combinations(mine, n):
                     asked.append(hash((base, fewer)))
                     askers.append(k)
-        if len(asked) >= _CHUNK * 32 or k == len(table) - 1:
+        if len(asked) >= _CHUNK * 32 or k == last:
             queries = np.frombuffer(asked, dtype=np.int64)
             lo, hi = np.searchsorted(own, queries, "left"), np.searchsorted(own, queries, "right")
             hit = np.flatnonzero(hi > lo)

@@ -9,50 +9,49 @@ the customer's position among all customers."""
 
 from __future__ import annotations
 
+import itertools
 from array import array
 from itertools import accumulate
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 import numpy as np
 
-from workbook_tools.merge.profiles import ADDRESS_KEY, CHUNK, Profile, landline_parts
+from workbook_tools.merge.profiles import CHUNK, Profile, landline_parts
 
 _TEXTS = ("core", "phone", "address", "email", "contact")
+Part = Optional[Union[slice, Callable[[str], str]]]   # what of a text a key is (None: all of it)
 
 
 class TextColumn:
-    """Texts appended one by one, kept joined CHUNK at a time."""
+    """Texts added a list at a time, kept joined CHUNK at a time."""
 
     def __init__(self) -> None:
         self.chunks: list[str] = []
         self.ends = array("I")          # where each text ends in its chunk's string
         self.pending: list[str] = []
 
-    def append(self, text: str) -> None:
-        self.pending.append(text)
-        if len(self.pending) == CHUNK:
+    def extend(self, texts: Iterable[str]) -> None:
+        self.pending.extend(texts)
+        while len(self.pending) >= CHUNK:
             self.flush()
 
     def flush(self) -> None:
         if self.pending:
-            self.chunks.append("".join(self.pending))
-            self.ends.extend(accumulate(map(len, self.pending)))
-            self.pending = []
+            texts, self.pending = self.pending[:CHUNK], self.pending[CHUNK:]
+            self.chunks.append("".join(texts))
+            self.ends.extend(accumulate(map(len, texts)))
 
     def __getitem__(self, k: int) -> str:
-        chunk, at = divmod(k, CHUNK)
+        at = k % CHUNK
         ends = self.ends
-        return self.chunks[chunk][ends[k - 1] if at else 0:ends[k]]
+        return self.chunks[k // CHUNK][ends[k - 1] if at else 0:ends[k]]
 
     def texts(self) -> Iterator[str]:
         """Every text in order."""
         ends = self.ends
         for n, chunk in enumerate(self.chunks):
-            start = 0
-            for k in range(n * CHUNK, min(len(ends), (n + 1) * CHUNK)):
-                end = ends[k]
-                yield chunk[start:end]
-                start = end
+            stops = ends[n * CHUNK:(n + 1) * CHUNK]
+            yield from map(chunk.__getitem__, map(slice, itertools.chain((0,), stops), stops))
 
 
 class _Shared:
@@ -78,21 +77,23 @@ class ProfileTable:
         self.columns = {name: TextColumn() for name in _TEXTS}
         self.plain: dict[int, str] = {}     # the name core before 繁简 folding, where it differs
         self.shared = _Shared()
+        self.base_length = array("I")       # the base is the core's start (words stripped from its end)
         self.words, self.provinces, self.cities = array("i"), array("i"), array("i")
 
-    def add(self, row: tuple) -> None:
-        position, plain, core, words, provinces, cities, phone, address, email, contact = row
-        if not core:
+    def add(self, rows: Iterable[tuple]) -> None:
+        rows = [row for row in rows if row[2]]
+        if not rows:
             return
-        if plain != core:
-            self.plain[len(self.positions)] = plain
-        self.positions.append(position)
-        for column, text in zip(self.columns.values(), (core, phone, address, email, contact)):
-            column.append(text)
+        positions, plain, core, words, provinces, cities, *texts = zip(*rows)
+        n = len(self.positions)
+        self.plain.update((n + i, p) for i, (p, c) in enumerate(zip(plain, core)) if p != c)
+        self.positions.extend(positions)
+        for column, values in zip(self.columns.values(), (core, *texts)):
+            column.extend(values)
+        self.base_length.extend(len(c) - sum(map(len, w)) for c, w in zip(core, words))
         number = self.shared.number
-        self.words.append(number(words))
-        self.provinces.append(number(provinces))
-        self.cities.append(number(cities))
+        for ids, items in ((self.words, words), (self.provinces, provinces), (self.cities, cities)):
+            ids.extend(map(number, items))
 
     def close(self) -> "ProfileTable":
         for column in self.columns.values():
@@ -112,61 +113,70 @@ class ProfileTable:
     def word_tuple(self, k: int) -> tuple[str, ...]:
         return self.shared.items[self.words[k]]
 
-    def base(self, k: int, core: str | None = None) -> str:
-        """The core without its industry words (they were stripped from its end)."""
-        core = self.core(k) if core is None else core
-        return core[:len(core) - sum(map(len, self.word_tuple(k)))]
+    def base(self, k: int) -> str:
+        return self.core(k)[:self.base_length[k]]
+
+    def bases(self) -> Iterator[str]:
+        return map(str.__getitem__, self.cores(), map(slice, self.base_length))
 
     def profile(self, k: int) -> Profile:
-        core, phone, address, email, contact = (column[k] for column in self.columns.values())
+        n, at = divmod(k, CHUNK)
+        core, phone, address, email, contact = [
+            column.chunks[n][column.ends[k - 1] if at else 0:column.ends[k]] for column in self.columns.values()]
         area, tel = landline_parts(phone)
         items = self.shared.items
         return Profile(index=self.positions[k], plain=self.plain.get(k, core), core=core,
-                       base=self.base(k, core), words=items[self.words[k]],
+                       base=core[:self.base_length[k]], words=items[self.words[k]],
                        provinces=items[self.provinces[k]], cities=items[self.cities[k]],
                        area=area, tel=tel, phone=phone, address=address, email=email, contact=contact)
 
-    def keys(self, column: str, part: Callable[[str], str] = str) -> Iterator[str]:
-        """``part`` of each company's ``column`` ("base": the core without its industry words)."""
-        return map(part, self.bases() if column == "base" else self.columns[column].texts())
+    def word_tuples(self) -> Iterator[tuple[str, ...]]:
+        return map(self.shared.items.__getitem__, self.words)
 
-    def key(self, column: str, part: Callable[[str], str] = str) -> Callable[[int], str]:
-        """One company's :meth:`keys`."""
+    def lengths(self, column: str) -> np.ndarray:
+        """The length of each company's ``column`` ("base": the core without its industry words)."""
         if column == "base":
-            return lambda k: part(self.base(k))
-        texts = self.columns[column]
-        return lambda k: part(texts[k])
+            return np.frombuffer(self.base_length, dtype=np.uint32).astype(np.int64)
+        ends = np.frombuffer(self.columns[column].ends, dtype=np.uint32).astype(np.int64)
+        starts = np.concatenate(([0], ends[:-1]))
+        starts[::CHUNK] = 0
+        return ends - starts
 
-    def bases(self) -> Iterator[str]:
-        items, words = self.shared.items, self.words
-        for k, core in enumerate(self.cores()):
-            yield core[:len(core) - sum(map(len, items[words[k]]))]
+    def hashes(self, column: str, part: Part = None) -> np.ndarray:
+        """The hash of ``part`` of each company's ``column`` (a slice, a function or None: all)."""
+        texts = self.bases() if column == "base" else self.columns[column].texts()
+        if isinstance(part, slice):
+            texts = map(str.__getitem__, texts, itertools.repeat(part))
+        elif part is not None:
+            texts = map(part, texts)
+        return np.fromiter(map(hash, texts), dtype=np.int64, count=len(self))
+
+    def key(self, column: str, part: Part = None, shortest: int = 1) -> Callable[[int], str]:
+        """One company's ``part`` of its ``column``; "" when the column is shorter than ``shortest``."""
+        text = self.base if column == "base" else self.columns[column].__getitem__
+
+        def key(k: int) -> str:
+            value = text(k)
+            if len(value) < shortest:
+                return ""
+            return value if part is None else value[part] if isinstance(part, slice) else part(value)
+        return key
 
 
-def address_key(address: str) -> str:
-    """As :attr:`Profile.address_key`."""
-    return address[:ADDRESS_KEY] if len(address) >= 6 else ""
-
-
-def hash_groups(keys: Iterable[str]) -> Iterator[np.ndarray]:
-    """The numbers (ascending) of the companies whose non-empty keys share a hash, by group of
+def hash_groups(hashes: np.ndarray, present: np.ndarray | None = None) -> Iterator[np.ndarray]:
+    """The numbers (ascending) of the companies (``present`` ones) that share a hash, by group of
     two or more; equal keys are in one group (a group may hold unequal keys: check them)."""
-    numbers, hashes = array("q"), array("q")
-    for k, key in enumerate(keys):
-        if key:
-            numbers.append(k)
-            hashes.append(hash(key))
-    if len(hashes) < 2:
+    numbers = np.arange(len(hashes)) if present is None else np.flatnonzero(present)
+    if len(numbers) < 2:
         return
-    h = np.frombuffer(hashes, dtype=np.int64)
+    h = hashes[numbers]
     order = np.argsort(h, kind="stable")
     h = h[order]
     starts = np.flatnonzero(np.concatenate(([True], h[1:] != h[:-1])))
     sizes = np.diff(np.append(starts, len(h)))
-    at = np.frombuffer(numbers, dtype=np.int64)
-    del hashes, h
+    del h
     for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):
-        yield at[order[start:start + size]]
+        yield numbers[order[start:start + size]]
 
 
 def exact_groups(group: np.ndarray, key: Callable[[int], Any]) -> Iterator[list[int]]:

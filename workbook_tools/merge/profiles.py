@@ -17,6 +17,7 @@ from workbook_tools.schema.settings import DEFAULT_INDUSTRY_WORDS, placeholder_t
 
 MIN_BASE = 2            # industry words are never stripped below this many characters
 ADDRESS_KEY = 10        # characters of the address (after its place names) compared
+ADDRESS_SHORTEST = 6    # shorter addresses (after their place names) are no evidence
 TEL_PREFIX = 6          # digits of a landline after its area code: one switchboard's block of 100
 MUNICIPALITIES = frozenset(("北京", "天津", "上海", "重庆"))   # a province and a city at once
 _NOT_WORD = re.compile(r"[^\w]|_")
@@ -41,7 +42,7 @@ class Profile:
 
     @property
     def address_key(self) -> str:
-        return self.address[:ADDRESS_KEY] if len(self.address) >= 6 else ""
+        return self.address[:ADDRESS_KEY] if len(self.address) >= ADDRESS_SHORTEST else ""
 
 
 def strip_industry_words(core: str, words: Sequence[str] | dict[str, tuple[str, ...]]
