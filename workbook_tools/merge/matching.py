@@ -22,7 +22,9 @@ Blocking (so 300,000 customers never mean 45 billion comparisons, and a typo in 
 still meets its partner through another): the base's first two and last two characters
 and its pinyin initials (cores with a base of 4+ characters), the landline prefix, the
 address, the e-mail and the contact person; within a block only cores one edit apart
-are looked at (rapidfuzz Levenshtein, cdist on big blocks).
+are looked at (rapidfuzz Levenshtein, cdist on big blocks). The blocks are found by hash
+over the profile columns (merge/profile_table.py); a pair found counts when its two keys
+are equal, so a hash collision adds nothing.
 """
 
 from __future__ import annotations

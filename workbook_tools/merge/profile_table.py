@@ -4,14 +4,14 @@ tuples and place sets as numbers into tables of the distinct ones. ≈ 0.12 KB a
 instead of ≈ 0.77 KB as :class:`~workbook_tools.merge.profiles.Profile` objects; a
 Profile is made when a pair is judged (benchmarks/README.md, one million customers).
 
-Companies are known by their number here (0, 1, … in master order); ``position(k)`` is
-the customer's position among all customers."""
+Companies are known by their number here (0, 1, … in master order); ``positions[k]`` is
+the customer's position among all customers. Blocks of companies sharing a key are found
+by hash (:func:`hash_groups`): the caller checks the keys (a group may hold two)."""
 
 from __future__ import annotations
 
 import itertools
 from array import array
-from itertools import accumulate
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 import numpy as np
@@ -39,7 +39,7 @@ class TextColumn:
         if self.pending:
             texts, self.pending = self.pending[:CHUNK], self.pending[CHUNK:]
             self.chunks.append("".join(texts))
-            self.ends.extend(accumulate(map(len, texts)))
+            self.ends.extend(itertools.accumulate(map(len, texts)))
 
     def __getitem__(self, k: int) -> str:
         at = k % CHUNK
